@@ -1,0 +1,3 @@
+from honours.cli import main
+
+main()

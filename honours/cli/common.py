@@ -1,0 +1,131 @@
+"""What every command module shares: the database in use, consoles, errors, overrides."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from ..storage import Store, StoreError, resolve_db_path
+
+OVERRIDES_NAME = "overrides.txt"
+
+
+class State:
+    """Global options, set by the root callback."""
+
+    db_option: str | None = None
+
+
+state = State()
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def db_path() -> Path:
+    return resolve_db_path(state.db_option)
+
+
+def store() -> Store:
+    return Store(db_path())
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``message`` as an error and return the exit to raise."""
+    console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+def note(message: str) -> None:
+    console(stderr=True).print(message, markup=False, highlight=False)
+
+
+def warn(message: str) -> None:
+    console(stderr=True).print(f"[yellow]warning:[/] {escape(message)}")
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def override_files() -> list[Path]:
+    """Override files that apply, weakest first: the user's config folder, then
+    the one beside the database (it wins where both speak of a character)."""
+    import platformdirs
+
+    candidates = [Path(platformdirs.user_config_dir("honours")) / OVERRIDES_NAME]
+    path = db_path()
+    candidates.append(path.with_name(path.stem + "." + OVERRIDES_NAME))
+    return candidates
+
+
+def activate_overrides() -> list[Path]:
+    """Load the user's character overrides into the ordering core; returns the files used."""
+    from ..collation import OverrideError, Overrides, parse_overrides, use_overrides
+
+    used, strokes, readings = [], {}, {}
+    for path in override_files():
+        if not path.is_file():
+            continue
+        try:
+            parsed = parse_overrides(path.read_text("utf-8-sig"), origin=str(path))
+        except (OSError, UnicodeDecodeError) as error:
+            raise fail(f"cannot read the override file {path}: {error}") from None
+        except OverrideError as error:
+            raise fail(str(error)) from None
+        strokes.update(parsed.strokes)
+        readings.update(parsed.readings)
+        used.append(path)
+    if used:
+        origin = ", ".join(map(str, used))
+        use_overrides(Overrides(strokes=strokes, readings=readings, origin=origin))
+    return used
+
+
+def read_lines(source: str | None) -> list[str]:
+    """Lines of FILE, or of standard input when FILE is omitted or ``-``.
+
+    Files may be UTF-8 (with or without BOM) or GB18030, as Excel saves them
+    on Chinese Windows.
+    """
+    if source in (None, "-"):
+        if sys.stdin is None:
+            raise fail("no input: give a FILE or pipe entries into standard input")
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as error:
+            raise fail(f"cannot read {source}: {error.strerror or error}") from None
+    if isinstance(data, str):
+        text = data
+    else:
+        text = decode(data, source or "standard input")
+    return text.splitlines()
+
+
+def decode(data: bytes, origin: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise fail(f"{origin} looks like a binary file, not text")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise fail(f"{origin} is neither UTF-8 nor GB18030 text")
+
+
+def storage_error(error: StoreError) -> typer.Exit:
+    return fail(str(error))
+
+
+def is_interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty() and not os.environ.get("CI")

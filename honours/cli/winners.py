@@ -1,0 +1,236 @@
+"""``honours add / remove / edit / move / list``: the winners of a category."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from .. import roll
+from ..collation import split_grid_line
+from .categories import CategoryArg
+from .common import activate_overrides, console, escape, fail, note, read_lines, store, warn
+
+FORMATS = ("table", "text", "json", "csv")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("add")(add)
+    app.command("remove")(remove)
+    app.command("edit")(edit)
+    app.command("move")(move)
+    app.command("list")(list_winners)
+
+
+def _entries_from_stdin() -> list[roll.NewWinner]:
+    entries = []
+    for number, line in enumerate(read_lines("-"), start=1):
+        for cell in split_grid_line(line):
+            entries.append(roll.NewWinner(cell, origin=f"line {number}"))
+    return entries
+
+
+def _save(category_ref: str, entries: list[roll.NewWinner], allow_duplicate: bool) -> list[str]:
+    """Validate and add entries in one transaction; all or nothing."""
+    with store().transaction() as db:
+        category = roll.resolve_category(db, category_ref)
+        documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
+        if problems:
+            listing = "\n".join(f"  {p}" for p in problems)
+            raise fail(f"nothing was added; {len(problems)} problem(s):\n{listing}")
+        roll.insert_winners(db, category, documents)
+    return [d["name"] for d in documents]
+
+
+def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None:
+    """One entry per line, saved as soon as it is confirmed; an empty line ends."""
+    db = store().snapshot()
+    category = roll.resolve_category(db, category_ref)
+    out = console()
+    out.print(
+        f"Adding to {escape(roll.path_of(db, category))}: one entry per line, "
+        "an empty line ends (Ctrl-C keeps what was added)."
+    )
+    added = 0
+    try:
+        while True:
+            line = typer.prompt("name", default="", show_default=False)
+            if not line.strip():
+                break
+            cells = split_grid_line(line)
+            try:
+                names = _save(
+                    str(category.id), [roll.NewWinner(c, **extras) for c in cells], allow_duplicate
+                )
+            except typer.Exit:
+                continue  # the message is printed; the clerk retypes the line
+            added += len(names)
+            out.print(f"  added {escape('、'.join(names))}")
+    except (KeyboardInterrupt, EOFError, typer.Abort):
+        out.print("\nstopped")
+    out.print(f"{added} added to {escape(category.title)}")
+
+
+def add(
+    category: CategoryArg,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[NAME]...",
+            help="Names (or titles of works). '-' reads standard input; none prompts.",
+        ),
+    ] = None,
+    affiliation: Annotated[
+        str | None, typer.Option("--affiliation", "-a", help="Unit or title of the winner.")
+    ] = None,
+    note_text: Annotated[str | None, typer.Option("--note", "-n", help="A note.")] = None,
+    proposer: Annotated[
+        str | None, typer.Option("--proposer", help="Proposer of a work (required for works).")
+    ] = None,
+    allow_duplicate: Annotated[
+        bool, typer.Option("--allow-duplicate", help="Accept a name already in the category.")
+    ] = False,
+) -> None:
+    """Add winners to CATEGORY: names as arguments, '-' for standard input
+    (one per line; tabs split a pasted grid; "马 罡" is 马罡), or none to be prompted.
+
+    Every entry is checked first; if any is refused nothing is added."""
+    extras = {"affiliation": affiliation or "", "note": note_text or "", "proposer": proposer or ""}
+    if not names:
+        _prompt_loop(category, extras, allow_duplicate)
+        return
+    entries: list[roll.NewWinner] = []
+    for index, name in enumerate(names, start=1):
+        if name == "-":
+            for entry in _entries_from_stdin():
+                entries.append(roll.NewWinner(entry.name, origin=entry.origin, **extras))
+        else:
+            entries.append(roll.NewWinner(name, origin=f"argument {index}", **extras))
+    if not entries:
+        raise fail("no entries given: standard input was empty")
+    added = _save(category, entries, allow_duplicate)
+    shown = "、".join(added[:10]) + (f" … ({len(added)} in all)" if len(added) > 10 else "")
+    console().print(f"added {len(added)}: {escape(shown)}")
+
+
+WinnerArg = Annotated[str, typer.Argument(metavar="WINNER", help="Name as listed, or #ID.")]
+
+
+def remove(
+    category: CategoryArg,
+    winners: Annotated[list[str], typer.Argument(metavar="WINNER...", help="Names or #IDs.")],
+) -> None:
+    """Remove winners from CATEGORY (a backup is kept first)."""
+    with store().transaction(backup="remove") as db:
+        found = roll.resolve_category(db, category)
+        removed = [roll.remove_winner(db, found, reference).name for reference in winners]
+    console().print(f"removed {escape('、'.join(removed))}")
+
+
+def edit(
+    category: CategoryArg,
+    winner: WinnerArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name (rename).")] = None,
+    affiliation: Annotated[str | None, typer.Option("--affiliation", "-a")] = None,
+    note_text: Annotated[str | None, typer.Option("--note", "-n")] = None,
+    proposer: Annotated[str | None, typer.Option("--proposer")] = None,
+) -> None:
+    """Rename a winner or change its affiliation, note or proposer."""
+    with store().transaction(backup="edit") as db:
+        found = roll.resolve_category(db, category)
+        changed = roll.edit_winner(
+            db, found, winner, name=name, affiliation=affiliation, note=note_text,
+            proposer=proposer,
+        )
+    console().print(f"updated #{changed.id}: {escape(changed.name)}")
+
+
+def move(
+    category: CategoryArg,
+    winner: WinnerArg,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="CATEGORY", help="Move to this category.")
+    ] = None,
+    position: Annotated[
+        int | None,
+        typer.Option("--position", min=1, help="Place in the manual order, 1 = first."),
+    ] = None,
+) -> None:
+    """Move a winner to another category and/or to a place in a manual list."""
+    if to is None and position is None:
+        raise fail("say where to: --to CATEGORY and/or --position N")
+    with store().transaction() as db:
+        found = roll.resolve_category(db, category)
+        target = roll.resolve_category(db, to) if to else None
+        if position is not None and (target or found).sort != "manual":
+            warn(
+                f"{(target or found).title} is ordered by {(target or found).sort}: "
+                "the position only matters if its rule becomes manual"
+            )
+        moved = roll.move_winner(db, found, winner, to=target, position=position)
+        where = roll.resolve_category(db, str(moved.category)).title
+    console().print(f"moved {escape(moved.name)} to {escape(where)}, place {moved.position + 1}")
+
+
+def list_winners(
+    category: CategoryArg,
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="table, text, json or csv.")
+    ] = "table",
+) -> None:
+    """List a category's winners in display order (its ordering rule, or manual order)."""
+    if output not in FORMATS:
+        raise fail(f"unknown format {output!r}; choose one of {', '.join(FORMATS)}")
+    activate_overrides()
+    db = store().snapshot()
+    found = roll.resolve_category(db, category)
+    winners = roll.winners_of(db, found)
+    _warn_unplaced(found, [w.name for w in winners])
+    if output == "json":
+        typer.echo(json.dumps([w.as_dict() for w in winners], ensure_ascii=False, indent=2))
+    elif output == "text":
+        for winner in winners:
+            typer.echo(winner.name)
+    elif output == "csv":
+        import csv
+        import sys
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["position", "name", "affiliation", "note", "proposer", "id"])
+        for place, w in enumerate(winners, start=1):
+            writer.writerow([place, w.name, w.affiliation, w.note, w.proposer, w.id])
+    else:
+        _print_table(db, found, winners)
+
+
+def _warn_unplaced(category: roll.Category, names: list[str]) -> None:
+    if category.sort == "manual" or category.sort == "pinyin":
+        return
+    from ..collation import default_tables
+
+    unplaced = default_tables().unplaced("".join(names))
+    for char, reason in unplaced.items():
+        warn(f"{char} (U+{ord(char):04X}): {reason}; see `honours explain {char}`")
+
+
+def _print_table(db, category: roll.Category, winners: list[roll.Winner]) -> None:
+    from rich.table import Table
+
+    from .categories import describe
+
+    console().print(f"[bold]{escape(describe(category, len(winners)))}[/]")
+    table = Table()
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("name" if category.kind != "work" else "title", overflow="fold")
+    extras = [f for f in ("proposer", "affiliation", "note") if any(getattr(w, f) for w in winners)]
+    for extra in extras:
+        table.add_column(extra, overflow="fold")
+    table.add_column("id", justify="right", style="dim")
+    for place, winner in enumerate(winners, start=1):
+        cells = [str(place), escape(winner.name)]
+        cells += [escape(getattr(winner, extra)) for extra in extras]
+        table.add_row(*cells, f"#{winner.id}")
+    console().print(table)
+    if not winners:
+        note(f"no winners yet: `honours add {category.id} NAME…`")

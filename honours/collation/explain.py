@@ -1,0 +1,206 @@
+"""Why an entry sorts where it does: per-character facts and pairwise decisions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .keys import KINDS, sort_key
+from .names import is_han, ordering_form
+from .ranking import STROKE_CLASSES, numbered_to_marked, split_reading
+from .tables import BLANK, HAN_BASE, LETTER_BASE, NUMBER_BASE, SYMBOL_MARK, CharTables
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+@dataclass(frozen=True)
+class CharFacts:
+    """What the data says about one character of an entry."""
+
+    char: str
+    strokes: int | None
+    sequence: str  # as 横竖撇点折, empty when unknown
+    reading: str | None  # marked pinyin
+    surname_reading: bool  # the reading is the surname reading
+    source: str
+
+
+def character_facts(text: str, tables: CharTables, as_name: bool = True) -> list[CharFacts]:
+    """Facts for each character of ``text``; the surname position of a name
+    carries its surname reading when it has one."""
+    form = ordering_form(text)
+    surname_readings: dict[int, str] = {}
+    if as_name:
+        for length in (2, 1):
+            head = form[:length]
+            if length == 2 and len(form) <= 2:
+                continue
+            readings = tables.surname_readings.get(head)
+            if readings and len(readings) == length:
+                surname_readings = dict(enumerate(readings))
+                break
+    facts = []
+    for index, char in enumerate(form):
+        entry = tables.stroke_entries.get(char)
+        reading = surname_readings.get(index) or tables.reading_of(char)
+        facts.append(
+            CharFacts(
+                char=char,
+                strokes=entry.count if entry else None,
+                sequence="".join(STROKE_CLASSES[int(d) - 1] for d in entry.sequence)
+                if entry
+                else "",
+                reading=numbered_to_marked(reading) if reading else None,
+                surname_reading=index in surname_readings,
+                source=(entry.source if entry else ("" if not is_han(char) else "none")),
+            )
+        )
+    return facts
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    """Which of two entries comes first, and the position and reason that decide it."""
+
+    first: str
+    second: str
+    position: int | None  # 1-based character position in the first entry; None if equal
+    reason: str
+
+
+def _tokens(text: str, key: str) -> list[tuple[str, str]]:
+    """Split a key into per-character pieces labelled with what they stand for."""
+    tokens = []
+    index = 0
+    chars = iter(_DIGITS.split(text))
+    for part in chars:
+        if not part:
+            continue
+        if part.isdecimal():
+            size = 1 + len(str(int(part)))
+            tokens.append((part, key[index : index + size]))
+            index += size
+            continue
+        for char in part:
+            if key[index : index + 1] == BLANK:
+                tokens.append(("", BLANK))
+                index += 1
+            if key[index : index + 1] == SYMBOL_MARK:
+                size = 2
+            elif ord(key[index]) >= LETTER_BASE and not is_han(char):
+                size = len(char.casefold()) if ord(key[index]) < HAN_BASE else 1
+            else:
+                size = 1
+            tokens.append((char, key[index : index + size]))
+            index += size
+    return tokens
+
+
+def _class_name(piece: str) -> str:
+    code = ord(piece[0])
+    if piece == BLANK:
+        return "the blank of a two-character name"
+    if piece[0] == SYMBOL_MARK:
+        return "a space or symbol"
+    if code < LETTER_BASE and code >= NUMBER_BASE:
+        return "a number"
+    if code < HAN_BASE:
+        return "a letter"
+    return "a Chinese character"
+
+
+def _reading(tables: CharTables, char: str, surname: bool) -> str | None:
+    """The reading that orders ``char``: its surname reading in the surname position."""
+    if surname and char in tables.surname_readings:
+        return tables.surname_readings[char][0]
+    return tables.reading_of(char)
+
+
+def _why_han(a: str, b: str, rule: str, tables: CharTables, surname: bool) -> str:
+    ea, eb = tables.stroke_entries.get(a), tables.stroke_entries.get(b)
+    if rule == "pinyin":
+        ra, rb = (_reading(tables, char, surname) for char in (a, b))
+        if ra and rb and ra != rb:
+            (la, ta), (lb, tb) = split_reading(ra), split_reading(rb)
+            shown = f"{a} {numbered_to_marked(ra)} and {b} {numbered_to_marked(rb)}"
+            if la.replace("v", "u") != lb.replace("v", "u"):
+                return f"{shown}: the letters decide"
+            if la != lb:
+                return f"{shown}: u comes before ü"
+            return f"{shown}: tone {ta} comes before tone {tb}" if ta < tb else (
+                f"{shown}: tone {tb} comes before tone {ta}"
+            )
+        if ra and rb:
+            prefix = (
+                f"{a} and {b} are both read {numbered_to_marked(ra)}; homophones go by strokes: "
+            )
+        else:
+            return f"{a if not ra else b} has no known reading and sorts after read characters"
+    else:
+        prefix = ""
+    if not ea or not eb:
+        missing = a if not ea else b
+        return prefix + f"{missing} has no stroke data and sorts after every known character"
+    if ea.count != eb.count:
+        return prefix + f"{a} has {ea.count} strokes, {b} has {eb.count}"
+    if ea.sequence and eb.sequence and ea.sequence != eb.sequence:
+        n = next(i for i, (x, y) in enumerate(zip(ea.sequence, eb.sequence)) if x != y)
+        ca, cb = STROKE_CLASSES[int(ea.sequence[n]) - 1], STROKE_CLASSES[int(eb.sequence[n]) - 1]
+        return prefix + (
+            f"both have {ea.count} strokes; stroke {n + 1} is {ca} in {a} and {cb} in {b} "
+            f"(横 < 竖 < 撇 < 点 < 折)"
+        )
+    if not ea.sequence or not eb.sequence:
+        unknown = a if not ea.sequence else b
+        return prefix + (
+            f"both have {ea.count} strokes; the stroke sequence of {unknown} is unknown, "
+            "so it goes after the known characters"
+        )
+    if ea.tgh and eb.tgh:
+        return prefix + (
+            f"same count and stroke sequence; the 通用规范汉字表 lists {a} (#{ea.tgh}) "
+            f"before {b} (#{eb.tgh})"
+        )
+    return prefix + "same count and stroke sequence; the code point decides"
+
+
+def explain_pair(
+    a: str, b: str, rule: str = "stroke", kind: str = "person", tables: CharTables | None = None
+) -> PairDecision:
+    """Which of ``a`` and ``b`` comes first under ``rule`` and why."""
+    from . import default_tables
+
+    tables = tables or default_tables()
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    key = sort_key(rule, kind, tables)
+    ka, kb = key(a), key(b)
+    if ka > kb:
+        a, b, ka, kb = b, a, kb, ka
+    if ka == kb:
+        return PairDecision(a, b, None, "they order as equal; a list keeps their given order")
+    keep = kind != "person"
+    ta, tb = _tokens(ordering_form(a, keep_spaces=keep), ka), _tokens(
+        ordering_form(b, keep_spaces=keep), kb
+    )
+    position = 0
+    for index, ((ca, pa), (cb, pb)) in enumerate(zip(ta, tb)):
+        if ca:
+            position += 1
+        if pa == pb:
+            continue
+        if pa == BLANK:
+            return PairDecision(a, b, position + 1, (
+                f"{a} is a two-character name: under 姓氏笔画 a blank stands after the "
+                f"surname and sorts before every character, so it precedes {b}"
+            ))
+        ka_class, kb_class = _class_name(pa), _class_name(pb)
+        if ka_class != kb_class:
+            return PairDecision(a, b, position, f"{ca}: {ka_class} sorts before {kb_class} {cb}")
+        if ka_class == "a number":
+            return PairDecision(a, b, position, f"the number {ca} is smaller than {cb}")
+        if ka_class == "a Chinese character":
+            surname = rule == "pinyin" and kind == "person" and index == 0
+            return PairDecision(a, b, position, _why_han(ca, cb, rule, tables, surname))
+        return PairDecision(a, b, position, f"{ca} sorts before {cb}")
+    return PairDecision(a, b, position + 1, f"{a} is shorter: it ends where {b} goes on")

@@ -1,0 +1,111 @@
+"""Sorting and proof-reading lists with the keys of :mod:`honours.collation.keys`."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from .keys import sort_key
+from .tables import CharTables
+
+T = TypeVar("T")
+
+
+def sort_records(
+    records: Iterable[T],
+    rule: str,
+    kind: str = "person",
+    name: Callable[[T], str] = lambda record: record,  # type: ignore[assignment,return-value]
+    tables: CharTables | None = None,
+) -> list[T]:
+    """Records in the order of ``rule``; stable, so equal keys keep their order.
+
+    ``manual`` keeps the given order.
+    """
+    records = list(records)
+    if rule == "manual":
+        return records
+    key = sort_key(rule, kind, tables)
+    return sorted(records, key=lambda record: key(name(record)))
+
+
+def sort_entries(
+    entries: Iterable[str], rule: str = "stroke", kind: str = "person",
+    tables: CharTables | None = None,
+) -> list[str]:
+    """Strings in the order of ``rule`` (stable)."""
+    entries = list(entries)
+    if rule == "manual":
+        return entries
+    return sorted(entries, key=sort_key(rule, kind, tables))
+
+
+@dataclass(frozen=True)
+class Misplacement:
+    """An entry out of place: where it is and where it belongs (1-based)."""
+
+    entry: str
+    line: int
+    belongs_at: int
+    after: str | None  # the entry it should follow, None when it belongs first
+    before: str | None  # the entry it should precede, None when it belongs last
+
+
+def check_order(
+    entries: Sequence[str], rule: str = "stroke", kind: str = "person",
+    tables: CharTables | None = None,
+) -> list[Misplacement]:
+    """Every entry that is out of place, fewest possible, with where it belongs.
+
+    The entries kept in place are a longest run already in order (a longest
+    non-decreasing subsequence of the keys), so one name moved in a proof
+    reports that one name, not all the names it jumped over.
+    """
+    if rule == "manual" or len(entries) < 2:
+        return []
+    key = sort_key(rule, kind, tables)
+    keys = [key(entry) for entry in entries]
+    in_place = _longest_ordered_run(keys)
+    order = sorted(range(len(entries)), key=keys.__getitem__)
+    position = {index: place for place, index in enumerate(order)}
+    problems = []
+    for index, entry in enumerate(entries):
+        if index in in_place:
+            continue
+        place = position[index]
+        before_index = order[place - 1] if place > 0 else None
+        after_index = order[place + 1] if place + 1 < len(order) else None
+        problems.append(
+            Misplacement(
+                entry=entry,
+                line=index + 1,
+                belongs_at=place + 1,
+                after=entries[before_index] if before_index is not None else None,
+                before=entries[after_index] if after_index is not None else None,
+            )
+        )
+    return problems
+
+
+def _longest_ordered_run(keys: list[str]) -> set[int]:
+    """Indices of one longest non-decreasing subsequence (patience sorting)."""
+    tails: list[str] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(keys)
+    for index, key in enumerate(keys):
+        slot = bisect_right(tails, key)
+        if slot == len(tails):
+            tails.append(key)
+            tail_index.append(index)
+        else:
+            tails[slot] = key
+            tail_index[slot] = index
+        previous[index] = tail_index[slot - 1] if slot else -1
+    kept = set()
+    index = tail_index[-1] if tail_index else -1
+    while index != -1:
+        kept.add(index)
+        index = previous[index]
+    return kept

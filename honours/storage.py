@@ -1,0 +1,687 @@
+"""Storage layer: one TinyDB JSON file holding a clerk's year of work.
+
+Every command runs as one transaction: it takes an inter-process lock, reads the file once,
+works on an in-memory TinyDB, and writes the file once, atomically, if anything changed.
+Readers that do not write use :meth:`Store.snapshot`, which needs no lock because a save is
+always an atomic rename of a complete file.
+
+Nothing here ever overwrites a file it could not read: a damaged, foreign or newer file is
+refused with an error whose text (``str(error)``) is meant to be shown to the user as is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+APPLICATION = "honours"
+SCHEMA_VERSION = 1
+META_TABLE = "_meta"
+META_DOCUMENT: dict[str, Any] = {"application": APPLICATION, "schema": SCHEMA_VERSION}
+
+DEFAULT_LOCK_TIMEOUT = 30.0
+DEFAULT_KEEP_BACKUPS = 20
+
+ENV_VAR = "HONOURS_DB"
+DEFAULT_FILE_NAME = "honours.json"
+
+_BACKUP_PREFIX = "honours"
+_BACKUP_NAME = re.compile(
+    rf"^{_BACKUP_PREFIX}-(?P<stamp>\d{{8}}-\d{{6}}-\d{{6}})(?:-(?P<reason>[a-z0-9-]*))?\.json$"
+)
+_STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
+_TEMP_SUFFIX = ".tmp"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StoreError(Exception):
+    """Base of all storage errors; ``str(error)`` is the message to show the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DamagedDatabase(StoreError):
+    """The file exists but is empty, truncated, not UTF-8 or not parseable JSON."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class NotAHonoursDatabase(StoreError):
+    """The file is valid JSON but was not written by honours."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class UnsupportedSchema(StoreError):
+    """The file is a honours database of a schema this version does not understand."""
+
+    def __init__(self, message: str, path: Path, schema: object) -> None:
+        super().__init__(message)
+        self.path = path
+        self.schema = schema
+
+
+class DatabaseBusy(StoreError):
+    """Another process held the database lock for longer than the lock timeout."""
+
+
+class BackupNotFound(StoreError):
+    """No backup of that name exists."""
+
+
+class _Invalid(Exception):
+    """Internal: why some bytes are not a usable honours database.
+
+    Kept separate from the public errors so the database and a backup can each phrase the
+    problem in their own words.
+    """
+
+    def __init__(self, kind: type[StoreError], detail: str, schema: object = None) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.schema = schema
+
+    def error(self, message: str, path: Path) -> StoreError:
+        if self.kind is UnsupportedSchema:
+            return UnsupportedSchema(message, path, self.schema)
+        if self.kind is DamagedDatabase:
+            return DamagedDatabase(message, path)
+        return NotAHonoursDatabase(message, path)
+
+
+# --------------------------------------------------------------------------- path
+
+
+def resolve_db_path(option: str | None, environ: Mapping[str, str] = os.environ) -> Path:
+    """Pick the database file: ``--db`` option, else ``$HONOURS_DB``, else the user data dir.
+
+    An empty option or variable counts as not given (``HONOURS_DB= honours ...`` is a common
+    way to unset it for one command).
+    """
+    if option:
+        return Path(option).expanduser()
+    from_env = environ.get(ENV_VAR)
+    if from_env:
+        return Path(from_env).expanduser()
+    # Imported here: only this fallback needs it and the CLI should start fast.
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APPLICATION)).expanduser() / DEFAULT_FILE_NAME
+
+
+# --------------------------------------------------------------------------- backups
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A timestamped copy of the database in ``<db stem>.backups/``."""
+
+    name: str
+    path: Path
+    created: datetime  # local time, as encoded in the name
+    size: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RestoreOutcome:
+    """What :meth:`Store.restore` did, so the CLI can tell the user."""
+
+    restored: Backup
+    safety_backup: Backup | None  # copy of the previous content, if it was readable
+    set_aside: Path | None  # where an unreadable previous file was moved, if any
+
+
+def _slug(reason: str) -> str:
+    """Make a reason safe for a file name on every platform (and for our name pattern)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")
+    return slug[:40].strip("-") or "backup"
+
+
+# --------------------------------------------------------------------------- TinyDB storage
+
+
+class _MemoryStorage(Storage):
+    """TinyDB storage over a dict already loaded from the file.
+
+    ``write`` only keeps the data in memory and remembers that something was written; the
+    :class:`Store` decides whether and when to save, so a transaction is all-or-nothing.
+    """
+
+    def __init__(self, data: dict[str, Any], read_only: bool = False) -> None:
+        self._data = data
+        self._read_only = read_only
+        self._closed = False
+        self.dirty = False
+
+    def read(self) -> dict[str, Any]:
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        if self._read_only:
+            raise StoreError(
+                "A snapshot is read-only; use `store.transaction()` to change the database."
+            )
+        if self._closed:
+            # Writing after the transaction ended would silently be lost.
+            raise StoreError("This transaction has ended; its database can no longer be changed.")
+        self._data = data
+        self.dirty = True
+
+    def end(self) -> None:
+        self._closed = True
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self._data
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    """Turn file bytes into validated TinyDB data (``_meta`` included) or raise ``_Invalid``."""
+    if not raw.strip():
+        raise _Invalid(DamagedDatabase, "the file is empty")
+    try:
+        # utf-8-sig: tolerate a BOM added by a Windows editor.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _Invalid(DamagedDatabase, f"it is not UTF-8 text (byte {error.start})") from None
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise _Invalid(
+            DamagedDatabase,
+            f"it is not complete JSON: {error.msg} at line {error.lineno} column {error.colno}",
+        ) from None
+    except RecursionError:
+        raise _Invalid(DamagedDatabase, "it is nested too deeply to be read") from None
+    if not isinstance(data, dict):
+        raise _Invalid(NotAHonoursDatabase, f"it holds a JSON {type(data).__name__}, not a table")
+
+    meta_table = data.get(META_TABLE)
+    meta = None
+    if isinstance(meta_table, dict):
+        meta = next(
+            (d for d in meta_table.values() if isinstance(d, dict) and "application" in d), None
+        )
+    if meta is None or meta.get("application") != APPLICATION:
+        raise _Invalid(NotAHonoursDatabase, "it has no honours `_meta` record")
+    schema = meta.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema != SCHEMA_VERSION:
+        raise _Invalid(UnsupportedSchema, f"it uses schema {schema!r}", schema=schema)
+
+    # TinyDB would fail later in obscure ways on a malformed table; refuse it up front.
+    for table_name, table in data.items():
+        if not isinstance(table, dict):
+            raise _Invalid(DamagedDatabase, f"table {table_name!r} is not a JSON object")
+        for doc_id, document in table.items():
+            if not doc_id.isdigit() or not isinstance(document, dict):
+                raise _Invalid(
+                    DamagedDatabase, f"table {table_name!r} has a bad document {doc_id!r}"
+                )
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    # NaN/Infinity are not JSON and could never be saved back (allow_nan=False).
+    raise _Invalid(DamagedDatabase, f"it contains {name}, which is not valid JSON")
+
+
+def _refuse_non_json(value: object) -> Any:
+    raise TypeError(f"a value of type {type(value).__name__} ({value!r:.60}) cannot be stored")
+
+
+def _serialise(tables: Mapping[str, Any]) -> bytes:
+    """Encode the whole database, or raise StoreError before anything touches the disk."""
+    if META_TABLE in tables:
+        raise StoreError(f"The table name {META_TABLE!r} is reserved for honours itself.")
+    document = {META_TABLE: {"1": META_DOCUMENT}, **tables}
+    try:
+        text = json.dumps(
+            document, ensure_ascii=False, allow_nan=False, indent=1, default=_refuse_non_json
+        )
+        # Encode here too: a lone surrogate in a str only fails at this point.
+        return (text + "\n").encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as error:
+        raise StoreError(
+            f"Nothing was saved: the changes contain data that cannot be stored ({error})."
+        ) from error
+
+
+# --------------------------------------------------------------------------- file writing
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; not possible on every platform (e.g. Windows)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(target: Path, payload: bytes, mode: int | None) -> None:
+    """Write ``payload`` to ``target`` so that a crash leaves either the old or the new file.
+
+    ``mode`` keeps the permissions of the file being replaced; ``None`` lets the umask decide,
+    as for any new file.
+    """
+    directory = target.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    temp = directory / f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}{_TEMP_SUFFIX}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(temp, flags, 0o600 if mode is not None else 0o666)
+    try:
+        try:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if mode is not None and not hasattr(os, "fchmod"):
+            os.chmod(temp, mode)
+        _replace(temp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(directory)
+
+
+def _replace(source: Path, target: Path) -> None:
+    # On Windows a reader holding the target open makes the rename fail briefly; retry.
+    attempts = 20 if sys.platform == "win32" else 1
+    for attempt in range(attempts):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
+def _remove_stale_temp_files(directory: Path, prefix: str) -> None:
+    """Remove temp files left by a killed save. Only called while holding the lock."""
+    with suppress(OSError):
+        for entry in os.scandir(directory):
+            if entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX):
+                with suppress(OSError):
+                    os.unlink(entry.path)
+
+
+# --------------------------------------------------------------------------- store
+
+
+@dataclass
+class _Loaded:
+    """The database file as read at the start of an operation."""
+
+    raw: bytes | None  # None: the file does not exist
+    data: dict[str, Any]  # parsed tables, without _meta
+    mode: int | None  # permission bits of the existing file
+
+
+class Store:
+    """The honours database file, its lock and its backups."""
+
+    def __init__(
+        self,
+        path: Path,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        keep_backups: int = DEFAULT_KEEP_BACKUPS,
+    ) -> None:
+        if keep_backups < 0:
+            raise ValueError("keep_backups must be 0 or more")
+        self.path = Path(path).expanduser()
+        self.lock_timeout = lock_timeout
+        self.keep_backups = keep_backups
+        self._in_transaction = False
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    # ----------------------------------------------------------------- paths
+
+    @property
+    def _file(self) -> Path:
+        """The real file: saving through a symlink must replace its target, not the link."""
+        return Path(os.path.realpath(self.path))
+
+    @property
+    def backup_dir(self) -> Path:
+        file = self._file
+        return file.with_name(f"{file.stem}.backups")
+
+    @property
+    def lock_path(self) -> Path:
+        file = self._file
+        return file.with_name(f"{file.name}.lock")
+
+    def exists(self) -> bool:
+        return self._file.is_file()
+
+    # ----------------------------------------------------------------- reading
+
+    def _read_raw(self) -> bytes | None:
+        try:
+            return self._file.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StoreError(
+                f"Cannot read the database {self.path}: {error.strerror or error}."
+            ) from error
+
+    def _refusal(self, invalid: _Invalid) -> StoreError:
+        """Turn a parse failure of the database file into the error the user sees."""
+        untouched = "The file has been left untouched."
+        if invalid.kind is DamagedDatabase:
+            newest = self._newest_backup_quietly()
+            if newest is None:
+                hint = f"No backups were found in {self.backup_dir}."
+            else:
+                hint = (
+                    f"The newest backup is {newest.name} (made {newest.created:%Y-%m-%d %H:%M:%S})."
+                )
+            return DamagedDatabase(
+                f"The database file {self.path} is damaged and cannot be read "
+                f"({invalid.detail}). {untouched}\n"
+                "To restore a backup, list them with `honours backup list`, then run "
+                f"`honours backup restore NAME`. {hint}",
+                self.path,
+            )
+        if invalid.kind is UnsupportedSchema:
+            newer = isinstance(invalid.schema, int) and invalid.schema > SCHEMA_VERSION
+            why = (
+                "It was written by a newer version of honours; upgrade honours to open it."
+                if newer
+                else "This version of honours cannot read it."
+            )
+            return UnsupportedSchema(
+                f"The database {self.path} uses schema version {invalid.schema!r}, but this "
+                f"version of honours only understands schema {SCHEMA_VERSION}. {why} {untouched}",
+                self.path,
+                invalid.schema,
+            )
+        return NotAHonoursDatabase(
+            f"The file {self.path} is not a honours database ({invalid.detail}). {untouched} "
+            f"Check the --db option or the {ENV_VAR} environment variable.",
+            self.path,
+        )
+
+    def _newest_backup_quietly(self) -> Backup | None:
+        # Only used to enrich an error message; must not raise a second error.
+        try:
+            backups = self.list_backups()
+        except OSError:
+            return None
+        return backups[0] if backups else None
+
+    def _load(self) -> _Loaded:
+        raw = self._read_raw()
+        if raw is None:
+            return _Loaded(raw=None, data={}, mode=None)
+        try:
+            data = _parse(raw)
+        except _Invalid as invalid:
+            raise self._refusal(invalid) from None
+        del data[META_TABLE]  # reserved; callers never see or edit it
+        try:
+            mode = stat.S_IMODE(self._file.stat().st_mode)
+        except OSError:
+            mode = None
+        return _Loaded(raw=raw, data=data, mode=mode)
+
+    def snapshot(self) -> TinyDB:
+        """The current content as a read-only in-memory TinyDB, without taking the lock.
+
+        Safe without the lock because every save replaces the file atomically.
+        """
+        return TinyDB(storage=_MemoryStorage, data=self._load().data, read_only=True)
+
+    # ----------------------------------------------------------------- locking
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        if self._in_transaction:
+            # A nested transaction would read data the outer one has not saved yet.
+            raise StoreError("A honours transaction is already open on this database.")
+        lock_path = self.lock_path
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"Cannot create the folder for the database {self.path}: {error.strerror or error}."
+            ) from error
+        lock = FileLock(str(lock_path), timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise DatabaseBusy(
+                f"The database {self.path} is in use by another honours command "
+                f"(waited {self.lock_timeout:g} s for the lock {lock_path}). "
+                "Try again when that command has finished; the lock is released automatically "
+                "when it ends."
+            ) from None
+        self._in_transaction = True
+        try:
+            yield
+        finally:
+            self._in_transaction = False
+            lock.release()
+
+    # ----------------------------------------------------------------- transactions
+
+    @contextmanager
+    def transaction(self, backup: str | None = None) -> Iterator[TinyDB]:
+        """Lock, load, yield an in-memory TinyDB, then save once if anything changed.
+
+        If the body raises, nothing is written and the exception propagates. If ``backup``
+        is a non-empty reason and an existing file is about to change, a backup is taken
+        first.
+        """
+        with self._locked():
+            loaded = self._load()
+            db = TinyDB(storage=_MemoryStorage, data=loaded.data)
+            storage: _MemoryStorage = db.storage  # type: ignore[assignment]
+            try:
+                yield db
+                if storage.dirty and self._changed(loaded, storage.data):
+                    payload = _serialise(storage.data)
+                    if backup and loaded.raw is not None:
+                        self._write_backup(loaded.raw, backup, loaded.mode)
+                    self._save(payload, loaded.mode)
+            finally:
+                storage.end()
+
+    @staticmethod
+    def _changed(loaded: _Loaded, tables: dict[str, Any]) -> bool:
+        """Whether the tables differ from the file; TinyDB writes even for no-op updates."""
+        if loaded.raw is None:
+            return bool(tables)
+        # Parse again: TinyDB mutated the first copy in place.
+        original = json.loads(loaded.raw.decode("utf-8-sig"))
+        del original[META_TABLE]
+        return original != tables
+
+    def _save(self, payload: bytes, mode: int | None) -> None:
+        target = self._file
+        try:
+            _remove_stale_temp_files(target.parent, f".{target.name}.")
+            _atomic_write(target, payload, mode)
+        except OSError as error:
+            raise StoreError(
+                f"Could not save the database {self.path}: {error.strerror or error}. "
+                "The previous content is unchanged."
+            ) from error
+
+    # ----------------------------------------------------------------- backups
+
+    def list_backups(self) -> list[Backup]:
+        """Backups of this database, newest first."""
+        backups = []
+        try:
+            entries = list(os.scandir(self.backup_dir))
+        except FileNotFoundError:
+            return []
+        for entry in entries:
+            match = _BACKUP_NAME.match(entry.name)
+            if match is None or not entry.is_file():
+                continue
+            try:
+                created = datetime.strptime(match["stamp"], _STAMP_FORMAT)
+                size = entry.stat().st_size
+            except (ValueError, OSError):
+                continue
+            backups.append(
+                Backup(
+                    name=entry.name,
+                    path=Path(entry.path),
+                    created=created,
+                    size=size,
+                    reason=match["reason"] or "",
+                )
+            )
+        backups.sort(key=lambda b: (b.created, b.name), reverse=True)
+        return backups
+
+    def _write_backup(
+        self, raw: bytes, reason: str, mode: int | None, protect: str | None = None
+    ) -> Backup | None:
+        """Copy ``raw`` (the current file) into the backup folder, then prune old backups."""
+        if self.keep_backups == 0:
+            return None
+        directory = self.backup_dir
+        stamp = datetime.now()
+        slug = _slug(reason)
+        existing = {b.name for b in self.list_backups()}
+        while True:
+            name = f"{_BACKUP_PREFIX}-{stamp.strftime(_STAMP_FORMAT)}-{slug}.json"
+            if name not in existing and not (directory / name).exists():
+                break
+            stamp += timedelta(microseconds=1)
+        path = directory / name
+        try:
+            _remove_stale_temp_files(directory, ".")
+            _atomic_write(path, raw, mode)
+        except OSError as error:
+            raise StoreError(
+                f"Could not write a backup to {directory}: {error.strerror or error}. "
+                f"Nothing was changed in {self.path}."
+            ) from error
+        self._prune_backups(protect={name, protect})
+        return Backup(name=name, path=path, created=stamp, size=len(raw), reason=slug)
+
+    def _prune_backups(self, protect: set[str | None]) -> None:
+        backups = self.list_backups()
+        for old in backups[self.keep_backups :]:
+            if old.name in protect:
+                continue
+            with suppress(FileNotFoundError):
+                old.path.unlink()
+
+    def _find_backup(self, name: str) -> Backup:
+        candidates = {name, f"{name}.json"}
+        if os.sep in name or (os.altsep and os.altsep in name) or name in {"", ".", ".."}:
+            candidates = set()
+        for backup in self.list_backups():
+            if backup.name in candidates:
+                return backup
+        raise BackupNotFound(
+            f"There is no backup named {name!r} in {self.backup_dir}. "
+            "Run `honours backup list` to see the available backups."
+        )
+
+    def restore(self, name: str) -> RestoreOutcome:
+        """Replace the database with backup ``name``, keeping what it replaces.
+
+        A readable current file is first backed up (reason ``before-restore``); an unreadable
+        one is moved aside, never deleted.
+        """
+        with self._locked():
+            chosen = self._find_backup(name)
+            try:
+                raw = chosen.path.read_bytes()
+            except OSError as error:
+                raise StoreError(
+                    f"Cannot read the backup {chosen.name}: {error.strerror or error}."
+                ) from error
+            try:
+                _parse(raw)
+            except _Invalid as invalid:
+                message = (
+                    f"The backup {chosen.name} cannot be restored: {invalid.detail}. "
+                    f"Nothing was changed in {self.path}."
+                )
+                raise invalid.error(message, chosen.path) from None
+
+            target = self._file
+            current = self._read_raw()
+            mode: int | None = None
+            safety: Backup | None = None
+            set_aside: Path | None = None
+            if current is not None:
+                with suppress(OSError):
+                    mode = stat.S_IMODE(target.stat().st_mode)
+                try:
+                    _parse(current)
+                except _Invalid as invalid:
+                    set_aside = self._set_aside(target, invalid)
+                else:
+                    safety = self._write_backup(
+                        current, "before-restore", mode, protect=chosen.name
+                    )
+            self._save(raw, mode)
+            return RestoreOutcome(restored=chosen, safety_backup=safety, set_aside=set_aside)
+
+    def _set_aside(self, target: Path, invalid: _Invalid) -> Path:
+        """Move an unreadable database out of the way, keeping it for later inspection."""
+        label = "damaged" if invalid.kind is DamagedDatabase else "set-aside"
+        stamp = datetime.now().strftime(_STAMP_FORMAT)
+        aside = target.with_name(f"{target.name}.{label}-{stamp}")
+        try:
+            os.replace(target, aside)
+        except OSError as error:
+            raise StoreError(
+                f"Could not move the unreadable database {self.path} aside: "
+                f"{error.strerror or error}. Nothing was restored."
+            ) from error
+        _fsync_directory(target.parent)
+        return aside

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from honours.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Keep every test away from the real user data and config folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("HONOURS_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "roll.json"
+
+
+class Honours:
+    """Runs ``honours --db DB …`` in-process through Typer's runner."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, ok: bool = True):
+        result = self.runner.invoke(app, ["--db", str(self.db), *args], input=input)
+        if ok and result.exit_code != 0:
+            raise AssertionError(
+                f"honours {' '.join(args)} exited {result.exit_code}:\n{result.output}"
+                f"{result.exception!r}"
+            )
+        return result
+
+
+@pytest.fixture
+def honours(db) -> Honours:
+    return Honours(db)
+
+
+def honours_command() -> list[str]:
+    """The installed console script, else ``python -m honours``."""
+    script = shutil.which("honours", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "honours"]
+
+
+def run_cli(*args: str, input: str | None = None, env: dict | None = None, **kwargs):
+    """Run honours in a real subprocess."""
+    return subprocess.run(
+        [*honours_command(), *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "100", **(env or {})},
+        **kwargs,
+    )
