@@ -150,12 +150,11 @@ class Backup:
 
 
 @dataclass(frozen=True)
-class RestoreOutcome:
-    """What :meth:`Store.restore` did, so the CLI can tell the user."""
+class RestoredBackup(Backup):
+    """The backup :meth:`Store.restore` put in place, and what happened to the old file."""
 
-    restored: Backup
-    safety_backup: Backup | None  # copy of the previous content, if it was readable
-    set_aside: Path | None  # where an unreadable previous file was moved, if any
+    safety_backup: Backup | None = None  # copy of the previous content, if it was readable
+    set_aside: Path | None = None  # where an unreadable previous file was moved, if any
 
 
 def _slug(reason: str) -> str:
@@ -629,7 +628,7 @@ class Store:
             "Run `honours backup list` to see the available backups."
         )
 
-    def restore(self, name: str) -> RestoreOutcome:
+    def restore(self, name: str) -> RestoredBackup:
         """Replace the database with backup ``name``, keeping what it replaces.
 
         A readable current file is first backed up (reason ``before-restore``); an unreadable
@@ -669,7 +668,7 @@ class Store:
                         current, "before-restore", mode, protect=chosen.name
                     )
             self._save(raw, mode)
-            return RestoreOutcome(restored=chosen, safety_backup=safety, set_aside=set_aside)
+            return RestoredBackup(**vars(chosen), safety_backup=safety, set_aside=set_aside)
 
     def _set_aside(self, target: Path, invalid: _Invalid) -> Path:
         """Move an unreadable database out of the way, keeping it for later inspection."""

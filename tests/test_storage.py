@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from honours.storage import (
+    Backup,
     BackupNotFound,
     DamagedDatabase,
     DatabaseBusy,
@@ -581,7 +582,9 @@ def test_restore_takes_a_before_restore_backup(db_path: Path) -> None:
 
     assert db_path.read_bytes() == oldest_bytes
     assert len(winners_of(store)) == 3
-    assert outcome.restored.name == oldest.name
+    assert isinstance(outcome, Backup)
+    assert outcome.name == oldest.name
+    assert outcome.path == oldest.path
     assert outcome.set_aside is None
     assert outcome.safety_backup is not None
     assert outcome.safety_backup.reason == "before-restore"
@@ -834,22 +837,58 @@ def _check_generation(store: Store, base: int) -> int:
     return generation
 
 
+def _folder_state(directory: Path, ignore: str) -> frozenset[tuple[str, int, int, int]]:
+    state = set()
+    for entry in os.scandir(directory):
+        if entry.name == ignore:
+            continue
+        try:
+            info = entry.stat()
+        except FileNotFoundError:  # renamed away while we looked: that is activity too
+            return frozenset({("vanished", 0, 0, 0)})
+        state.add((entry.name, info.st_ino, info.st_size, info.st_mtime_ns))
+    return frozenset(state)
+
+
+def _wait_for_write_activity(
+    directory: Path, writer: subprocess.Popen[str], ignore: str = ""
+) -> None:
+    """Spin until anything in ``directory`` changes: a save has just begun there."""
+    baseline = _folder_state(directory, ignore)
+    deadline = time.monotonic() + 30
+    while _folder_state(directory, ignore) == baseline:
+        assert writer.poll() is None and time.monotonic() < deadline
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not POSIX, reason="SIGKILL")
 def test_sigkill_mid_transaction_leaves_old_or_new_state(db_path: Path) -> None:
-    base, rounds = 20_000, 8
+    """Kill a writer of 20k-document transactions at random moments, and at moments aimed
+    at the instant a backup or a save begins; the file must always load and hold one
+    complete state, never older than what the writer reported as committed."""
+    base = 20_000
     rng = random.Random(20261128)
     store = Store(db_path)
     last_committed = 0
-    for _ in range(rounds):
+    saves_hit = backups_hit = 0
+    for round_number in range(12):
         writer = start_child(BIG_TRANSACTION_WRITER, str(db_path), str(base))
         assert writer.stdout is not None
         first = writer.stdout.readline()  # at least one commit in this round
         assert first, writer.stderr.read() if writer.stderr else ""
-        time.sleep(rng.uniform(0.0, 0.8))
+        if round_number % 3 == 0:
+            time.sleep(rng.uniform(0.0, 0.6))
+        elif round_number % 3 == 1:
+            _wait_for_write_activity(store.backup_dir, writer)
+            time.sleep(rng.uniform(0.0, 0.002))
+        else:
+            _wait_for_write_activity(db_path.parent, writer, ignore=store.backup_dir.name)
+            time.sleep(rng.uniform(0.0, 0.002))
         writer.kill()  # SIGKILL: no cleanup, no finally blocks
         out, _ = writer.communicate()
         reported = [int(line) for line in [first, *out.split()] if line.strip()]
+        saves_hit += bool(temp_files(db_path.parent))
+        backups_hit += bool(temp_files(store.backup_dir))
 
         generation = _check_generation(store, base)
         # Everything reported as committed is on disk; at most one more commit beyond that.
@@ -860,7 +899,9 @@ def test_sigkill_mid_transaction_leaves_old_or_new_state(db_path: Path) -> None:
         for backup in store.list_backups():
             _check_generation(Store(backup.path), base)
 
-    # Temp files of killed saves are cleaned by the next save, under the lock.
+    # The attack really hit saves in progress (their temp files were left behind)...
+    assert saves_hit >= 1 and backups_hit >= 1, (saves_hit, backups_hit)
+    # ...and the next save, under the lock, cleans those up.
     with Store(db_path, lock_timeout=5).transaction() as db:
         db.table("counters").update({"note": "checked"})
     assert temp_files(db_path.parent) == []

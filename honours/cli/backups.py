@@ -47,7 +47,9 @@ def list_backups() -> None:
         console().print("no backups yet: destructive commands keep one before they change data")
         return
     table = Table()
-    for column in ("name", "taken", "reason", "size"):
+    # The name is what `backup restore` takes: never shorten it.
+    table.add_column("name", min_width=max(len(b.name) for b in backups), no_wrap=True)
+    for column in ("taken", "reason", "size"):
         table.add_column(column)
     for backup in backups:
         table.add_row(

@@ -37,6 +37,9 @@ UNKNOWN_HAN_BASE = 0xC0000  # + code point: Han the data does not know, last
 
 HAN_START = chr(HAN_BASE)
 
+#: Source tag of sequences borrowed from the 通用规范汉字表 neighbour (data/README.md).
+INFERRED_SOURCE = "tgh-inferred"
+
 
 class OverrideError(ValueError):
     """A line of the user's override file that cannot be read."""
@@ -281,6 +284,11 @@ class CharTables:
                 found[char] = (
                     f"stroke count {entry.count} known, sequence unknown: placed after "
                     f"the known characters of {entry.count} strokes"
+                )
+            elif entry.source == INFERRED_SOURCE:
+                found[char] = (
+                    "stroke sequence not in any source: placed by its position in the "
+                    "通用规范汉字表, exact among that table's characters of its level"
                 )
         return found
 
