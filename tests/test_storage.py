@@ -10,11 +10,13 @@ import json
 import math
 import os
 import random
+import signal
 import stat
 import subprocess
 import sys
 import textwrap
 import time
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -264,7 +266,7 @@ DOCUMENTS = st.dictionaries(st.text(max_size=10), JSON_VALUES, max_size=5)
     )
 )
 def test_any_json_documents_round_trip(tmp_path: Path, tables: dict[str, list[dict]]) -> None:
-    path = tmp_path / f"rt-{random.random()}.json"
+    path = tmp_path / f"rt-{os.urandom(8).hex()}.json"
     store = Store(path)
     with store.transaction() as db:
         for name, documents in tables.items():
@@ -409,7 +411,7 @@ def _mutations_of_a_valid_db(draw: st.DrawFn) -> bytes:
     | st.composite(_mutations_of_a_valid_db)()
 )
 def test_any_bytes_either_load_or_are_refused_untouched(tmp_path: Path, contents: bytes) -> None:
-    path = tmp_path / f"fuzz-{random.random()}.json"
+    path = tmp_path / f"fuzz-{os.urandom(8).hex()}.json"
     path.write_bytes(contents)
     store = Store(path)
     try:
@@ -715,7 +717,7 @@ def test_lock_held_by_another_process_and_released_when_it_dies(db_path: Path) -
                 db.table("winners").insert({"name": "blocked"})
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()
     # A killed holder leaves no stale lock behind.
     with Store(db_path, lock_timeout=5).transaction() as db:
         db.table("winners").insert({"name": "after the holder died"})
@@ -766,7 +768,7 @@ def test_concurrent_processes_lose_nothing(tmp_path: Path, db_path: Path) -> Non
     try:
         for child in children:
             assert child.stdout is not None
-            assert child.stdout.readline().strip() == "ready", child.stderr
+            assert child.stdout.readline().strip() == "ready"
         go.touch()
 
         # Meanwhile read without the lock: every snapshot must be a complete committed state.
@@ -785,7 +787,7 @@ def test_concurrent_processes_lose_nothing(tmp_path: Path, db_path: Path) -> Non
         for child in children:
             if child.poll() is None:
                 child.kill()
-                child.wait()
+                child.communicate()
 
     assert reads > 0
     winners = winners_of(store)
@@ -837,26 +839,31 @@ def _check_generation(store: Store, base: int) -> int:
     return generation
 
 
-def _folder_state(directory: Path, ignore: str) -> frozenset[tuple[str, int, int, int]]:
-    state = set()
+def _folder_state(directory: Path, ignore: str) -> dict[str, tuple[int, int, int]]:
+    state: dict[str, tuple[int, int, int]] = {}
+    if not directory.is_dir():  # the backup folder appears with the first backup
+        return state
     for entry in os.scandir(directory):
-        if entry.name == ignore:
-            continue
-        try:
-            info = entry.stat()
-        except FileNotFoundError:  # renamed away while we looked: that is activity too
-            return frozenset({("vanished", 0, 0, 0)})
-        state.add((entry.name, info.st_ino, info.st_size, info.st_mtime_ns))
-    return frozenset(state)
+        if entry.name != ignore:
+            with suppress(FileNotFoundError):  # renamed or removed while we looked
+                info = entry.stat()
+                state[entry.name] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return state
 
 
 def _wait_for_write_activity(
     directory: Path, writer: subprocess.Popen[str], ignore: str = ""
 ) -> None:
-    """Spin until anything in ``directory`` changes: a save has just begun there."""
+    """Spin until a file in ``directory`` appears or changes: a write has just begun there.
+
+    Removals are not activity: a save first sweeps away temp files of killed saves.
+    """
     baseline = _folder_state(directory, ignore)
     deadline = time.monotonic() + 30
-    while _folder_state(directory, ignore) == baseline:
+    while True:
+        current = _folder_state(directory, ignore)
+        if any(baseline.get(name) != signature for name, signature in current.items()):
+            return
         assert writer.poll() is None and time.monotonic() < deadline
 
 
@@ -870,22 +877,28 @@ def test_sigkill_mid_transaction_leaves_old_or_new_state(db_path: Path) -> None:
     rng = random.Random(20261128)
     store = Store(db_path)
     last_committed = 0
-    saves_hit = backups_hit = 0
-    for round_number in range(12):
+    saves_hit = backups_hit = rounds = 0
+    # At least 9 kills; go on (up to 30) until kills have landed inside both kinds of write.
+    while rounds < 9 or not (saves_hit and backups_hit):
+        assert rounds < 30, f"the attack never hit a write: {saves_hit=}, {backups_hit=}"
+        rounds += 1
         writer = start_child(BIG_TRANSACTION_WRITER, str(db_path), str(base))
-        assert writer.stdout is not None
-        first = writer.stdout.readline()  # at least one commit in this round
-        assert first, writer.stderr.read() if writer.stderr else ""
-        if round_number % 3 == 0:
-            time.sleep(rng.uniform(0.0, 0.6))
-        elif round_number % 3 == 1:
-            _wait_for_write_activity(store.backup_dir, writer)
-            time.sleep(rng.uniform(0.0, 0.002))
-        else:
-            _wait_for_write_activity(db_path.parent, writer, ignore=store.backup_dir.name)
-            time.sleep(rng.uniform(0.0, 0.002))
-        writer.kill()  # SIGKILL: no cleanup, no finally blocks
-        out, _ = writer.communicate()
+        try:
+            assert writer.stdout is not None
+            first = writer.stdout.readline()  # at least one commit in this round
+            assert first, "the writer failed to start"
+            if rounds % 3 == 0:
+                time.sleep(rng.uniform(0.0, 0.6))
+            elif rounds % 3 == 1:
+                _wait_for_write_activity(store.backup_dir, writer)
+                time.sleep(rng.uniform(0.0, 0.002))
+            else:
+                _wait_for_write_activity(db_path.parent, writer, ignore=store.backup_dir.name)
+                time.sleep(rng.uniform(0.0, 0.002))
+        finally:
+            writer.kill()  # SIGKILL: no cleanup, no finally blocks
+            out, err = writer.communicate()
+        assert writer.returncode == -signal.SIGKILL, err
         reported = [int(line) for line in [first, *out.split()] if line.strip()]
         saves_hit += bool(temp_files(db_path.parent))
         backups_hit += bool(temp_files(store.backup_dir))
@@ -899,9 +912,7 @@ def test_sigkill_mid_transaction_leaves_old_or_new_state(db_path: Path) -> None:
         for backup in store.list_backups():
             _check_generation(Store(backup.path), base)
 
-    # The attack really hit saves in progress (their temp files were left behind)...
-    assert saves_hit >= 1 and backups_hit >= 1, (saves_hit, backups_hit)
-    # ...and the next save, under the lock, cleans those up.
+    # Kills inside a write left temp files behind; the next save, under the lock, sweeps them.
     with Store(db_path, lock_timeout=5).transaction() as db:
         db.table("counters").update({"note": "checked"})
     assert temp_files(db_path.parent) == []

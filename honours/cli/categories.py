@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from .. import roll
 from .common import console, escape, store
 
 app = typer.Typer(
@@ -39,7 +38,7 @@ CategoryArg = Annotated[
 ]
 
 
-def describe(category: roll.Category, count: int | None = None, with_rule: bool = True) -> str:
+def describe(category, count: int | None = None, with_rule: bool = True) -> str:
     """The heading as printed in a roll: 市、区政协委员（37名，按姓氏笔画排序）."""
     from ..collation import RULE_LABELS
 
@@ -66,6 +65,8 @@ def add(
 ) -> None:
     """Add a category. Defaults by kind: people 名, 5 columns, stroke order;
     units 家, 3 columns, manual order; works 件, manual order."""
+    from .. import roll
+
     with store().transaction() as db:
         category = roll.add_category(
             db, title, parent=parent, kind=kind or "person", sort=sort, measure=measure,
@@ -79,6 +80,8 @@ def add(
 def list_categories() -> None:
     """Show the category tree with ids, counts and ordering rules."""
     from rich.tree import Tree
+
+    from .. import roll
 
     db = store().snapshot()
     counts = roll.count_winners(db)
@@ -110,6 +113,8 @@ def list_categories() -> None:
 def show(category: CategoryArg) -> None:
     """Show one category's attributes."""
     from rich.table import Table
+
+    from .. import roll
 
     db = store().snapshot()
     found = roll.resolve_category(db, category)
@@ -144,6 +149,8 @@ def edit(
     description: DescriptionOption = None,
 ) -> None:
     """Change a category's title, kind, ordering rule, measure word, columns or description."""
+    from .. import roll
+
     with store().transaction() as db:
         changed = roll.edit_category(
             db, category, title=title, kind=kind, sort=sort, measure=measure,
@@ -167,6 +174,8 @@ def move(
     ] = None,
 ) -> None:
     """Re-parent a category and/or reorder it among its siblings."""
+    from .. import roll
+
     if parent and top:
         raise typer.BadParameter("give --parent or --top, not both")
     with store().transaction() as db:
@@ -183,6 +192,8 @@ def remove(
     ] = False,
 ) -> None:
     """Remove a category; a non-empty one only with --force. A backup is kept first."""
+    from .. import roll
+
     with store().transaction(backup="category-remove") as db:
         removed, below, winners = roll.remove_category(db, category, force=force)
     console().print(

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import typer
 
-from ..storage import Store, StoreError, resolve_db_path
-
 OVERRIDES_NAME = "overrides.txt"
 
 
@@ -29,10 +27,15 @@ def console(stderr: bool = False):
 
 
 def db_path() -> Path:
+    from ..storage import resolve_db_path
+
     return resolve_db_path(state.db_option)
 
 
-def store() -> Store:
+def store():
+    """The database in use (imported on demand: `sort` and `--help` never need it)."""
+    from ..storage import Store
+
     return Store(db_path())
 
 
@@ -121,10 +124,6 @@ def decode(data: bytes, origin: str) -> str:
         except UnicodeDecodeError:
             continue
     raise fail(f"{origin} is neither UTF-8 nor GB18030 text")
-
-
-def storage_error(error: StoreError) -> typer.Exit:
-    return fail(str(error))
 
 
 def is_interactive() -> bool:

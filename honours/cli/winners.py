@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import roll
-from ..collation import split_grid_line
 from .categories import CategoryArg
 from .common import activate_overrides, console, escape, fail, note, read_lines, store, warn
+
+if TYPE_CHECKING:
+    from .. import roll
 
 FORMATS = ("table", "text", "json", "csv")
 
@@ -24,6 +24,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _entries_from_stdin() -> list[roll.NewWinner]:
+    from .. import roll
+    from ..collation import split_grid_line
+
     entries = []
     for number, line in enumerate(read_lines("-"), start=1):
         for cell in split_grid_line(line):
@@ -33,6 +36,8 @@ def _entries_from_stdin() -> list[roll.NewWinner]:
 
 def _save(category_ref: str, entries: list[roll.NewWinner], allow_duplicate: bool) -> list[str]:
     """Validate and add entries in one transaction; all or nothing."""
+    from .. import roll
+
     with store().transaction() as db:
         category = roll.resolve_category(db, category_ref)
         documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
@@ -45,6 +50,9 @@ def _save(category_ref: str, entries: list[roll.NewWinner], allow_duplicate: boo
 
 def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None:
     """One entry per line, saved as soon as it is confirmed; an empty line ends."""
+    from .. import roll
+    from ..collation import split_grid_line
+
     db = store().snapshot()
     category = roll.resolve_category(db, category_ref)
     out = console()
@@ -96,6 +104,8 @@ def add(
     (one per line; tabs split a pasted grid; "马 罡" is 马罡), or none to be prompted.
 
     Every entry is checked first; if any is refused nothing is added."""
+    from .. import roll
+
     extras = {"affiliation": affiliation or "", "note": note_text or "", "proposer": proposer or ""}
     if not names:
         _prompt_loop(category, extras, allow_duplicate)
@@ -122,6 +132,8 @@ def remove(
     winners: Annotated[list[str], typer.Argument(metavar="WINNER...", help="Names or #IDs.")],
 ) -> None:
     """Remove winners from CATEGORY (a backup is kept first)."""
+    from .. import roll
+
     with store().transaction(backup="remove") as db:
         found = roll.resolve_category(db, category)
         removed = [roll.remove_winner(db, found, reference).name for reference in winners]
@@ -137,6 +149,8 @@ def edit(
     proposer: Annotated[str | None, typer.Option("--proposer")] = None,
 ) -> None:
     """Rename a winner or change its affiliation, note or proposer."""
+    from .. import roll
+
     with store().transaction(backup="edit") as db:
         found = roll.resolve_category(db, category)
         changed = roll.edit_winner(
@@ -158,6 +172,8 @@ def move(
     ] = None,
 ) -> None:
     """Move a winner to another category and/or to a place in a manual list."""
+    from .. import roll
+
     if to is None and position is None:
         raise fail("say where to: --to CATEGORY and/or --position N")
     with store().transaction() as db:
@@ -180,6 +196,8 @@ def list_winners(
     ] = "table",
 ) -> None:
     """List a category's winners in display order (its ordering rule, or manual order)."""
+    from .. import roll
+
     if output not in FORMATS:
         raise fail(f"unknown format {output!r}; choose one of {', '.join(FORMATS)}")
     activate_overrides()
@@ -188,6 +206,8 @@ def list_winners(
     winners = roll.winners_of(db, found)
     _warn_unplaced(found, [w.name for w in winners])
     if output == "json":
+        import json
+
         typer.echo(json.dumps([w.as_dict() for w in winners], ensure_ascii=False, indent=2))
     elif output == "text":
         for winner in winners:

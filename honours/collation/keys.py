@@ -47,10 +47,6 @@ def _encode(text: str, table: KeyTable) -> str:
     )
 
 
-def _two_han(key: str) -> bool:
-    return len(key) == 2 and key[0] >= HAN_START and key[1] >= HAN_START
-
-
 def stroke_surname_key(tables: CharTables) -> Callable[[str], str]:
     """姓氏笔画: a two-character name reads as if a blank stood in the middle."""
     table = tables.stroke_keys
@@ -61,8 +57,9 @@ def stroke_surname_key(tables: CharTables) -> Callable[[str], str]:
             if not name.isalpha():
                 return _encode(name, table)
         k = name.translate(table)
-        if len(name) == 2 and _two_han(k):
-            return k[0] + BLANK + k[1]
+        # Two Han keys can only come from a two-character Chinese name.
+        if len(k) == 2 and k[0] >= HAN_START and k[1] >= HAN_START:
+            return f"{k[0]}{BLANK}{k[1]}"
         return k
 
     return key

@@ -12,6 +12,19 @@ from .tables import CharTables
 
 T = TypeVar("T")
 
+#: Above this many entries a sort fills the character table in one pass
+#: instead of one index look-up per distinct character.
+PRIME_THRESHOLD = 2_000
+
+
+def _key_for(rule: str, kind: str, tables: CharTables | None, size: int):
+    from . import default_tables
+
+    tables = tables or default_tables()
+    if size > PRIME_THRESHOLD:
+        tables.prime(rule)
+    return sort_key(rule, kind, tables)
+
 
 def sort_records(
     records: Iterable[T],
@@ -27,7 +40,7 @@ def sort_records(
     records = list(records)
     if rule == "manual":
         return records
-    key = sort_key(rule, kind, tables)
+    key = _key_for(rule, kind, tables, len(records))
     return sorted(records, key=lambda record: key(name(record)))
 
 
@@ -39,7 +52,7 @@ def sort_entries(
     entries = list(entries)
     if rule == "manual":
         return entries
-    return sorted(entries, key=sort_key(rule, kind, tables))
+    return sorted(entries, key=_key_for(rule, kind, tables, len(entries)))
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,7 @@ def check_order(
     """
     if rule == "manual" or len(entries) < 2:
         return []
-    key = sort_key(rule, kind, tables)
+    key = _key_for(rule, kind, tables, len(entries))
     keys = [key(entry) for entry in entries]
     in_place = _longest_ordered_run(keys)
     order = sorted(range(len(entries)), key=keys.__getitem__)

@@ -14,14 +14,18 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
+from pathlib import Path
 
 from .names import is_han
 from .ranking import (
+    COUNT_ONLY,
+    INFERRED,
     STROKE_CLASSES,
     StrokeEntry,
-    numbered_to_marked,
+    pinyin_index,
     pinyin_rank_key,
+    read_index,
+    stroke_index,
     stroke_rank_key,
 )
 
@@ -36,9 +40,6 @@ HAN_BASE = 0x40000  # + rank in the shipped order
 UNKNOWN_HAN_BASE = 0xC0000  # + code point: Han the data does not know, last
 
 HAN_START = chr(HAN_BASE)
-
-#: Source tag of sequences borrowed from the 通用规范汉字表 neighbour (data/README.md).
-INFERRED_SOURCE = "tgh-inferred"
 
 
 class OverrideError(ValueError):
@@ -119,11 +120,14 @@ def parse_overrides(text: str, origin: str = "overrides") -> Overrides:
     return Overrides(strokes=strokes, readings=readings, origin=origin)
 
 
+_DATA = Path(__file__).resolve().parent / "data"
+
+
 def _data_text(name: str) -> str:
-    return resources.files("honours.collation.data").joinpath(name).read_text("utf-8")
+    return (_DATA / name).read_text("utf-8")
 
 
-def _data_lines(name: str) -> list[list[str]]:
+def _data_rows(name: str) -> list[list[str]]:
     return [
         line.split("\t") for line in _data_text(name).splitlines() if line and line[0] != "#"
     ]
@@ -132,18 +136,20 @@ def _data_lines(name: str) -> list[list[str]]:
 class KeyTable(dict):
     """A ``str.translate`` table from code points to key strings.
 
-    Han characters with data are filled in at load time; anything else is
-    classified on first sight by :meth:`__missing__` and remembered.
+    Entries are made on first sight by :meth:`__missing__` (or all at once by
+    :meth:`CharTables.prime` before a large sort).  ``place`` gives a Han
+    character's key from the data, or ``None`` when the data lacks it.
     """
+
+    def __init__(self, place):
+        super().__init__()
+        self.place = place
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
         if is_han(char):
             canonical = unicodedata.normalize("NFC", char)
-            if canonical != char and ord(canonical) in self:
-                key = self[ord(canonical)]
-            else:
-                key = chr(UNKNOWN_HAN_BASE + code)
+            key = self.place(canonical) or chr(UNKNOWN_HAN_BASE + ord(canonical))
         elif char.isdecimal():
             # Digits are normally keyed as whole numbers before translation;
             # a lone digit reaching here still sorts as a number.
@@ -158,63 +164,63 @@ class KeyTable(dict):
 
 
 class CharTables:
-    """Stroke and reading data with the translation tables built from them."""
+    """Stroke and reading data with the translation tables built from them.
+
+    Without overrides the compact indexes shipped in ``data/`` are read (a few
+    milliseconds); the full files are parsed only for ``explain`` and for
+    re-ranking when the user supplies overrides.
+    """
 
     def __init__(self, overrides: Overrides | None = None):
         self.overrides = overrides or Overrides()
 
     # -- stroke data --------------------------------------------------------------
     @cached_property
-    def _stroke_rows(self) -> list[list[str]]:
-        rows = _data_lines("strokes.txt")
-        if not self.overrides.strokes:
-            return rows
-        by_char = {row[0]: row for row in rows}
-        for char, (count, sequence) in self.overrides.strokes.items():
-            old = by_char.get(char)
-            tgh = old[3] if old else ""
-            by_char[char] = [char, str(count), sequence, tgh, "override"]
-        entries = sorted((_entry(row) for row in by_char.values()), key=stroke_rank_key)
-        return [
-            [e.char, str(e.count), e.sequence, "" if e.tgh is None else str(e.tgh), e.source]
-            for e in entries
-        ]
-
-    @cached_property
-    def stroke_order(self) -> list[str]:
-        """Every character with stroke data, in stroke order."""
-        return [row[0] for row in self._stroke_rows]
-
-    @cached_property
-    def stroke_rank(self) -> dict[str, int]:
-        return {char: rank for rank, char in enumerate(self.stroke_order)}
-
-    @cached_property
     def stroke_entries(self) -> dict[str, StrokeEntry]:
-        return {row[0]: _entry(row) for row in self._stroke_rows}
+        """Every character's stroke facts (parses the full file: for ``explain``)."""
+        entries = {row[0]: _entry(row) for row in _data_rows("strokes.txt")}
+        for char, (count, sequence) in self.overrides.strokes.items():
+            old = entries.get(char)
+            entries[char] = StrokeEntry(
+                char, count, sequence, old.tgh if old else None, "override"
+            )
+        return entries
+
+    @cached_property
+    def stroke_index(self) -> str:
+        if not self.overrides.strokes:
+            return read_index(_data_text("stroke_index.txt"))
+        return stroke_index(sorted(self.stroke_entries.values(), key=stroke_rank_key))
+
+    def stroke_position(self, char: str) -> int | None:
+        """The character's place in stroke order (monotonic, not contiguous)."""
+        position = self.stroke_index.find(char)
+        return None if position < 0 else position
+
+    def _stroke_key(self, char: str) -> str | None:
+        position = self.stroke_position(char)
+        return None if position is None else chr(HAN_BASE + position)
 
     @cached_property
     def stroke_keys(self) -> KeyTable:
-        table = KeyTable(
-            zip(map(ord, self.stroke_order), map(chr, range(HAN_BASE, HAN_BASE + 200_000)))
-        )
-        _add_compatibility_ideographs(table)
+        table = KeyTable(self._stroke_key)
         return table
 
     # -- readings -----------------------------------------------------------------
     @cached_property
     def _reading_rows(self) -> list[list[str]]:
-        rows = _data_lines("readings.txt")
+        """(char, reading, usual) rows in pinyin rank order, overrides applied."""
+        rows = _data_rows("readings.txt")
         if not self.overrides:
             return rows
         overridden = self.overrides.readings
         rows = [row for row in rows if not (row[0] in overridden and row[2] == "1")]
         rows += [[char, reading, "1"] for char, reading in overridden.items()]
-        far = len(self.stroke_rank)
-        rank = self.stroke_rank
+        far = len(self.stroke_index)
 
         def key(row: list[str]) -> tuple:
-            return pinyin_rank_key(row[1], rank.get(row[0], far + ord(row[0])))
+            position = self.stroke_position(row[0])
+            return pinyin_rank_key(row[1], far + ord(row[0]) if position is None else position)
 
         return sorted(rows, key=key)
 
@@ -223,44 +229,50 @@ class CharTables:
         return {row[0]: row[1] for row in self._reading_rows if row[2] == "1"}
 
     @cached_property
-    def pinyin_keys(self) -> KeyTable:
-        table = KeyTable(
-            (ord(row[0]), chr(HAN_BASE + rank))
-            for rank, row in enumerate(self._reading_rows)
-            if row[2] == "1"
-        )
-        # Han characters without a reading sort after every read one, by strokes.
-        offset = HAN_BASE + len(self._reading_rows)
-        for char, rank in self.stroke_rank.items():
-            table.setdefault(ord(char), chr(offset + rank))
-        _add_compatibility_ideographs(table)
-        return table
-
-    @cached_property
-    def surname_readings(self) -> dict[str, tuple[str, ...]]:
-        """Surnames (one or two characters) with the readings they take as surnames."""
-        return {
-            row[0]: tuple(row[1].split())
-            for row in _data_lines("surnames.txt")
-            if len(row) >= 2
-        }
-
-    @cached_property
-    def surname_keys(self) -> dict[str, str]:
-        """Key strings of the surname readings, by surname."""
-        wanted = {
+    def pinyin_index(self) -> str:
+        if not self.overrides:
+            return read_index(_data_text("pinyin_index.txt"))
+        surname_pairs = {
             (char, reading)
             for surname, readings in self.surname_readings.items()
             for char, reading in zip(surname, readings)
         }
-        pair_key = {
-            (row[0], row[1]): chr(HAN_BASE + rank)
-            for rank, row in enumerate(self._reading_rows)
-            if (row[0], row[1]) in wanted
-        }
+        rows = ((row[0], row[1], row[2] == "1") for row in self._reading_rows)
+        return pinyin_index(rows, surname_pairs)
+
+    def _pinyin_key(self, char: str) -> str | None:
+        index = self.pinyin_index
+        position = index.find(char)
+        while position > 0 and index[position - 1] == "[":  # a surname reading, not usual
+            position = index.find(char, position + 1)
+        if position >= 0:
+            return chr(HAN_BASE + position)
+        # Characters without a reading sort after every read one, by strokes.
+        stroke = self.stroke_position(char)
+        return None if stroke is None else chr(HAN_BASE + len(index) + stroke)
+
+    @cached_property
+    def pinyin_keys(self) -> KeyTable:
+        return KeyTable(self._pinyin_key)
+
+    @cached_property
+    def surname_readings(self) -> dict[str, tuple[str, ...]]:
+        """Surnames (one or two characters) with the readings they take as surnames."""
+        rows = _data_rows("surnames.txt")
+        return {row[0]: tuple(row[1].split()) for row in rows if len(row) >= 2}
+
+    @cached_property
+    def surname_keys(self) -> dict[str, str]:
+        """Key strings of the surname readings, by surname."""
         keys = {}
         for surname, readings in self.surname_readings.items():
-            parts = [pair_key.get((c, r)) for c, r in zip(surname, readings)]
+            parts = []
+            for char, reading in zip(surname, readings):
+                position = self.pinyin_index.find(f"[{char}{reading}]")
+                # Not bracketed: the surname reading is the character's usual one.
+                parts.append(
+                    chr(HAN_BASE + position) if position >= 0 else self._pinyin_key(char)
+                )
             if all(parts):
                 keys[surname] = "".join(parts)
         return keys
@@ -269,35 +281,53 @@ class CharTables:
     def compound_surnames(self) -> frozenset[str]:
         return frozenset(s for s in self.surname_readings if len(s) == 2)
 
+    def prime(self, rule: str) -> None:
+        """Fill a translation table at once, before sorting many entries: one
+        pass over the index beats a ``find`` per distinct character."""
+        if rule == "pinyin":
+            index, table = self.pinyin_index, self.pinyin_keys
+            position, size = 0, len(index)
+            while position < size:
+                char = index[position]
+                if char == "[":
+                    position = index.index("]", position) + 1
+                    continue
+                table.setdefault(ord(char), chr(HAN_BASE + position))
+                position += 1
+        else:
+            index, table = self.stroke_index, self.stroke_keys
+            table.update(
+                zip(map(ord, index[::2]), map(chr, range(HAN_BASE, HAN_BASE + len(index), 2)))
+            )
+        _add_compatibility_ideographs(table)
+
     # -- what the data does not know -----------------------------------------------
     def unplaced(self, text: str) -> dict[str, str]:
         """Han characters of ``text`` whose stroke place is not exact, with the reason."""
         found = {}
-        for char in text:
+        for char in set(text):
             if not is_han(char):
                 continue
             char = unicodedata.normalize("NFC", char)
-            entry = self.stroke_entries.get(char)
-            if entry is None:
+            position = self.stroke_position(char)
+            status = None if position is None else self.stroke_index[position + 1]
+            if status is None:
                 found[char] = "no stroke data: placed after every known character"
-            elif not entry.sequence:
+            elif status == COUNT_ONLY:
+                count = self.stroke_entries[char].count
                 found[char] = (
-                    f"stroke count {entry.count} known, sequence unknown: placed after "
-                    f"the known characters of {entry.count} strokes"
+                    f"stroke count {count} known, sequence unknown: placed after "
+                    f"the known characters of {count} strokes"
                 )
-            elif entry.source == INFERRED_SOURCE:
+            elif status == INFERRED:
                 found[char] = (
                     "stroke sequence not in any source: placed by its position in the "
                     "通用规范汉字表, exact among that table's characters of its level"
                 )
-        return found
+        return dict(sorted(found.items()))
 
     def reading_of(self, char: str) -> str | None:
         return self.usual_readings.get(char)
-
-    @staticmethod
-    def marked(reading: str) -> str:
-        return numbered_to_marked(reading)
 
 
 def _entry(row: list[str]) -> StrokeEntry:
@@ -312,10 +342,10 @@ def _entry(row: list[str]) -> StrokeEntry:
 
 
 def _add_compatibility_ideographs(table: KeyTable) -> None:
-    """Map compatibility ideographs (U+F900.., U+2F800..) to their canonical key.
+    """Key compatibility ideographs (U+F900.., U+2F800..) like their NFC form.
 
-    Their NFC form is a unified ideograph, so the same name typed with either
-    code point sorts in one place without normalising every name at sort time.
+    A primed table would otherwise hold only canonical code points; the lazy
+    path normalises in :meth:`KeyTable.__missing__`.
     """
     for block in (range(0xF900, 0xFB00), range(0x2F800, 0x2FA20)):
         for code in block:

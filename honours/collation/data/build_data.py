@@ -51,7 +51,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from honours.collation.ranking import StrokeEntry, pinyin_rank_key, stroke_rank_key
+from honours.collation.ranking import (
+    StrokeEntry,
+    index_file,
+    pinyin_index,
+    pinyin_rank_key,
+    stroke_index,
+    stroke_rank_key,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -725,8 +732,33 @@ def main(argv: list[str] | None = None) -> int:
     rows = sorted(rec.rows, key=lambda r: (r["kind_of_disagreement"], r["codepoint"]))
     recon = ["\t".join(columns)] + ["\t".join(r[c] for c in columns) for r in rows]
 
+    surname_pairs = {
+        (char, reading)
+        for surname, syllables, _ in SURNAMES
+        for char, reading in zip(surname, syllables.split(), strict=True)
+    }
+    stroke_index_text = index_file(
+        stroke_index(ordered),
+        "Stroke index: each character in stroke order, then s (sequence known), "
+        "c (count only) or i (tgh-inferred).",
+    )
+    pinyin_index_text = index_file(
+        pinyin_index(
+            ((char, reading, bool(usual)) for (char, reading), usual in reading_lines),
+            surname_pairs,
+        ),
+        "Pinyin index: characters by usual reading in pinyin order; [字reading] marks "
+        "a surname reading that is not the usual one.",
+    )
+
     ok = all(
         [
+            write_lines(
+                args.out / "stroke_index.txt", [stroke_index_text.rstrip("\n")], args.check
+            ),
+            write_lines(
+                args.out / "pinyin_index.txt", [pinyin_index_text.rstrip("\n")], args.check
+            ),
             write_lines(args.out / "strokes.txt", strokes, args.check),
             write_lines(args.out / "readings.txt", readings_out, args.check),
             write_lines(args.out / "surnames.txt", surnames_out, args.check),
