@@ -154,7 +154,7 @@ class RestoredBackup(Backup):
     """The backup :meth:`Store.restore` put in place, and what happened to the old file."""
 
     safety_backup: Backup | None = None  # copy of the previous content, if it was readable
-    set_aside: Path | None = None  # where an unreadable previous file was moved, if any
+    set_aside: Path | None = None  # where an unreadable previous file was kept, if any
 
 
 def _slug(reason: str) -> str:
@@ -499,6 +499,10 @@ class Store:
                 "Try again when that command has finished; the lock is released automatically "
                 "when it ends."
             ) from None
+        except OSError as error:  # e.g. a read-only folder: the lock file cannot be created
+            raise StoreError(
+                f"Cannot lock the database {self.path} ({lock_path}): {error.strerror or error}."
+            ) from error
         self._in_transaction = True
         try:
             yield
@@ -558,7 +562,7 @@ class Store:
         backups = []
         try:
             entries = list(os.scandir(self.backup_dir))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return []
         for entry in entries:
             match = _BACKUP_NAME.match(entry.name)
@@ -632,7 +636,8 @@ class Store:
         """Replace the database with backup ``name``, keeping what it replaces.
 
         A readable current file is first backed up (reason ``before-restore``); an unreadable
-        one is moved aside, never deleted.
+        one (damaged, foreign or newer) is kept as ``<name>.damaged-<time>`` or
+        ``<name>.set-aside-<time>`` beside it, never deleted.
         """
         with self._locked():
             chosen = self._find_backup(name)
@@ -662,7 +667,7 @@ class Store:
                 try:
                     _parse(current)
                 except _Invalid as invalid:
-                    set_aside = self._set_aside(target, invalid)
+                    set_aside = self._set_aside(target, current, invalid, mode)
                 else:
                     safety = self._write_backup(
                         current, "before-restore", mode, protect=chosen.name
@@ -670,17 +675,20 @@ class Store:
             self._save(raw, mode)
             return RestoredBackup(**vars(chosen), safety_backup=safety, set_aside=set_aside)
 
-    def _set_aside(self, target: Path, invalid: _Invalid) -> Path:
-        """Move an unreadable database out of the way, keeping it for later inspection."""
+    def _set_aside(self, target: Path, current: bytes, invalid: _Invalid, mode: int | None) -> Path:
+        """Keep an unreadable database under another name before it is replaced.
+
+        Copied (its bytes are in memory) rather than renamed, so the database path never
+        disappears, even for a moment, under a reader that takes no lock.
+        """
         label = "damaged" if invalid.kind is DamagedDatabase else "set-aside"
         stamp = datetime.now().strftime(_STAMP_FORMAT)
         aside = target.with_name(f"{target.name}.{label}-{stamp}")
         try:
-            os.replace(target, aside)
+            _atomic_write(aside, current, mode)
         except OSError as error:
             raise StoreError(
-                f"Could not move the unreadable database {self.path} aside: "
+                f"Could not keep a copy of the unreadable database {self.path}: "
                 f"{error.strerror or error}. Nothing was restored."
             ) from error
-        _fsync_directory(target.parent)
         return aside

@@ -622,6 +622,24 @@ def test_restore_over_a_damaged_file_keeps_it_aside(db_path: Path) -> None:
     assert [b.name for b in store.list_backups()] == [backup.name]
 
 
+@pytest.mark.parametrize(
+    "foreign",
+    [b'{"settings": {}}', b'{"_meta": {"1": {"application": "honours", "schema": 9}}}'],
+    ids=["not-honours", "newer-schema"],
+)
+def test_restore_over_a_foreign_file_keeps_it_aside(db_path: Path, foreign: bytes) -> None:
+    store = make_db(db_path)
+    with store.transaction(backup="good") as db:
+        db.table("winners").truncate()
+    db_path.write_bytes(foreign)
+    outcome = store.restore(store.list_backups()[0].name)
+    assert outcome.safety_backup is None
+    assert outcome.set_aside is not None
+    assert outcome.set_aside.name.startswith("honours.json.set-aside-")
+    assert outcome.set_aside.read_bytes() == foreign
+    assert len(winners_of(store)) == 3
+
+
 def test_restore_over_a_missing_file(db_path: Path) -> None:
     store = make_db(db_path)
     with store.transaction(backup="keep") as db:

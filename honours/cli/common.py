@@ -41,7 +41,7 @@ def store():
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
-    console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
 
 

@@ -25,20 +25,21 @@ class CharFacts:
     source: str
 
 
+def surname_positions(form: str, tables: CharTables) -> dict[int, str]:
+    """Readings of a name's surname positions, as the pinyin key reads them: a
+    compound surname when the name is longer than two characters, else the
+    first character when it has a surname reading."""
+    if len(form) > 2 and form[:2] in tables.compound_surnames:
+        return dict(enumerate(tables.surname_readings[form[:2]]))
+    readings = tables.surname_readings.get(form[:1])
+    return {0: readings[0]} if readings else {}
+
+
 def character_facts(text: str, tables: CharTables, as_name: bool = True) -> list[CharFacts]:
     """Facts for each character of ``text``; the surname position of a name
     carries its surname reading when it has one."""
     form = ordering_form(text)
-    surname_readings: dict[int, str] = {}
-    if as_name:
-        for length in (2, 1):
-            head = form[:length]
-            if length == 2 and len(form) <= 2:
-                continue
-            readings = tables.surname_readings.get(head)
-            if readings and len(readings) == length:
-                surname_readings = dict(enumerate(readings))
-                break
+    surname_readings = surname_positions(form, tables) if as_name else {}
     facts = []
     for index, char in enumerate(form):
         entry = tables.stroke_entries.get(char)
@@ -109,17 +110,12 @@ def _class_name(piece: str) -> str:
     return "a Chinese character"
 
 
-def _reading(tables: CharTables, char: str, surname: bool) -> str | None:
-    """The reading that orders ``char``: its surname reading in the surname position."""
-    if surname and char in tables.surname_readings:
-        return tables.surname_readings[char][0]
-    return tables.reading_of(char)
-
-
-def _why_han(a: str, b: str, rule: str, tables: CharTables, surname: bool) -> str:
+def _why_han(
+    a: str, b: str, rule: str, tables: CharTables, readings: tuple[str | None, str | None]
+) -> str:
     ea, eb = tables.stroke_entries.get(a), tables.stroke_entries.get(b)
     if rule == "pinyin":
-        ra, rb = (_reading(tables, char, surname) for char in (a, b))
+        ra, rb = readings
         if ra and rb and ra != rb:
             (la, ta), (lb, tb) = split_reading(ra), split_reading(rb)
             shown = f"{a} {numbered_to_marked(ra)} and {b} {numbered_to_marked(rb)}"
@@ -183,8 +179,11 @@ def explain_pair(
     ta, tb = _tokens(ordering_form(a, keep_spaces=keep), ka), _tokens(
         ordering_form(b, keep_spaces=keep), kb
     )
+    person_pinyin = rule == "pinyin" and kind == "person"
+    surnames_a = surname_positions(ordering_form(a), tables) if person_pinyin else {}
+    surnames_b = surname_positions(ordering_form(b), tables) if person_pinyin else {}
     position = 0
-    for index, ((ca, pa), (cb, pb)) in enumerate(zip(ta, tb)):
+    for (ca, pa), (cb, pb) in zip(ta, tb):
         if ca:
             position += 1
         if pa == pb:
@@ -200,7 +199,10 @@ def explain_pair(
         if ka_class == "a number":
             return PairDecision(a, b, position, f"the number {ca} is smaller than {cb}")
         if ka_class == "a Chinese character":
-            surname = rule == "pinyin" and kind == "person" and index == 0
-            return PairDecision(a, b, position, _why_han(ca, cb, rule, tables, surname))
+            readings = (
+                surnames_a.get(position - 1) or tables.reading_of(ca),
+                surnames_b.get(position - 1) or tables.reading_of(cb),
+            )
+            return PairDecision(a, b, position, _why_han(ca, cb, rule, tables, readings))
         return PairDecision(a, b, position, f"{ca} sorts before {cb}")
     return PairDecision(a, b, position + 1, f"{a} is shorter: it ends where {b} goes on")
