@@ -11,6 +11,9 @@ DB=${1:?usage: jinshan-2024.sh DATABASE.json}
 HONOURS=${HONOURS:-honours}
 h() { "$HONOURS" --db "$DB" "$@" >/dev/null; }
 
+h settings set year 2024
+h settings set certificate-pattern "JSZX{year}-{serial:03d}"
+
 PROPOSALS=区政协2024年度优秀提案
 AWARD=区政协2024年度反映社情民意信息工作成绩突出单位和个人
 h category add "$PROPOSALS" --kind work --sort manual

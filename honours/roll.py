@@ -43,6 +43,7 @@ class Category:
     measure: str
     columns: int
     description: str = ""
+    honour: str = ""
     children: list[Category] = field(default_factory=list)
 
     @classmethod
@@ -57,6 +58,7 @@ class Category:
             measure=doc.get("measure", "名"),
             columns=doc.get("columns", 5),
             description=doc.get("description", ""),
+            honour=doc.get("honour", ""),
         )
 
     def as_dict(self) -> dict:
@@ -70,6 +72,7 @@ class Category:
             "measure": self.measure,
             "columns": self.columns,
             "description": self.description,
+            "honour": self.honour,
         }
 
 
@@ -82,6 +85,7 @@ class Winner:
     affiliation: str = ""
     note: str = ""
     proposer: str = ""
+    certificate: str = ""
 
     @classmethod
     def from_doc(cls, doc) -> Winner:
@@ -93,11 +97,12 @@ class Winner:
             affiliation=doc.get("affiliation", ""),
             note=doc.get("note", ""),
             proposer=doc.get("proposer", ""),
+            certificate=doc.get("certificate", ""),
         )
 
     def as_dict(self) -> dict:
         data = {"id": self.id, "name": self.name, "position": self.position}
-        for extra in ("affiliation", "note", "proposer"):
+        for extra in ("affiliation", "note", "proposer", "certificate"):
             if getattr(self, extra):
                 data[extra] = getattr(self, extra)
         return data
@@ -110,15 +115,21 @@ def all_categories(db: TinyDB) -> list[Category]:
     return [Category.from_doc(doc) for doc in db.table(CATEGORIES).all()]
 
 
+def categories_by_id(db: TinyDB) -> dict[int, Category]:
+    """Every category by id, with ``children`` filled in, siblings in their order."""
+    by_id = {c.id: c for c in all_categories(db)}
+    for category in sorted(by_id.values(), key=lambda c: (c.position, c.id)):
+        if category.parent in by_id:
+            by_id[category.parent].children.append(category)
+    return by_id
+
+
 def category_tree(db: TinyDB) -> list[Category]:
     """Top-level categories with ``children`` filled in, siblings in their order."""
-    categories = all_categories(db)
-    by_id = {c.id: c for c in categories}
-    roots = []
-    for category in sorted(categories, key=lambda c: (c.position, c.id)):
-        parent = by_id.get(category.parent) if category.parent is not None else None
-        (parent.children if parent else roots).append(category)
-    return roots
+    by_id = categories_by_id(db)
+    return sorted(
+        (c for c in by_id.values() if c.parent not in by_id), key=lambda c: (c.position, c.id)
+    )
 
 
 def path_of(db: TinyDB, category: Category) -> str:
@@ -195,6 +206,7 @@ def add_category(
     measure: str | None = None,
     columns: int | None = None,
     description: str = "",
+    honour: str = "",
 ) -> Category:
     _check_attributes(kind, sort, columns)
     title = _clean_title(title)
@@ -213,7 +225,8 @@ def add_category(
         "sort": sort or DEFAULT_SORT[kind],
         "measure": measure or DEFAULT_MEASURE[kind],
         "columns": columns or DEFAULT_COLUMNS[kind],
-        "description": description,
+        "description": description.strip(),
+        "honour": honour.strip(),
     }
     doc_id = db.table(CATEGORIES).insert(doc)
     return Category.from_doc(db.table(CATEGORIES).get(doc_id=doc_id))
@@ -229,8 +242,9 @@ def edit_category(db: TinyDB, reference: str, **changes) -> Category:
             raise RollError(f"a title cannot contain {PATH_SEPARATOR!r}: it separates paths")
         if any(s.title == changes["title"] for s in _siblings(db, category.parent, category.id)):
             raise RollError(f"{changes['title']!r} already exists there; choose another title")
-    if "description" in changes:
-        changes["description"] = changes["description"].strip()
+    for free_text in ("description", "honour"):
+        if free_text in changes:
+            changes[free_text] = changes[free_text].strip()
     if changes:
         db.table(CATEGORIES).update(changes, doc_ids=[category.id])
     return Category.from_doc(db.table(CATEGORIES).get(doc_id=category.id))
@@ -472,3 +486,197 @@ def move_winner(
     for place, doc_id in enumerate(order):
         table.update({"position": place, "category": target.id}, doc_ids=[doc_id])
     return Winner.from_doc(table.get(doc_id=winner.id))
+
+
+# -- settings of the roll -----------------------------------------------------------------
+
+SETTINGS = "settings"
+#: Settings of the whole roll, with their defaults.
+DEFAULT_SETTINGS = {
+    "title": "光荣榜",
+    "issuer": "",
+    "year": "",  # empty: the current year
+    "certificate-pattern": "{year}-{serial:04d}",
+}
+
+
+def stored_settings(db: TinyDB) -> dict[str, str]:
+    """The settings as stored, defaults filled in (an empty year stays empty)."""
+    stored = db.table(SETTINGS).get(doc_id=1) or {}
+    return {**DEFAULT_SETTINGS, **{k: v for k, v in stored.items() if k in DEFAULT_SETTINGS}}
+
+
+def settings(db: TinyDB) -> dict[str, str]:
+    """The settings in effect: an empty year means the current year."""
+    values = stored_settings(db)
+    if not values["year"]:
+        values["year"] = str(datetime.now().year)
+    return values
+
+
+def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
+    if key not in DEFAULT_SETTINGS:
+        raise RollError(f"unknown setting {key!r}; settings are {', '.join(DEFAULT_SETTINGS)}")
+    value = value.strip()
+    if key == "year" and value and not (value.isdigit() and len(value) == 4):
+        raise RollError(f"the year must be four digits, not {value!r}")
+    if key == "certificate-pattern":
+        check_certificate_pattern(value)
+    table = db.table(SETTINGS)
+    if table.get(doc_id=1) is None:
+        table.insert({key: value})
+    else:
+        table.update({key: value}, doc_ids=[1])
+    return settings(db)
+
+
+def check_certificate_pattern(pattern: str) -> None:
+    """A pattern must contain {serial} and format with the known fields only."""
+    if "{serial" not in pattern:
+        raise RollError("the certificate pattern must contain {serial}, e.g. JS{year}-{serial:04d}")
+    try:
+        pattern.format(serial=1, year=2024, prefix="")
+    except (KeyError, ValueError, IndexError) as error:
+        raise RollError(
+            f"the certificate pattern {pattern!r} cannot be used ({error}); "
+            "it may use {year} and {serial}, e.g. JS{year}-{serial:04d}"
+        ) from None
+
+
+# -- the roll as the renderers see it ---------------------------------------------------
+
+
+def honour_of(chain: list[Category]) -> str:
+    """The honour in words: the nearest ``honour`` set on the category or an
+    ancestor, else the path of titles (award first) separated by a space."""
+    for category in reversed(chain):
+        if category.honour:
+            return category.honour
+    return " ".join(category.title for category in chain)
+
+
+def roll_view(db: TinyDB, reference: str | None = None):
+    """The whole roll, or the subtree of ``reference``, ready to render."""
+    from .render.view import Entry, RollView, Section, heading_number
+
+    counts = count_winners(db)
+    by_category: dict[int, list[Winner]] = {}
+    for doc in db.table(WINNERS).all():
+        by_category.setdefault(doc["category"], []).append(Winner.from_doc(doc))
+    if reference:
+        root = resolve_category(db, reference)
+        roots = [categories_by_id(db)[root.id]]
+        chains = {root.id: lineage(db, root)}
+    else:
+        roots = category_tree(db)
+        chains = {}
+
+    def section(category: Category, depth: int, index: int, chain: list[Category]) -> Section:
+        winners = sorted(by_category.get(category.id, []), key=lambda w: (w.position, w.id))
+        winners = sort_records(winners, category.sort, category.kind, name=lambda w: w.name)
+        built = Section(
+            id=category.id,
+            title=category.title,
+            path=PATH_SEPARATOR.join(c.title for c in chain),
+            kind=category.kind,
+            sort=category.sort,
+            measure=category.measure,
+            columns=category.columns,
+            description=category.description,
+            depth=depth,
+            number=heading_number(depth, index),
+            count=total_count(category, counts),
+            honour=honour_of(chain),
+            own_honour=category.honour,
+            entries=[
+                Entry(
+                    id=w.id, name=w.name, position=place, manual_position=w.position,
+                    proposer=w.proposer,
+                    affiliation=w.affiliation, note=w.note, certificate=w.certificate,
+                )
+                for place, w in enumerate(winners, start=1)
+            ],
+        )
+        built.children = [
+            section(child, depth + 1, number, chain + [child])
+            for number, child in enumerate(category.children, start=1)
+        ]
+        return built
+
+    sections = [
+        section(root, 0, 1, chains.get(root.id, [root])) for root in roots
+    ]
+    return RollView(
+        title=stored_settings(db)["title"], sections=sections, settings=stored_settings(db),
+        subtree=bool(reference),
+    )
+
+
+
+# -- certificates ------------------------------------------------------------------------
+
+COUNTERS = "counters"
+CERTIFICATE_SERIAL = "certificate-serial"
+
+
+def _next_serial(db: TinyDB) -> int:
+    """The next certificate serial: it only ever grows, so a removed winner's
+    number is never issued again."""
+    from tinydb import Query
+
+    table = db.table(COUNTERS)
+    found = table.get(Query().name == CERTIFICATE_SERIAL)
+    value = (found["value"] if found else 0) + 1
+    if found:
+        table.update({"value": value}, doc_ids=[found.doc_id])
+    else:
+        table.insert({"name": CERTIFICATE_SERIAL, "value": value})
+    return value
+
+
+def issue_certificates(db: TinyDB, reference: str | None = None) -> int:
+    """Give every winner of the roll (or subtree) that has no certificate number
+    one, in roll order; numbers already issued never change.  Returns how many
+    were issued."""
+    view = roll_view(db, reference)
+    values = settings(db)
+    pattern = values["certificate-pattern"]
+    check_certificate_pattern(pattern)
+    issued = {doc["certificate"] for doc in db.table(WINNERS).all() if doc.get("certificate")}
+    table = db.table(WINNERS)
+    count = 0
+    for section in view.walk():
+        for entry in section.entries:
+            if entry.certificate:
+                continue
+            number = pattern.format(serial=_next_serial(db), year=values["year"])
+            while number in issued:  # a pattern changed back and forth: skip taken numbers
+                number = pattern.format(serial=_next_serial(db), year=values["year"])
+            issued.add(number)
+            table.update({"certificate": number}, doc_ids=[entry.id])
+            count += 1
+    return count
+
+
+def register_view(db: TinyDB, reference: str | None = None):
+    """The certificate register (证书发放名册) of the roll or a subtree, in roll order."""
+    from .render.view import RegisterRow, RegisterView
+
+    view = roll_view(db, reference)
+    rows = []
+    for section in view.walk():
+        for entry in section.entries:
+            is_work = section.kind == "work"
+            rows.append(
+                RegisterRow(
+                    sequence=len(rows) + 1,
+                    certificate=entry.certificate,
+                    recipient=entry.proposer if is_work else entry.name,
+                    honour=section.honour,
+                    category=section.path,
+                    kind=section.kind,
+                    work=entry.name if is_work else "",
+                )
+            )
+    title = (view.sections[0].title if reference and view.sections else view.title)
+    return RegisterView(title=f"{title}证书发放名册", rows=rows)

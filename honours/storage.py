@@ -323,6 +323,23 @@ def _atomic_write(target: Path, payload: bytes, mode: int | None) -> None:
     _fsync_directory(directory)
 
 
+def write_file_atomically(target: Path, payload: bytes, replace: bool = True) -> None:
+    """Write an output file (an export, a register) the way the database is saved.
+
+    With ``replace=False`` an existing file is refused with :class:`StoreError`.
+    Either way the target is never left half-written.
+    """
+    if target.exists() and not replace:
+        raise StoreError(f"{target} exists; add --force to replace it")
+    if target.is_dir():
+        raise StoreError(f"{target} is a folder, not a file")
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    try:
+        _atomic_write(target, payload, mode)
+    except OSError as error:
+        raise StoreError(f"cannot write {target}: {error.strerror or error}") from None
+
+
 def _replace(source: Path, target: Path) -> None:
     # On Windows a reader holding the target open makes the rename fail briefly; retry.
     attempts = 20 if sys.platform == "win32" else 1

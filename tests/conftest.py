@@ -68,3 +68,27 @@ def run_cli(*args: str, input: str | None = None, env: dict | None = None, **kwa
         env={**os.environ, "COLUMNS": "100", **(env or {})},
         **kwargs,
     )
+
+
+@pytest.fixture(scope="session")
+def _jinshan_built(tmp_path_factory) -> Path:
+    """The example roll, built once through the CLI by examples/jinshan-2024.sh."""
+    folder = tmp_path_factory.mktemp("jinshan")
+    wrapper = folder / "honours"
+    wrapper.write_text("#!/bin/sh\nexec " + " ".join(honours_command()) + ' "$@"\n')
+    wrapper.chmod(0o755)
+    db = folder / "jinshan.json"
+    result = subprocess.run(
+        ["bash", str(REPO / "examples" / "jinshan-2024.sh"), str(db)],
+        capture_output=True, text=True, env={**os.environ, "HONOURS": str(wrapper)},
+    )
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.fixture
+def jinshan_db(_jinshan_built, tmp_path) -> Path:
+    """A fresh copy of the example roll for one test."""
+    db = tmp_path / "jinshan.json"
+    shutil.copyfile(_jinshan_built, db)
+    return db

@@ -63,11 +63,13 @@ def root(
     state.db_option = db
 
 
-from . import backups, categories, ordering, winners  # noqa: E402  (commands register on app)
+from . import backups, categories, ordering, rolls, winners  # noqa: E402  (commands register)
 
 app.add_typer(categories.app, name="category")
 app.add_typer(backups.app, name="backup")
+app.add_typer(rolls.app_settings, name="settings")
 winners.register(app)
+rolls.register(app)
 ordering.register(app)
 backups.register(app)
 

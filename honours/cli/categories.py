@@ -33,6 +33,14 @@ ColumnsOption = Annotated[
 DescriptionOption = Annotated[
     str | None, typer.Option("--description", "-d", help="A free note about the category.")
 ]
+HonourOption = Annotated[
+    str | None,
+    typer.Option(
+        "--honour",
+        help="The honour in words for registers and certificates (inherited by "
+        "subcategories); default: the path of titles.",
+    ),
+]
 CategoryArg = Annotated[
     str, typer.Argument(metavar="CATEGORY", help="Id, unique title, or path of titles joined by /.")
 ]
@@ -62,6 +70,7 @@ def add(
     measure: MeasureOption = None,
     columns: ColumnsOption = None,
     description: DescriptionOption = None,
+    honour: HonourOption = None,
 ) -> None:
     """Add a category. Defaults by kind: people 名, 5 columns, stroke order;
     units 家, 3 columns, manual order; works 件, manual order."""
@@ -70,7 +79,7 @@ def add(
     with store().transaction() as db:
         category = roll.add_category(
             db, title, parent=parent, kind=kind or "person", sort=sort, measure=measure,
-            columns=columns, description=description or "",
+            columns=columns, description=description or "", honour=honour or "",
         )
         path = roll.path_of(db, category)
     console().print(f"added category {category.id}: {escape(path)}")
@@ -132,6 +141,7 @@ def show(category: CategoryArg) -> None:
         "winners": str(roll.count_winners(db).get(found.id, 0)),
         "subcategories": ", ".join(c.title for c in subcategories) or "none",
         "description": found.description or "",
+        "honour": found.honour or "(the path of titles)",
     }
     for key, value in rows.items():
         table.add_row(key, escape(value))
@@ -147,14 +157,16 @@ def edit(
     measure: MeasureOption = None,
     columns: ColumnsOption = None,
     description: DescriptionOption = None,
+    honour: HonourOption = None,
 ) -> None:
-    """Change a category's title, kind, ordering rule, measure word, columns or description."""
+    """Change a category's title, kind, ordering rule, measure word, columns,
+    description or honour."""
     from .. import roll
 
     with store().transaction() as db:
         changed = roll.edit_category(
             db, category, title=title, kind=kind, sort=sort, measure=measure,
-            columns=columns, description=description,
+            columns=columns, description=description, honour=honour,
         )
         path = roll.path_of(db, changed)
     console().print(f"updated category {changed.id}: {escape(path)}")

@@ -1,0 +1,170 @@
+"""A roll as the renderers see it: sections with computed headings, counts and
+entries in display order.  Pure data; :func:`honours.roll.roll_view` builds it
+from the database, and every renderer and exporter reads only this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..collation import RULE_LABELS, is_han
+
+#: The padding between surname and given name of a two-character name in grids.
+PADDINGS = {"space": " ", "ideographic": "\u3000"}
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(value: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 105 -> 一百零五 (heading numbers)."""
+    if value < 0:
+        raise ValueError("no Chinese numeral for a negative number")
+    if value < 10:
+        return _DIGITS[value]
+    if value < 20:
+        return "十" + (_DIGITS[value % 10] if value % 10 else "")
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return _DIGITS[tens] + "十" + (_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(value, 100)
+    if rest == 0:
+        tail = ""
+    elif rest < 10:
+        tail = "零" + _DIGITS[rest]
+    else:
+        tail = chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest)
+    return chinese_number(hundreds) + "百" + tail
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def heading_number(depth: int, index: int) -> str:
+    """The number before a heading by depth inside an award (rolls.md):
+    none for an award, 一、 then 1. then （1） then ①."""
+    if depth == 0:
+        return ""
+    if depth == 1:
+        return chinese_number(index) + "、"
+    if depth == 2:
+        return f"{index}. "
+    if depth == 3:
+        return f"（{index}）"
+    return _CIRCLED[index - 1] if index <= len(_CIRCLED) else f"{index})"
+
+
+def heading_suffix(count: int | None, measure: str, rule: str | None) -> str:
+    """（37名，按姓氏笔画排序）, （16家）, or nothing."""
+    parts = []
+    if count is not None:
+        parts.append(f"{count}{measure}")
+    if rule and RULE_LABELS.get(rule):
+        parts.append(RULE_LABELS[rule])
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
+def pad_name(name: str, padding: str = " ") -> str:
+    """马罡 -> 马 罡: a two-character Chinese name padded so columns line up."""
+    if len(name) == 2 and is_han(name[0]) and is_han(name[1]):
+        return name[0] + padding + name[1]
+    return name
+
+
+@dataclass
+class Entry:
+    """One winner as printed: a person's or unit's name, or a work's title."""
+
+    id: int
+    name: str
+    position: int  # 1-based place in the list as printed
+    manual_position: int = 0  # place in the clerk's own order (kept by the JSON format)
+    proposer: str = ""
+    affiliation: str = ""
+    note: str = ""
+    certificate: str = ""
+
+
+@dataclass
+class Section:
+    """A category in the roll, with what its heading shows."""
+
+    id: int
+    title: str
+    path: str
+    kind: str
+    sort: str
+    measure: str
+    columns: int
+    description: str
+    depth: int
+    number: str
+    count: int | None
+    honour: str  # the honour in words, inherited or derived from the path
+    own_honour: str = ""  # the honour set on this category itself, if any
+    entries: list[Entry] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    @property
+    def rule_label(self) -> str:
+        """按姓氏笔画排序 … for a list that is sorted; nothing for manual lists and groups."""
+        return "" if self.children else RULE_LABELS.get(self.sort, "")
+
+    @property
+    def heading(self) -> str:
+        """一、信息工作成绩突出单位（16家） — number, title, count and rule."""
+        rule = None if self.children else self.sort
+        return self.number + self.title + heading_suffix(self.count, self.measure, rule)
+
+    def walk(self) -> Iterator[Section]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class RollView:
+    """The roll (光荣榜) or a part of it, ready to render."""
+
+    title: str
+    sections: list[Section]
+    settings: dict[str, str] = field(default_factory=dict)
+    subtree: bool = False  # one category and what is below it: printed without the title
+
+    def walk(self) -> Iterator[Section]:
+        for section in self.sections:
+            yield from section.walk()
+
+    def entry_count(self) -> int:
+        return sum(len(section.entries) for section in self.walk())
+
+
+@dataclass
+class ExportOptions:
+    """Choices that change how a roll is written, not what it says."""
+
+    padding: str = " "  # between the characters of a two-character name in grids
+
+
+@dataclass
+class RegisterRow:
+    """One certificate in the register (证书发放名册)."""
+
+    sequence: int  # 序号, 1-based
+    certificate: str  # 证书编号
+    recipient: str  # the person or unit (for a work: its proposer)
+    honour: str  # the honour in words, as on the certificate
+    category: str  # the category path
+    kind: str
+    work: str = ""  # the work's title, for works
+
+
+@dataclass
+class RegisterView:
+    """The certificate register of a roll or part of it."""
+
+    title: str  # e.g. 光荣榜 证书发放名册
+    rows: list[RegisterRow]
+
+#: Column headings of the register, in order; 签收 and 日期 are left blank to fill by hand.
+REGISTER_COLUMNS = ("序号", "证书编号", "获奖者", "荣誉", "签收", "日期")
