@@ -15,6 +15,7 @@ from tinydb import TinyDB
 
 from .collation import KINDS, RULES, InvalidName, sort_records, validate_entry
 from .collation.names import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
+from .errors import HonoursError
 
 CATEGORIES = "categories"
 WINNERS = "winners"
@@ -28,7 +29,7 @@ MEASURES = ("名", "家", "件", "个", "项", "人", "篇", "部")
 PATH_SEPARATOR = "/"
 
 
-class RollError(Exception):
+class RollError(HonoursError):
     """A request the roll cannot carry out; the message says why and what to do."""
 
 

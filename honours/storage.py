@@ -24,11 +24,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-APPLICATION = "honours"
+from .errors import HonoursError
+from .paths import APPLICATION, ENV_VAR
+
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
 META_DOCUMENT: dict[str, Any] = {"application": APPLICATION, "schema": SCHEMA_VERSION}
@@ -36,8 +37,6 @@ META_DOCUMENT: dict[str, Any] = {"application": APPLICATION, "schema": SCHEMA_VE
 DEFAULT_LOCK_TIMEOUT = 30.0
 DEFAULT_KEEP_BACKUPS = 20
 
-ENV_VAR = "HONOURS_DB"
-DEFAULT_FILE_NAME = "honours.json"
 
 _BACKUP_PREFIX = "honours"
 _BACKUP_NAME = re.compile(
@@ -50,7 +49,7 @@ _TEMP_SUFFIX = ".tmp"
 # --------------------------------------------------------------------------- errors
 
 
-class StoreError(Exception):
+class StoreError(HonoursError):
     """Base of all storage errors; ``str(error)`` is the message to show the user."""
 
     def __init__(self, message: str) -> None:
@@ -116,23 +115,6 @@ class _Invalid(Exception):
 
 
 # --------------------------------------------------------------------------- path
-
-
-def resolve_db_path(option: str | None, environ: Mapping[str, str] = os.environ) -> Path:
-    """Pick the database file: ``--db`` option, else ``$HONOURS_DB``, else the user data dir.
-
-    An empty option or variable counts as not given (``HONOURS_DB= honours ...`` is a common
-    way to unset it for one command).
-    """
-    if option:
-        return Path(option).expanduser()
-    from_env = environ.get(ENV_VAR)
-    if from_env:
-        return Path(from_env).expanduser()
-    # Imported here: only this fallback needs it and the CLI should start fast.
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APPLICATION)).expanduser() / DEFAULT_FILE_NAME
 
 
 # --------------------------------------------------------------------------- backups
@@ -506,6 +488,9 @@ class Store:
             raise StoreError(
                 f"Cannot create the folder for the database {self.path}: {error.strerror or error}."
             ) from error
+        # Imported here: readers (snapshot) never lock, and start-up stays fast.
+        from filelock import FileLock, Timeout
+
         lock = FileLock(str(lock_path), timeout=self.lock_timeout)
         try:
             lock.acquire()

@@ -26,6 +26,7 @@ from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from honours.paths import resolve_db_path
 from honours.storage import (
     Backup,
     BackupNotFound,
@@ -35,7 +36,6 @@ from honours.storage import (
     Store,
     StoreError,
     UnsupportedSchema,
-    resolve_db_path,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -1,6 +1,5 @@
 """The ``honours`` command line: thin commands over the roll, the store and the ordering core."""
 
-from __future__ import annotations
 
 from typing import Annotated
 
@@ -8,6 +7,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
+from ..errors import HonoursError
 from .common import fail, state
 
 
@@ -15,13 +15,9 @@ class HonoursGroup(TyperGroup):
     """Turns the library's errors into a clear message and exit status 2, never a traceback."""
 
     def invoke(self, ctx):
-        from ..collation import InvalidName, OverrideError
-        from ..roll import RollError
-        from ..storage import StoreError
-
         try:
             return super().invoke(ctx)
-        except (RollError, StoreError, InvalidName, OverrideError) as error:
+        except HonoursError as error:
             raise fail(str(error)) from None
 
 

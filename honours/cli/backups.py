@@ -1,6 +1,5 @@
 """``honours backup …`` and ``honours info``: where the data is and how to get it back."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

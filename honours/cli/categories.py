@@ -1,6 +1,5 @@
 """``honours category …``: the tree of awards, groups and lists."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """What every command module shares: the database in use, consoles, errors, overrides."""
 
-from __future__ import annotations
 
 import os
 import sys
@@ -8,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-OVERRIDES_NAME = "overrides.txt"
+from .. import paths
+from ..paths import resolve_db_path
 
 
 class State:
@@ -27,8 +27,6 @@ def console(stderr: bool = False):
 
 
 def db_path() -> Path:
-    from ..storage import resolve_db_path
-
     return resolve_db_path(state.db_option)
 
 
@@ -60,14 +58,7 @@ def escape(text: str) -> str:
 
 
 def override_files() -> list[Path]:
-    """Override files that apply, weakest first: the user's config folder, then
-    the one beside the database (it wins where both speak of a character)."""
-    import platformdirs
-
-    candidates = [Path(platformdirs.user_config_dir("honours")) / OVERRIDES_NAME]
-    path = db_path()
-    candidates.append(path.with_name(path.stem + "." + OVERRIDES_NAME))
-    return candidates
+    return paths.override_files(db_path())
 
 
 def activate_overrides() -> list[Path]:

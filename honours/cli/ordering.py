@@ -1,6 +1,5 @@
 """``honours sort / check / explain``: the ordering core on plain lists, no database needed."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """``honours show / export / register / settings``: the roll as published and filed."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

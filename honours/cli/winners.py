@@ -1,6 +1,5 @@
 """``honours add / remove / edit / move / list``: the winners of a category."""
 
-from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,7 +22,7 @@ def register(app: typer.Typer) -> None:
     app.command("list")(list_winners)
 
 
-def _entries_from_stdin() -> list[roll.NewWinner]:
+def _entries_from_stdin() -> "list[roll.NewWinner]":
     from .. import roll
     from ..collation import split_grid_line
 
@@ -34,7 +33,7 @@ def _entries_from_stdin() -> list[roll.NewWinner]:
     return entries
 
 
-def _save(category_ref: str, entries: list[roll.NewWinner], allow_duplicate: bool) -> list[str]:
+def _save(category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: bool) -> list[str]:
     """Validate and add entries in one transaction; all or nothing."""
     from .. import roll
 
@@ -224,7 +223,7 @@ def list_winners(
         _print_table(db, found, winners)
 
 
-def _warn_unplaced(category: roll.Category, names: list[str]) -> None:
+def _warn_unplaced(category: "roll.Category", names: list[str]) -> None:
     if category.sort == "manual" or category.sort == "pinyin":
         return
     from ..collation import default_tables
@@ -234,7 +233,7 @@ def _warn_unplaced(category: roll.Category, names: list[str]) -> None:
         warn(f"{char} (U+{ord(char):04X}): {reason}; see `honours explain {char}`")
 
 
-def _print_table(db, category: roll.Category, winners: list[roll.Winner]) -> None:
+def _print_table(db, category: "roll.Category", winners: "list[roll.Winner]") -> None:
     from rich.table import Table
 
     from .categories import describe

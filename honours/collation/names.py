@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..errors import HonoursError
+
 #: Separator dots used in transcribed names; kept for display, ignored for ordering.
 SEPARATOR_DOTS = "\u00b7\u30fb\u2022\u2027\uff65\u2219\u22c5"
 #: A parenthesised annotation, half- or full-width: 王伟(女), 李明（大）.
@@ -44,7 +46,7 @@ def is_han(char: str) -> bool:
     return any(low <= code <= high for low, high in _HAN_RANGES)
 
 
-class InvalidName(ValueError):
+class InvalidName(HonoursError, ValueError):
     """An entry that cannot be stored; the message says why, in plain words."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from ..errors import HonoursError
 from .names import is_han
 from .ranking import (
     COUNT_ONLY,
@@ -42,7 +43,7 @@ UNKNOWN_HAN_BASE = 0xC0000  # + code point: Han the data does not know, last
 HAN_START = chr(HAN_BASE)
 
 
-class OverrideError(ValueError):
+class OverrideError(HonoursError, ValueError):
     """A line of the user's override file that cannot be read."""
 
 

@@ -1,0 +1,200 @@
+"""Finding a font that has Chinese characters: ``--font PATH``, the layout's
+font, else an installed one (fontconfig's list, then the usual font folders).
+
+``HONOURS_FONT_DIRS`` (folders separated by the path separator) replaces the
+search: only those folders are looked in, and fontconfig is not asked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import CertificateError
+
+FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
+#: Characters a certificate font must have.
+PROBE = "荣誉证书同志特发此证以资鼓励〇年月"
+#: Preferred fonts, best first, matched against the file name and family names
+#: (lower case): a 楷体 reads most like a certificate, then 宋体, then the rest.
+PREFERENCE = (
+    "simkai", "stkaiti", "kaiti", "楷", "ukai", "fzkai",
+    "notoserifcjk", "noto serif cjk", "sourcehanserif", "source han serif",
+    "simsun", "stsong", "songti", "宋", "uming",
+    "notosanscjk", "noto sans cjk", "sourcehansans", "source han sans",
+    "simhei", "msyh", "pingfang", "wqy-zenhei", "wenquanyi zen hei",
+    "wqy-microhei", "wenquanyi micro hei", "droidsansfallback",
+)
+INSTALL_HINT = (
+    "no font with Chinese characters was found. Install one, e.g. on Debian or Ubuntu "
+    "`sudo apt-get install fonts-arphic-ukai` (楷体) or `sudo apt-get install fonts-noto-cjk`, "
+    "on Fedora `sudo dnf install google-noto-serif-cjk-fonts`, or give a font file with "
+    "--font PATH (.ttf, .ttc or .otf, e.g. C:\\Windows\\Fonts\\simkai.ttf)"
+)
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    path: Path
+    index: int = 0  # the face in a collection (.ttc)
+    family: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.family or self.path.name} ({self.path})"
+
+
+def _faces(path: Path):
+    """(index, TTFont) of each face of a font file."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):
+        collection = TTCollection(str(path), lazy=True)
+        return list(enumerate(collection.fonts))
+    return [(0, TTFont(str(path), lazy=True))]
+
+
+def _family(font) -> str:
+    name = font["name"]
+    return str(name.getDebugName(1) or "")
+
+
+def _covers(font, text: str) -> bool:
+    cmap = font.getBestCmap() or {}
+    return all(ord(ch) in cmap for ch in text)
+
+
+def missing_characters(choice: FontChoice, text: str) -> list[str]:
+    """The characters of ``text`` the font has no glyph for (whitespace ignored)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if choice.path.suffix.lower() in (".ttc", ".otc"):
+        font = TTCollection(str(choice.path), lazy=True).fonts[choice.index]
+    else:
+        font = TTFont(str(choice.path), lazy=True)
+    cmap = font.getBestCmap() or {}
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
+
+
+def open_font(path: Path, given_as: str = "--font") -> FontChoice:
+    """Check a font file given by the user and pick its Chinese face."""
+    if not path.is_file():
+        raise CertificateError(f"{given_as} {path}: no such font file")
+    if path.suffix.lower() not in FONT_SUFFIXES:
+        raise CertificateError(
+            f"{given_as} {path}: give a TrueType or OpenType font (.ttf, .ttc, .otf)"
+        )
+    try:
+        faces = _faces(path)
+    except Exception as error:  # fontTools raises many kinds for a damaged file
+        raise CertificateError(f"{given_as} {path}: not a readable font ({error})") from None
+    best = _best_face(path, faces)
+    if best is None:
+        raise CertificateError(
+            f"{given_as} {path}: this font has no Chinese characters; " + INSTALL_HINT
+        )
+    return best
+
+
+def _best_face(path: Path, faces) -> FontChoice | None:
+    """The face that covers the probe, preferring simplified Chinese (CN, SC)."""
+    usable = []
+    for index, font in faces:
+        try:
+            if _covers(font, PROBE):
+                usable.append(FontChoice(path, index, _family(font)))
+        except Exception:
+            continue
+    if not usable:
+        return None
+    for marker in (" CN", " SC", "SC", "CN"):
+        for choice in usable:
+            if marker in choice.family:
+                return choice
+    return usable[0]
+
+
+def _rank(path: Path, family: str = "") -> int:
+    names = (path.name.lower(), family.lower())
+    for rank, key in enumerate(PREFERENCE):
+        if any(key in name for name in names):
+            return rank
+    return len(PREFERENCE)
+
+
+def _fontconfig_candidates() -> list[Path]:
+    if not shutil.which("fc-list"):
+        return []
+    try:
+        result = subprocess.run(
+            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=20
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    paths = []
+    for line in result.stdout.splitlines():
+        file = line.split(":", 1)[0].strip()
+        if file:
+            paths.append(Path(file))
+    return paths
+
+
+def default_dirs() -> list[Path]:
+    home = Path.home()
+    dirs = [home / ".fonts", home / ".local/share/fonts"]
+    if sys.platform == "win32":
+        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        dirs += [windir / "Fonts", home / "AppData/Local/Microsoft/Windows/Fonts"]
+    elif sys.platform == "darwin":
+        dirs += [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library/Fonts"]
+    else:
+        dirs += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
+    return dirs
+
+
+def _files_in(dirs: list[Path]) -> list[Path]:
+    found = []
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for root, _, files in os.walk(folder):
+            for file in files:
+                if file.lower().endswith(FONT_SUFFIXES):
+                    found.append(Path(root) / file)
+    return found
+
+
+def find_font() -> FontChoice:
+    """The best installed font with Chinese characters, or an error saying how to get one."""
+    override = os.environ.get("HONOURS_FONT_DIRS")
+    if override is not None:
+        candidates = _files_in([Path(p) for p in override.split(os.pathsep) if p])
+    else:
+        candidates = _fontconfig_candidates() or _files_in(default_dirs())
+    seen = set()
+    ordered = []
+    for path in sorted(candidates, key=lambda p: (_rank(p), str(p))):
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        ordered.append(path)
+    # Files are opened lazily, best-ranked first; most systems have a match near the top.
+    for path in ordered:
+        try:
+            choice = _best_face(path, _faces(path))
+        except Exception:
+            continue
+        if choice is not None:
+            return choice
+    raise CertificateError(INSTALL_HINT)
+
+
+def resolve_font(option: str | None, layout_font: Path | None) -> FontChoice:
+    if option:
+        return open_font(Path(option).expanduser())
+    if layout_font is not None:
+        return open_font(layout_font, "the layout's font")
+    return find_font()

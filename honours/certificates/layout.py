@@ -1,0 +1,222 @@
+"""The layout file (TOML): paper size and orientation, and each text block's
+position, size, font size, alignment and font, in millimetres and points."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import CertificateError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+#: Paper sizes in millimetres, portrait (width, height).
+PAPER_SIZES = {
+    "A3": (297.0, 420.0),
+    "A4": (210.0, 297.0),
+    "A5": (148.0, 210.0),
+    "B5": (182.0, 257.0),
+    "16K": (195.0, 270.0),
+    "LETTER": (215.9, 279.4),
+}
+ALIGNMENTS = ("left", "center", "right")
+VERTICAL = ("top", "middle", "bottom")
+#: The smallest font size text is ever shrunk to, whatever the layout says.
+ABSOLUTE_MIN_SIZE = 4.0
+
+_PAPER_KEYS = {"size", "orientation", "border", "line-height", "min-font-size", "docx-font", "font"}
+_BLOCK_KEYS = {
+    "name", "text", "x", "y", "width", "height", "font-size", "min-font-size", "align",
+    "valign", "font", "line-height", "indent", "wrap", "spread-names", "docx-font", "color",
+}
+
+
+@dataclass
+class Block:
+    """One text block: its top-left corner (x, y) and size in mm, font size in pt."""
+
+    name: str
+    x: float
+    y: float
+    width: float
+    height: float
+    font_size: float
+    min_font_size: float
+    align: str = "left"
+    valign: str = "top"
+    line_height: float = 1.5
+    indent: float = 0.0  # first-line indent of each paragraph, in characters
+    wrap: bool = True
+    spread_names: bool = False  # 马罡 -> 马　罡 in {recipient}
+    text: str | None = None  # fixed text; None: the template's text for this name
+    font: Path | None = None
+    docx_font: str = ""
+    color: tuple[int, int, int] = (0, 0, 0)
+
+
+@dataclass
+class Layout:
+    width: float  # mm, as the paper is held (after orientation)
+    height: float
+    orientation: str
+    border: bool
+    blocks: list[Block] = field(default_factory=list)
+    font: Path | None = None
+    docx_font: str = "楷体"
+    source: str = "the default layout"
+
+    def block(self, name: str) -> Block:
+        for block in self.blocks:
+            if block.name == name:
+                return block
+        raise KeyError(name)
+
+
+def default_layout_text() -> str:
+    return resources.files(__package__).joinpath("data/layout.toml").read_text("utf-8")
+
+
+def load_layout(path: str | Path | None = None) -> Layout:
+    """The layout in ``path``, or the default one (blank A4 landscape)."""
+    if path is None:
+        return parse_layout(default_layout_text(), "the default layout", base=None)
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CertificateError(f"cannot read the layout file {path}: {error}") from None
+    return parse_layout(text, str(path), base=path.parent)
+
+
+def _number(where: str, key: str, value, minimum: float | None = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CertificateError(f"{where}: {key} must be a number, not {value!r}")
+    if minimum is not None and value < minimum:
+        raise CertificateError(f"{where}: {key} must be at least {minimum:g}, not {value!r}")
+    return float(value)
+
+
+def _font_path(where: str, value, base: Path | None) -> Path | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise CertificateError(f"{where}: font must be the path of a font file")
+    path = Path(value).expanduser()
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    return path
+
+
+def _color(where: str, value) -> tuple[int, int, int]:
+    if not (isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value)):
+        raise CertificateError(f"{where}: color must be like \"#B22222\", not {value!r}")
+    return tuple(int(value[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _choice(where: str, key: str, value, choices) -> str:
+    if value not in choices:
+        raise CertificateError(f"{where}: {key} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def parse_layout(text: str, source: str, base: Path | None = None) -> Layout:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CertificateError(f"{source} is not a valid TOML layout file: {error}") from None
+    unknown = set(data) - {"paper", "block"}
+    if unknown:
+        raise CertificateError(
+            f"{source}: unknown section(s) {', '.join(sorted(unknown))}; a layout has "
+            "[paper] and [[block]] sections"
+        )
+    paper = data.get("paper", {})
+    where = f"{source} [paper]"
+    bad = set(paper) - _PAPER_KEYS
+    if bad:
+        raise CertificateError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
+    size = paper.get("size", "A4")
+    if isinstance(size, str):
+        if size.upper() not in PAPER_SIZES:
+            raise CertificateError(
+                f"{where}: unknown paper size {size!r}; use one of "
+                f"{', '.join(PAPER_SIZES)} or [width, height] in mm"
+            )
+        short, long = PAPER_SIZES[size.upper()]
+    elif isinstance(size, list) and len(size) == 2:
+        short, long = (_number(where, "size", v, minimum=20) for v in size)
+    else:
+        raise CertificateError(f"{where}: size is a name like A4 or [width, height] in mm")
+    orientation = _choice(where, "orientation", paper.get("orientation", "landscape"),
+                          ("landscape", "portrait"))
+    if isinstance(size, list):  # given as the paper is held: orientation only checks it
+        width, height = short, long
+        if (orientation == "landscape") != (width >= height):
+            width, height = height, width
+    else:
+        width, height = (long, short) if orientation == "landscape" else (short, long)
+    line_height = _number(where, "line-height", paper.get("line-height", 1.5), minimum=1.0)
+    min_size = _number(where, "min-font-size", paper.get("min-font-size", 10),
+                       minimum=ABSOLUTE_MIN_SIZE)
+    layout = Layout(
+        width=width, height=height, orientation=orientation,
+        border=bool(paper.get("border", False)),
+        font=_font_path(where, paper.get("font"), base),
+        docx_font=str(paper.get("docx-font", "楷体")),
+        source=source,
+    )
+    blocks = data.get("block", [])
+    if not isinstance(blocks, list) or not blocks:
+        raise CertificateError(f"{source}: a layout needs at least one [[block]]")
+    for number, raw in enumerate(blocks, start=1):
+        where = f"{source} block {number}"
+        bad = set(raw) - _BLOCK_KEYS
+        if bad:
+            raise CertificateError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise CertificateError(f"{where}: every block needs a name")
+        where = f"{source} block {name!r}"
+        if any(b.name == name for b in layout.blocks):
+            raise CertificateError(f"{where}: two blocks have this name")
+        for key in ("x", "y", "width", "height", "font-size"):
+            if key not in raw:
+                raise CertificateError(f"{where}: {key} is missing")
+        font_size = _number(where, "font-size", raw["font-size"], minimum=ABSOLUTE_MIN_SIZE)
+        block = Block(
+            name=name,
+            x=_number(where, "x", raw["x"]),
+            y=_number(where, "y", raw["y"]),
+            width=_number(where, "width", raw["width"], minimum=1),
+            height=_number(where, "height", raw["height"], minimum=1),
+            font_size=font_size,
+            min_font_size=min(font_size, _number(
+                where, "min-font-size", raw.get("min-font-size", min_size),
+                minimum=ABSOLUTE_MIN_SIZE)),
+            align=_choice(where, "align", raw.get("align", "left"), ALIGNMENTS),
+            valign=_choice(where, "valign", raw.get("valign", "top"), VERTICAL),
+            line_height=_number(where, "line-height", raw.get("line-height", line_height),
+                                minimum=1.0),
+            indent=_number(where, "indent", raw.get("indent", 0)),
+            wrap=bool(raw.get("wrap", True)),
+            spread_names=bool(raw.get("spread-names", name == "recipient")),
+            text=raw.get("text"),
+            font=_font_path(where, raw.get("font"), base),
+            docx_font=str(raw.get("docx-font", "")),
+            color=_color(where, raw.get("color", "#000000")),
+        )
+        if block.text is not None and not isinstance(block.text, str):
+            raise CertificateError(f"{where}: text must be a string")
+        if block.x + block.width > width + 0.01 or block.y + block.height > height + 0.01:
+            raise CertificateError(
+                f"{where}: the block ({block.x:g}, {block.y:g}) {block.width:g}×{block.height:g}"
+                f" mm reaches past the paper ({width:g}×{height:g} mm)"
+            )
+        layout.blocks.append(block)
+    return layout

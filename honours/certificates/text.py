@@ -1,0 +1,148 @@
+"""What each certificate says: the template filled for one register row."""
+
+from __future__ import annotations
+
+import re
+import string
+import sys
+from dataclasses import dataclass
+from datetime import date as Date
+from importlib import resources
+from pathlib import Path
+
+from . import CertificateError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+PLACEHOLDERS = (
+    "recipient", "salutation", "honour", "category", "work", "year", "issuer", "title",
+    "date", "certificate",
+)
+_DIGITS = "〇一二三四五六七八九"
+#: Last characters of organisations' names (a work's proposer may be a unit).
+_UNIT_ENDINGS = tuple(
+    "会组委部局处室所院校司团队站厂社别党盟办厅署中协行馆台社村镇街区县市省"
+)
+
+
+def chinese_date(value: str) -> str:
+    """2024-12 -> 二〇二四年十二月; 2024-12-05 -> 二〇二四年十二月五日."""
+    from ..render.view import chinese_number
+
+    parts = value.split("-")
+    year = "".join(_DIGITS[int(d)] for d in parts[0])
+    text = f"{year}年{chinese_number(int(parts[1]))}月"
+    if len(parts) > 2:
+        text += f"{chinese_number(int(parts[2]))}日"
+    return text
+
+
+def check_date(value: str) -> None:
+    """A date setting is YYYY-MM or YYYY-MM-DD, and a real date."""
+    if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
+        raise ValueError(f"the date must be YYYY-MM or YYYY-MM-DD, e.g. 2024-12, not {value!r}")
+    year, month, *day = (int(p) for p in value.split("-"))
+    Date(year, month, day[0] if day else 1)  # raises ValueError for 2024-13 or 2024-02-30
+
+
+def is_person(recipient: str, kind: str) -> bool:
+    """Whether 同志 goes after the name: people yes, units no; a work's proposer
+    is taken for a person when it is a short Chinese name that does not end like
+    an organisation's (会, 组, 委 …)."""
+    if kind == "person":
+        return True
+    if kind != "work":
+        return False
+    name = recipient.replace(" ", "").replace("\u3000", "")
+    han = all("\u3400" <= ch <= "\u9fff" or ch == "·" for ch in name)
+    return han and 2 <= len(name) <= 4 and not name.endswith(_UNIT_ENDINGS)
+
+
+def load_template(path: str | Path | None = None) -> dict[str, str]:
+    """Block name -> text with placeholders, from a TOML file or the default."""
+    if path is None:
+        text = resources.files(__package__).joinpath("data/template.toml").read_text("utf-8")
+        source = "the default template"
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CertificateError(f"cannot read the template {path}: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CertificateError(f"{source} is not a valid TOML template: {error}") from None
+    template = {}
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise CertificateError(f"{source}: {key} must be text in quotes")
+        check_placeholders(value, f"{source}: {key}")
+        template[key] = value.strip("\n")
+    if not template:
+        raise CertificateError(f"{source} has no text: write e.g. recipient = \"{{recipient}}\"")
+    return template
+
+
+def check_placeholders(text: str, where: str) -> None:
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:
+        raise CertificateError(f"{where}: {error} (write {{{{ for a brace)") from None
+    for name in fields:
+        if name not in PLACEHOLDERS:
+            raise CertificateError(
+                f"{where}: unknown placeholder {{{name}}}; placeholders are "
+                + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+            )
+
+
+@dataclass
+class Certificate:
+    """One page: the register row it comes from and the text of each block."""
+
+    sequence: int
+    certificate: str
+    recipient: str
+    texts: dict[str, str]
+
+
+def fill(template: dict[str, str], layout, row, values: dict[str, str], when: str) -> Certificate:
+    """The texts of every block of ``layout`` for register ``row``."""
+    from ..render.view import pad_name
+
+    person = is_person(row.recipient, row.kind)
+    fields = {
+        "recipient": row.recipient,
+        "salutation": "同志" if person else "",
+        "honour": row.honour,
+        "category": row.category,
+        "work": row.work,
+        "year": values.get("year", ""),
+        "issuer": values.get("issuer", ""),
+        "title": values.get("title", ""),
+        "date": when,
+        "certificate": row.certificate,
+    }
+    texts = {}
+    for block in layout.blocks:
+        source = block.text if block.text is not None else template.get(block.name)
+        if source is None:
+            continue
+        check_placeholders(source, f"{layout.source} block {block.name!r}")
+        own = dict(fields)
+        if block.spread_names and person:
+            own["recipient"] = pad_name(row.recipient, "\u3000")
+        texts[block.name] = source.format(**own)
+    return Certificate(row.sequence, row.certificate, row.recipient, texts)
+
+
+def date_text(setting: str, today: Date | None = None) -> str:
+    """The date setting written the Chinese way; empty setting: this month."""
+    if setting:
+        return chinese_date(setting)
+    today = today or Date.today()
+    return chinese_date(f"{today.year:04d}-{today.month:02d}")

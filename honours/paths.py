@@ -1,0 +1,44 @@
+"""Where the user's files are: the database and the character override files.
+
+Light on purpose (``platformdirs`` is imported only when needed): commands that
+never open the database, like ``honours sort``, still need these paths.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+APPLICATION = "honours"
+ENV_VAR = "HONOURS_DB"
+DEFAULT_FILE_NAME = "honours.json"
+OVERRIDES_NAME = "overrides.txt"
+
+
+def resolve_db_path(option: str | None, environ: Mapping[str, str] = os.environ) -> Path:
+    """Pick the database file: ``--db`` option, else ``$HONOURS_DB``, else the user data dir.
+
+    An empty option or variable counts as not given (``HONOURS_DB= honours ...`` is a common
+    way to unset it for one command).
+    """
+    if option:
+        return Path(option).expanduser()
+    from_env = environ.get(ENV_VAR)
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APPLICATION)).expanduser() / DEFAULT_FILE_NAME
+
+
+def override_files(db_path: Path) -> list[Path]:
+    """Override files that apply, weakest first: the user's config folder, then
+    ``NAME.overrides.txt`` beside the database ``NAME.json`` (it wins where both
+    speak of a character)."""
+    import platformdirs
+
+    return [
+        Path(platformdirs.user_config_dir(APPLICATION)) / OVERRIDES_NAME,
+        db_path.with_name(db_path.stem + "." + OVERRIDES_NAME),
+    ]

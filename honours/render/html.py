@@ -1,0 +1,111 @@
+"""The roll as a complete, printable HTML page.
+
+One self-contained file (no scripts, no external style sheets or fonts) that a
+clerk can open in any browser and print on A4: the title, headings by depth,
+name grids as tables in the section's column count, and works as an ordered
+list, each with its proposer line.  Every piece of text is HTML-escaped, so a
+name such as ``<b>`` prints as itself.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .text import grid_rows, proposer_line
+from .view import ExportOptions, RollView, Section
+
+#: Chinese fonts by platform, the printed-document look first: 仿宋 (Windows),
+#: 华文仿宋 (macOS), then Song/Ming faces, Noto/Source Han (Linux), and serif.
+BODY_FONTS = (
+    '"FangSong", "仿宋", "STFangsong", "华文仿宋", "SimSun", "宋体", "Songti SC", '
+    '"Noto Serif CJK SC", "Source Han Serif SC", serif'
+)
+HEADING_FONTS = (
+    '"SimHei", "黑体", "Heiti SC", "PingFang SC", "Microsoft YaHei", '
+    '"Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
+)
+
+STYLE = f"""
+@page {{ size: A4; margin: 25mm 20mm 25mm 20mm; }}
+html {{ font-family: {BODY_FONTS}; font-size: 16pt; line-height: 1.75; color: #000; }}
+body {{ max-width: 170mm; margin: 0 auto; padding: 1em; background: #fff; }}
+h1, h2, h3, h4, h5, h6 {{
+  font-family: {HEADING_FONTS}; font-weight: normal; font-size: 16pt;
+  margin: 1.2em 0 0.5em; break-after: avoid; page-break-after: avoid;
+}}
+h1 {{ font-size: 22pt; text-align: center; margin-top: 0; }}
+h2 {{ text-align: center; }}
+p {{ margin: 0.3em 0; }}
+table.grid {{ border-collapse: collapse; width: 100%; table-layout: fixed; margin: 0.3em 0 0.8em; }}
+table.grid td {{ padding: 0.1em 0.3em; white-space: pre; vertical-align: top; }}
+tr, li {{ break-inside: avoid; page-break-inside: avoid; }}
+ol.works {{ padding-left: 2em; }}
+ol.works li {{ margin: 0.5em 0; }}
+ol.works p.proposer {{ margin: 0.2em 0 0; }}
+@media print {{ body {{ max-width: none; padding: 0; }} }}
+"""
+
+
+def _grid(section: Section, padding: str) -> list[str]:
+    lines = ['<table class="grid">', "<tbody>"]
+    for row in grid_rows(section, padding):
+        cells = "".join(f"<td>{escape(name)}</td>" for name in row)
+        lines.append(f"<tr>{cells}</tr>")
+    lines += ["</tbody>", "</table>"]
+    return lines
+
+
+def _works(section: Section, padding: str) -> list[str]:
+    lines = ['<ol class="works">']
+    for entry in section.entries:
+        # value= keeps the printed number even if a list is ever split.
+        item = f'<li value="{entry.position}"><p class="title">{escape(entry.name)}</p>'
+        if entry.proposer:
+            item += f'<p class="proposer">{escape(proposer_line(entry.proposer, padding))}</p>'
+        lines.append(item + "</li>")
+    lines.append("</ol>")
+    return lines
+
+
+def _section(section: Section, padding: str) -> list[str]:
+    level = min(section.depth + 2, 6)  # h1 is the roll's title
+    lines = [
+        f'<section class="depth-{section.depth}">',
+        f"<h{level}>{escape(section.heading)}</h{level}>",
+    ]
+    if section.description:
+        lines.append(f'<p class="description">{escape(section.description)}</p>')
+    if section.kind == "work":
+        if section.entries:
+            lines += _works(section, padding)
+    elif section.entries:
+        lines += _grid(section, padding)
+    for child in section.children:
+        lines += _section(child, padding)
+    lines.append("</section>")
+    return lines
+
+
+def render_html(view: RollView, padding: str = " ") -> str:
+    title = view.title or "光荣榜"
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+    ]
+    if view.title:
+        lines.append(f"<h1>{escape(view.title)}</h1>")
+    for section in view.sections:
+        lines += _section(section, padding)
+    lines += ["</body>", "</html>"]
+    return "\n".join(lines) + "\n"
+
+
+def render_roll(view: RollView, options: ExportOptions) -> bytes:
+    return render_html(view, options.padding).encode("utf-8")

@@ -1,0 +1,421 @@
+"""The .xlsx, .docx, HTML and Markdown exports of the published 2024 roll,
+each opened again with its own library and checked for what it says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from honours.render import export_register, export_roll
+from honours.render.tabular import WINNER_COLUMNS
+from honours.render.text import PROPOSER_MARK, grid_rows
+from honours.render.view import (
+    REGISTER_COLUMNS,
+    ExportOptions,
+    RegisterRow,
+    RegisterView,
+    RollView,
+)
+from honours.roll import NewWinner, add_category, insert_winners, prepare_winners, roll_view
+from honours.storage import Store
+
+from .conftest import REPO, honours_command
+from .data.seed_jinshan_2024 import MEMBERS_2024, OTHERS_2024, names
+
+openpyxl = pytest.importorskip("openpyxl")
+docx = pytest.importorskip("docx")
+
+IDEOGRAPHIC = "\u3000"
+MEMBERS = "区政协2024年度反映社情民意信息工作成绩突出单位和个人/信息工作成绩突出个人/市、区政协委员"
+OTHERS = "区政协2024年度反映社情民意信息工作成绩突出单位和个人/信息工作成绩突出个人/其他反映人"
+HOSTILE_TITLE = "测试类别"
+#: Names a spreadsheet would run, HTML would parse, or Markdown would format.
+HOSTILE = ["=1+1", "@SUM(A1)", "<b>粗体</b>", "*星*_号_|竖线", "-1", "1. 题"]
+FIRST_WORK = "做深“一粒米”文章，走乡村产业新“稻”路——关于金山稻米产业化发展的建议"
+FIRST_PROPOSER = "中国民主促进会上海市金山区委员会"
+
+
+def unpadded(grid: str) -> list[str]:
+    return [name.replace(" ", "") for name in names(grid)]
+
+
+def grid_lines(grid: str, padding: str = " ") -> list[list[str]]:
+    """The seed grid's rows as printed, padded with ``padding``, last row filled."""
+    rows = [line.replace(" ", padding).split("\t") for line in grid.strip().splitlines()]
+    width = len(rows[0])
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory) -> RollView:
+    """The example roll built by examples/jinshan-2024.sh through the real CLI,
+    plus a manual category of hostile names added through the roll API."""
+    folder = tmp_path_factory.mktemp("exports")
+    database = folder / "roll.json"
+    command = honours_command()
+    if len(command) == 1:
+        program = command[0]
+    else:  # no console script: the example wants one program to call
+        wrapper = folder / "honours"
+        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m honours "$@"\n')
+        wrapper.chmod(0o755)
+        program = str(wrapper)
+    home = folder / "home"
+    env = {
+        **os.environ, "HONOURS": program, "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+    }
+    env.pop("HONOURS_DB", None)
+    subprocess.run(
+        ["bash", str(REPO / "examples" / "jinshan-2024.sh"), str(database)],
+        env=env, check=True, capture_output=True, timeout=300,
+    )
+    store = Store(database)
+    with store.transaction() as db:
+        category = add_category(db, HOSTILE_TITLE, kind="person", sort="manual")
+        documents, problems = prepare_winners(db, category, [NewWinner(n) for n in HOSTILE])
+        assert not problems
+        insert_winners(db, category, documents)
+    return roll_view(store.snapshot())
+
+
+def register_of(view: RollView) -> RegisterView:
+    """A register with one row per winner (the CLI's builder is not needed here)."""
+    rows = []
+    for section in view.walk():
+        for entry in section.entries:
+            work = section.kind == "work"
+            rows.append(RegisterRow(
+                sequence=len(rows) + 1,
+                certificate=f"JS2024-{len(rows) + 1:04d}",
+                recipient=entry.proposer if work else entry.name,
+                honour=section.honour,
+                category=section.path,
+                kind=section.kind,
+                work=entry.name if work else "",
+            ))
+    return RegisterView(title="光荣榜 证书发放名册", rows=rows)
+
+
+def section_at(view: RollView, path: str):
+    return next(section for section in view.walk() if section.path == path)
+
+
+def grid_sections(view: RollView):
+    return [s for s in view.walk() if s.kind != "work" and s.entries]
+
+
+def test_example_view_is_the_published_roll(view):
+    assert [e.name for e in section_at(view, MEMBERS).entries] == unpadded(MEMBERS_2024)
+    assert [e.name for e in section_at(view, OTHERS).entries] == unpadded(OTHERS_2024)
+
+
+# -- xlsx --------------------------------------------------------------------------------
+
+
+def open_workbook(data: bytes):
+    return openpyxl.load_workbook(BytesIO(data))
+
+
+def test_xlsx_winner_sheet(view):
+    book = open_workbook(export_roll(view, "xlsx"))
+    assert book.sheetnames == ["名单", "光荣榜"]
+    sheet = book["名单"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == WINNER_COLUMNS
+    assert all(cell.font.bold for cell in sheet[1])
+    assert len(rows) == 1 + view.entry_count()
+    by_category = {}
+    for row in rows[1:]:
+        by_category.setdefault(row[0], []).append(row[2])
+    assert by_category[MEMBERS] == unpadded(MEMBERS_2024)
+    assert by_category[OTHERS] == unpadded(OTHERS_2024)
+    works = [row for row in rows[1:] if row[3] == "作品"]
+    assert (works[0][1], works[0][2], works[0][4]) == (1, FIRST_PROPOSER, FIRST_WORK)
+
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:H{len(rows)}"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGH"}
+    assert all(width and width >= 6 for width in widths.values())
+    # CJK counts double: the category paths are far wider than the sequence numbers.
+    assert widths["A"] > 2 * widths["B"]
+
+
+def test_xlsx_neutralises_formulas(view):
+    book = open_workbook(export_roll(view, "xlsx"))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+    hostile = [row[2] for row in book["名单"].iter_rows(values_only=True)
+               if row[0] == HOSTILE_TITLE]
+    assert hostile == ["'=1+1", "'@SUM(A1)", "<b>粗体</b>", "*星*_号_|竖线", "'-1", "1. 题"]
+
+
+def test_xlsx_roll_sheet_is_laid_out_like_the_roll(view):
+    book = open_workbook(export_roll(view, "xlsx", ExportOptions(padding=IDEOGRAPHIC)))
+    sheet = book["光荣榜"]
+    assert sheet["A1"].value == "光荣榜"
+    assert "A1:E1" in {str(merged) for merged in sheet.merged_cells.ranges}
+    rows = [[("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    first_column = [row[0] for row in rows]
+    for section in view.walk():
+        assert section.heading in first_column
+    # Works: a numbered title, then the proposer line.
+    title_at = first_column.index(f"1. {FIRST_WORK}")
+    assert first_column[title_at + 1] == f"{PROPOSER_MARK}{FIRST_PROPOSER}"
+    assert f"{PROPOSER_MARK}刘{IDEOGRAPHIC}振" in first_column
+    # Grids: the published rows, two-character names padded with U+3000.
+    for path, grid in ((MEMBERS, MEMBERS_2024), (OTHERS, OTHERS_2024)):
+        start = first_column.index(section_at(view, path).heading) + 2
+        expected = grid_lines(grid, IDEOGRAPHIC)
+        assert [row[:5] for row in rows[start : start + len(expected)]] == expected
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDE"]
+    assert len(set(widths)) == 1 and widths[0] > 10
+
+
+def test_xlsx_register(view):
+    register = register_of(view)
+    book = open_workbook(export_register(register, "xlsx"))
+    assert book.sheetnames == ["证书发放名册"]
+    sheet = book["证书发放名册"]
+    assert sheet["A1"].value == register.title
+    assert "A1:F1" in {str(merged) for merged in sheet.merged_cells.ranges}
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1] == REGISTER_COLUMNS
+    assert len(rows) == 2 + len(register.rows)
+    first = rows[2]
+    assert first[:3] == (1, "JS2024-0001", FIRST_PROPOSER)
+    assert first[3].startswith("区政协2024年度优秀提案") and FIRST_WORK in first[3]
+    assert first[4:] == (None, None)
+    recipients = [row[2] for row in rows[2:]]
+    assert recipients.index("'=1+1") > recipients.index("丁丽珍")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+            assert cell.data_type != "f"
+    assert all(sheet.row_dimensions[n].height >= 28 for n in range(3, len(rows) + 1))
+    setup = sheet.page_setup
+    assert int(setup.paperSize) == 9  # A4 in the OOXML paper size codes
+    assert setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and int(setup.fitToWidth) == 1
+    assert sheet.print_title_rows.replace("$", "") == "1:2"
+    assert 0.5 < sheet.page_margins.left < 0.7  # about 1.5 cm, in inches
+    assert sheet.column_dimensions["E"].width >= 14
+
+
+# -- docx --------------------------------------------------------------------------------
+
+
+def open_document(data: bytes):
+    return docx.Document(BytesIO(data))
+
+
+def east_asian_font(style) -> str | None:
+    from docx.oxml.ns import qn
+
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def test_docx_roll(view):
+    from docx.oxml.ns import qn
+
+    document = open_document(export_roll(view, "docx", ExportOptions(padding=IDEOGRAPHIC)))
+    paragraphs = document.paragraphs
+    assert paragraphs[0].text == "光荣榜" and paragraphs[0].style.name == "Title"
+    assert paragraphs[0].style.paragraph_format.alignment == 1  # centred by its style
+    headings = [(p.style.name, p.text) for p in paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [(f"Heading {s.depth + 1}", s.heading) for s in view.walk()]
+
+    texts = [p.text for p in paragraphs]
+    title_at = texts.index(f"1. {FIRST_WORK}")
+    assert texts[title_at + 1] == f"{PROPOSER_MARK}{FIRST_PROPOSER}"
+    assert texts[texts.index("12. 关于推动化工新材料产业升级，助力金山转型发展的建议") + 1] == (
+        f"{PROPOSER_MARK}常{IDEOGRAPHIC}慧"
+    )
+
+    sections = grid_sections(view)
+    assert len(document.tables) == len(sections)
+    for table, section in zip(document.tables, sections):
+        cells = [[cell.text for cell in row.cells] for row in table.rows]
+        assert cells == grid_rows(section, IDEOGRAPHIC)
+        borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+        assert {edge.get(qn("w:val")) for edge in borders} == {"nil"}
+    members = document.tables[[s.path for s in sections].index(MEMBERS)]
+    assert [[c.text for c in row.cells] for row in members.rows] == grid_lines(
+        MEMBERS_2024, IDEOGRAPHIC
+    )
+    hostile = document.tables[-1]
+    assert [c.text for c in hostile.rows[0].cells] == HOSTILE[:5]
+
+    assert east_asian_font(document.styles["Normal"]) == "仿宋"
+    for level in (1, 2, 3):
+        assert east_asian_font(document.styles[f"Heading {level}"]) == "黑体"
+    page = document.sections[0]
+    assert abs(page.page_width.mm - 210) < 0.5 and abs(page.page_height.mm - 297) < 0.5
+
+
+def test_docx_register(view):
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    register = register_of(view)
+    document = open_document(export_register(register, "docx"))
+    page = document.sections[0]
+    assert page.orientation == 1  # landscape
+    assert abs(page.page_width.mm - 297) < 0.5 and abs(page.page_height.mm - 210) < 0.5
+    assert document.paragraphs[0].text == register.title
+    (table,) = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == list(REGISTER_COLUMNS)
+    assert len(rows) == 1 + len(register.rows)
+    assert rows[1][:3] == ["1", "JS2024-0001", FIRST_PROPOSER]
+    assert FIRST_WORK in rows[1][3]
+    assert all(row[4] == "" and row[5] == "" for row in rows[1:])
+    assert ["=1+1", "<b>粗体</b>"] == [row[2] for row in rows if row[2] in ("=1+1", "<b>粗体</b>")]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert table.style.name == "Table Grid"
+    assert table.columns[4].width >= Mm(30) and table.columns[5].width >= Mm(25)
+    assert all(row.height >= Mm(10) for row in table.rows[1:])
+
+
+# -- html --------------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Collects what a reader sees: title, headings, table cells, list items."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.lang = ""
+        self.title = ""
+        self.headings: list[tuple[str, str]] = []
+        self.tables: list[list[list[str]]] = []
+        self.items: list[list[str]] = []
+        self.style = ""
+        self._open: list[str] = []
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "html":
+            self.lang = dict(attrs).get("lang", "")
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag == "li":
+            self.items.append([])
+        if tag in ("title", "style", "td", "p") or tag[0] == "h" and tag[1:].isdigit():
+            self._text = ""
+        self._open.append(tag)
+
+    def handle_data(self, data):
+        self._text += data
+
+    def handle_endtag(self, tag):
+        self._open.pop()
+        if tag == "title":
+            self.title = self._text
+        elif tag == "style":
+            self.style = self._text
+        elif tag == "td":
+            self.tables[-1][-1].append(self._text)
+        elif tag == "p" and "li" in self._open:
+            self.items[-1].append(self._text)
+        elif tag[0] == "h" and tag[1:].isdigit():
+            self.headings.append((tag, self._text))
+
+
+def test_html_page(view):
+    data = export_roll(view, "html")
+    text = data.decode("utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in text
+    page = Page()
+    page.feed(text)
+    page.close()
+    assert page.lang == "zh-CN" and page.title == "光荣榜"
+    assert page.headings[0] == ("h1", "光荣榜")
+    assert page.headings[1:] == [(f"h{min(s.depth + 2, 6)}", s.heading) for s in view.walk()]
+    sections = grid_sections(view)
+    assert len(page.tables) == len(sections)
+    for table, section in zip(page.tables, sections):
+        assert table == grid_rows(section)
+    assert page.tables[[s.path for s in sections].index(MEMBERS)] == grid_lines(MEMBERS_2024)
+    assert page.items[0] == [FIRST_WORK, f"{PROPOSER_MARK}{FIRST_PROPOSER}"]
+    assert len(page.items) == 12
+    assert '<li value="12">' in text
+    # Escaping: the name <b>粗体</b> is text, not a bold tag.
+    assert page.tables[-1][0][:5] == HOSTILE[:5]
+    assert "b" not in page.tags
+    assert "&lt;b&gt;粗体&lt;/b&gt;" in text
+    assert "size: A4" in page.style and "@page" in page.style
+    assert '"FangSong"' in page.style and '"仿宋"' in page.style and "serif" in page.style
+
+
+# -- markdown ----------------------------------------------------------------------------
+
+
+def table_line(row: list[str]) -> str:
+    return "| " + " | ".join(row) + " |"
+
+
+def test_markdown_text(view):
+    text = export_roll(view, "md").decode("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "# 光荣榜"
+    for section in view.walk():
+        assert "#" * min(section.depth + 2, 6) + " " + section.heading in lines
+    assert "#### 1. 市、区政协委员（37名，按姓氏笔画排序）" in lines
+    at = lines.index("#### 1. 市、区政协委员（37名，按姓氏笔画排序）")
+    expected = [table_line(row) for row in grid_lines(MEMBERS_2024)]
+    assert lines[at + 2 : at + 4] == ["|   |   |   |   |   |", "| --- | --- | --- | --- | --- |"]
+    assert lines[at + 4 : at + 4 + len(expected)] == expected
+    assert f"1. {FIRST_WORK}" in lines
+    assert lines[lines.index(f"1. {FIRST_WORK}") + 2] == f"    {PROPOSER_MARK}{FIRST_PROPOSER}"
+    hostile = lines[lines.index(f"## {HOSTILE_TITLE}（6名）") + 4]
+    assert hostile == r"| =1+1 | @SUM(A1) | \<b\>粗体\</b\> | \*星\*\_号\_\|竖线 | -1 |"
+
+
+def test_markdown_renders_as_written(view):
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(
+        export_roll(view, "md", ExportOptions(padding=IDEOGRAPHIC)).decode("utf-8")
+    )
+    page = Page()
+    page.feed(html)
+    page.close()
+    sections = grid_sections(view)
+    assert len(page.tables) == len(sections)
+    for table, section in zip(page.tables, sections):
+        assert table[0] == []  # the empty header row (th cells, not collected)
+        assert table[1:] == grid_rows(section, IDEOGRAPHIC)
+    page.tables = [table[1:] for table in page.tables]
+    # Hostile names come back literally, and nothing turned into markup.
+    assert page.tables[-1][0][:5] == HOSTILE[:5]
+    assert page.tables[-1][1][0] == "1. 题"
+    assert not {"b", "em", "strong", "del"} & set(page.tags)
+    assert page.items[0] == [FIRST_WORK, f"{PROPOSER_MARK}{FIRST_PROPOSER}"]
+    assert page.items[10] == [
+        "关于朱泾镇健康路（新汇街-亭枫公路）交通组织调整方案的建议",
+        f"{PROPOSER_MARK}刘{IDEOGRAPHIC}振",
+    ]
+
+
+def test_exports_write_files(view, tmp_path: Path):
+    """Every format round-trips through a file on disk, as the CLI writes them."""
+    for fmt in ("xlsx", "docx", "html", "md"):
+        target = tmp_path / f"roll.{fmt}"
+        target.write_bytes(export_roll(view, fmt))
+        assert target.stat().st_size > 0
+    assert open_workbook((tmp_path / "roll.xlsx").read_bytes())["名单"]["A2"].value
+    assert open_document((tmp_path / "roll.docx").read_bytes()).paragraphs[0].text == "光荣榜"
