@@ -353,6 +353,7 @@ class NewWinner:
     affiliation: str = ""
     note: str = ""
     proposer: str = ""
+    certificate: str = ""  # kept from an import; otherwise issued by the register
     origin: str = ""  # where it came from (argument 2, line 7 …) for messages
 
 
@@ -373,7 +374,7 @@ def prepare_winners(
         try:
             name = validate_entry(entry.name, max_length=limit, what=what)
             extras = {}
-            for field_name in ("affiliation", "note", "proposer"):
+            for field_name in ("affiliation", "note", "proposer", "certificate"):
                 value = getattr(entry, field_name)
                 if value:
                     extras[field_name] = validate_entry(
@@ -498,6 +499,7 @@ DEFAULT_SETTINGS = {
     "issuer": "",
     "year": "",  # empty: the current year
     "certificate-pattern": "{year}-{serial:04d}",
+    "date": "",  # on certificates, YYYY-MM or YYYY-MM-DD; empty: this month
 }
 
 
@@ -523,6 +525,13 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
         raise RollError(f"the year must be four digits, not {value!r}")
     if key == "certificate-pattern":
         check_certificate_pattern(value)
+    if key == "date" and value:
+        from .certificates.text import check_date
+
+        try:
+            check_date(value)
+        except ValueError as error:
+            raise RollError(str(error)) from None
     table = db.table(SETTINGS)
     if table.get(doc_id=1) is None:
         table.insert({key: value})
@@ -554,6 +563,26 @@ def honour_of(chain: list[Category]) -> str:
         if category.honour:
             return category.honour
     return " ".join(category.title for category in chain)
+
+
+def certificate_serial(db: TinyDB) -> int:
+    """The last certificate serial issued (0 before the first)."""
+    from tinydb import Query
+
+    found = db.table(COUNTERS).get(Query().name == CERTIFICATE_SERIAL)
+    return found["value"] if found else 0
+
+
+def raise_certificate_serial(db: TinyDB, value: int) -> None:
+    """Make sure later serials come after ``value`` (an import's numbers)."""
+    from tinydb import Query
+
+    table = db.table(COUNTERS)
+    found = table.get(Query().name == CERTIFICATE_SERIAL)
+    if found is None:
+        table.insert({"name": CERTIFICATE_SERIAL, "value": value})
+    elif found["value"] < value:
+        table.update({"value": value}, doc_ids=[found.doc_id])
 
 
 def roll_view(db: TinyDB, reference: str | None = None):
@@ -609,7 +638,7 @@ def roll_view(db: TinyDB, reference: str | None = None):
     ]
     return RollView(
         title=stored_settings(db)["title"], sections=sections, settings=stored_settings(db),
-        subtree=bool(reference),
+        subtree=bool(reference), certificate_serial=certificate_serial(db),
     )
 
 
@@ -623,15 +652,8 @@ CERTIFICATE_SERIAL = "certificate-serial"
 def _next_serial(db: TinyDB) -> int:
     """The next certificate serial: it only ever grows, so a removed winner's
     number is never issued again."""
-    from tinydb import Query
-
-    table = db.table(COUNTERS)
-    found = table.get(Query().name == CERTIFICATE_SERIAL)
-    value = (found["value"] if found else 0) + 1
-    if found:
-        table.update({"value": value}, doc_ids=[found.doc_id])
-    else:
-        table.insert({"name": CERTIFICATE_SERIAL, "value": value})
+    value = certificate_serial(db) + 1
+    raise_certificate_serial(db, value)
     return value
 
 

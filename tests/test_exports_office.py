@@ -155,7 +155,8 @@ def test_xlsx_neutralises_formulas(view):
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
     hostile = [row[2] for row in book["名单"].iter_rows(values_only=True)
                if row[0] == HOSTILE_TITLE]
-    assert hostile == ["'=1+1", "'@SUM(A1)", "<b>粗体</b>", "*星*_号_|竖线", "'-1", "1. 题"]
+    # Stored as text, exactly as typed: no apostrophe shows in Excel.
+    assert hostile == ["=1+1", "@SUM(A1)", "<b>粗体</b>", "*星*_号_|竖线", "-1", "1. 题"]
 
 
 def test_xlsx_roll_sheet_is_laid_out_like_the_roll(view):
@@ -195,7 +196,7 @@ def test_xlsx_register(view):
     assert first[3].startswith("区政协2024年度优秀提案") and FIRST_WORK in first[3]
     assert first[4:] == (None, None)
     recipients = [row[2] for row in rows[2:]]
-    assert recipients.index("'=1+1") > recipients.index("丁丽珍")
+    assert recipients.index("=1+1") > recipients.index("丁丽珍")
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"

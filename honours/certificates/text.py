@@ -146,3 +146,35 @@ def date_text(setting: str, today: Date | None = None) -> str:
         return chinese_date(setting)
     today = today or Date.today()
     return chinese_date(f"{today.year:04d}-{today.month:02d}")
+
+
+def _bare(name: str) -> str:
+    return "".join(name.split())  # every kind of space, U+3000 included
+
+
+def split_names(values: list[str]) -> list[str]:
+    """``--only`` values: each may hold several names separated by commas or 、."""
+    names = []
+    for value in values:
+        names.extend(part for part in re.split(r"[,，、;；]", value) if part.strip())
+    return names
+
+
+def select_rows(rows, names: list[str]):
+    """The register rows whose recipient is one of ``names`` (padding ignored),
+    in register order; an unknown name is an error listing close names."""
+    import difflib
+
+    wanted = {_bare(name): name for name in names}
+    recipients = {_bare(row.recipient): row.recipient for row in rows}
+    unknown = [given for bare, given in wanted.items() if bare not in recipients]
+    if unknown:
+        lines = []
+        for given in unknown:
+            bare = _bare(given)
+            close = difflib.get_close_matches(bare, list(recipients), n=5, cutoff=0.5)
+            close += [r for r in recipients if bare and bare in r and r not in close][:5]
+            hint = f"; close names: {'、'.join(recipients[c] for c in close)}" if close else ""
+            lines.append(f"no certificate for {given!r}{hint}")
+        raise CertificateError("; ".join(lines))
+    return [row for row in rows if _bare(row.recipient) in wanted]

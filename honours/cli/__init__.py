@@ -59,15 +59,18 @@ def root(
     state.db_option = db
 
 
-from . import backups, categories, ordering, rolls, winners  # noqa: E402  (commands register)
+from . import backups, categories, imports, ordering, rolls, winners  # noqa: E402  (register)
+from . import certificates as certificate_commands  # noqa: E402
 
 app.add_typer(categories.app, name="category")
 app.add_typer(backups.app, name="backup")
 app.add_typer(rolls.app_settings, name="settings")
 winners.register(app)
 rolls.register(app)
+imports.register(app)
 ordering.register(app)
 backups.register(app)
+certificate_commands.register(app)
 
 
 def main() -> None:

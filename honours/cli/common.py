@@ -23,7 +23,8 @@ state = State()
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # soft_wrap: long lines (category paths) are not broken when output is piped.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def db_path() -> Path:

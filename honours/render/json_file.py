@@ -47,6 +47,7 @@ def roll_document(view: RollView) -> dict:
         "version": FORMAT_VERSION,
         "title": view.title,
         "settings": view.settings,
+        "certificate_serial": view.certificate_serial,
         "categories": [section_document(section) for section in view.sections],
     }
 

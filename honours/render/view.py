@@ -130,6 +130,7 @@ class RollView:
     sections: list[Section]
     settings: dict[str, str] = field(default_factory=dict)
     subtree: bool = False  # one category and what is below it: printed without the title
+    certificate_serial: int = 0  # the last certificate serial issued (kept by the JSON format)
 
     def walk(self) -> Iterator[Section]:
         for section in self.sections:

@@ -5,9 +5,10 @@ filtering, and "光荣榜", the roll laid out as published (rolls.md) so a clerk
 can print it or copy a grid into Word.  The register is one sheet, set up to
 print on A4 landscape with room to sign.
 
-Every text cell goes through :func:`~honours.render.tabular.neutralise`: a name
-such as ``=1+1`` would otherwise be written as a formula by openpyxl and run
-by Excel, WPS or LibreOffice.
+openpyxl writes any string starting with ``=`` as a formula, which Excel, WPS
+and LibreOffice would run; :func:`_append` stores every text cell as text
+instead (and marks it with Excel's quote prefix), so a name such as ``=1+1``
+comes out exactly as typed and never runs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
-from .tabular import WINNER_COLUMNS, neutralise, winner_rows
+from .tabular import WINNER_COLUMNS, winner_rows
 from .text import grid_rows, proposer_line
 from .view import REGISTER_COLUMNS, ExportOptions, RegisterRow, RegisterView, RollView, Section
 
@@ -44,18 +45,24 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def _cell(value: str | int) -> str | int:
-    """A value safe to store: formula triggers quoted, and the control characters
-    that openpyxl refuses (they cannot appear in XML) dropped, so one odd
-    imported name cannot abort the whole export."""
+    """A value safe to store: the control characters that openpyxl refuses (they
+    cannot appear in XML) dropped, so one odd imported name cannot abort the
+    whole export."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return neutralise(value)
+    return value
 
 
 def _append(sheet: Worksheet, values: Iterable[str | int]) -> int:
-    """Append a row of neutralised cells; returns its row number."""
+    """Append a row; text that openpyxl took for a formula is stored as text.
+    Returns the row number."""
     sheet.append([_cell(value) for value in values])
-    return sheet.max_row
+    row = sheet.max_row
+    for cell in sheet[row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    return row
 
 
 def _width(value: object) -> int:

@@ -1,0 +1,129 @@
+"""DOCX certificates for Word and WPS: one section (page) per certificate, each
+text block a paragraph in a frame positioned on the page in millimetres, with
+the font size the PDF uses, and the East Asian font named."""
+
+from __future__ import annotations
+
+import io
+
+from .fit import PT, fit
+from .layout import Layout
+
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def _twips(mm: float) -> str:
+    return str(round(mm * TWIPS_PER_MM))
+
+
+def estimate_width(text: str, size: float) -> float:
+    """Width in mm without a font file: full width for Chinese, half for the rest."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text) * size * PT
+
+
+def _frame(paragraph, block) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    for key, value in (
+        ("w:w", _twips(block.width)), ("w:h", _twips(block.height)), ("w:hRule", "exact"),
+        ("w:wrap", "around"), ("w:hAnchor", "page"), ("w:vAnchor", "page"),
+        ("w:x", _twips(block.x)), ("w:y", _twips(block.y)),
+    ):
+        frame.set(qn(key), value)
+    ppr.insert(0, frame)
+
+
+def _fonts(run, name: str) -> None:
+    from docx.oxml.ns import qn
+
+    run.font.name = name
+    fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
+    for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(key), name)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _page_border(section) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "page")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "double"), ("w:sz", "12"), ("w:space", "28"),
+                           ("w:color", "B22222")):
+            edge.set(qn(key), value)
+        borders.append(edge)
+    sect = section._sectPr
+    for old in sect.findall(qn("w:pgBorders")):  # a new section is a clone of the last
+        sect.remove(old)
+    # pgBorders comes after pgMar in the schema's order
+    margin = sect.find(qn("w:pgMar"))
+    if margin is not None:
+        margin.addnext(borders)
+    else:
+        sect.append(borders)
+
+
+def _setup(section, layout: Layout) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    section.orientation = (
+        WD_ORIENT.LANDSCAPE if layout.orientation == "landscape" else WD_ORIENT.PORTRAIT
+    )
+    section.page_width, section.page_height = Mm(layout.width), Mm(layout.height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
+    section.header_distance = section.footer_distance = Mm(5)
+    if layout.border:
+        _page_border(section)
+
+
+def render_docx(certificates, layout: Layout, measure=None) -> bytes:
+    """``measure(text, size) -> mm`` sizes the text as the PDF does (the same
+    font); without it, widths are estimated."""
+    from docx import Document
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt, RGBColor
+
+    measure = measure or estimate_width
+    align = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+             "right": WD_ALIGN_PARAGRAPH.RIGHT}
+    document = Document()
+    body = document.element.body
+    for paragraph in list(document.paragraphs):
+        body.remove(paragraph._p)
+    document.core_properties.title = "荣誉证书"
+    document.core_properties.author = "honours"
+    for number, certificate in enumerate(certificates):
+        section = document.sections[0] if number == 0 else document.add_section(
+            WD_SECTION.NEW_PAGE)
+        _setup(section, layout)
+        for block in layout.blocks:
+            text = certificate.texts.get(block.name, "")
+            if not text.strip():
+                continue
+            fitted = fit(text, block, measure)
+            for paragraph_text in text.split("\n"):
+                paragraph = document.add_paragraph()
+                _frame(paragraph, block)
+                form = paragraph.paragraph_format
+                form.alignment = align[block.align]
+                form.space_before = form.space_after = Pt(0)
+                form.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+                form.line_spacing = Pt(fitted.size * block.line_height)
+                if block.indent:
+                    form.first_line_indent = Pt(fitted.size * block.indent)
+                run = paragraph.add_run(paragraph_text)
+                run.font.size = Pt(fitted.size)
+                run.font.color.rgb = RGBColor(*block.color)
+                _fonts(run, block.docx_font or layout.docx_font)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

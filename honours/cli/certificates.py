@@ -1,0 +1,191 @@
+"""``honours certificates``: one 荣誉证书 per winner, as PDF or DOCX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import activate_overrides, console, escape, fail, note, store, warn
+
+
+def register(app: typer.Typer) -> None:
+    app.command("certificates")(certificates)
+
+
+def certificates(
+    category: Annotated[
+        str | None,
+        typer.Argument(metavar="[CATEGORY]", help="Id, title or path; omitted: the whole roll."),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE.pdf|FILE.docx", help="File to write."),
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option("--template", metavar="FILE", help="Text of the blocks (TOML)."),
+    ] = None,
+    layout_file: Annotated[
+        str | None,
+        typer.Option("--layout", metavar="FILE",
+                     help="Paper and block positions in mm (TOML). Default: blank A4 landscape."),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", metavar="NAME",
+                     help="Only this recipient's certificate(s); repeat, or separate with commas."),
+    ] = None,
+    font: Annotated[
+        str | None,
+        typer.Option("--font", metavar="PATH", help="A font file with Chinese characters."),
+    ] = None,
+    background: Annotated[
+        str | None,
+        typer.Option("--background", metavar="FILE.pdf|FILE.png",
+                     help="A design put under the text of every page (PDF output)."),
+    ] = None,
+    calibration: Annotated[
+        bool,
+        typer.Option("--calibration",
+                     help="Write a calibration page (millimetre grid and the layout's blocks) "
+                     "instead of certificates."),
+    ] = False,
+    preview: Annotated[
+        str | None,
+        typer.Option("--preview", metavar="FILE.png", help="Also render the first page to PNG."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+) -> None:
+    """Print the certificates (荣誉证书): one page per winner, people and units;
+    a work's certificate goes to its proposer, as in the register.
+
+    Certificate numbers come from the register: winners without one get the next
+    number now, as `honours register` does. The text comes from the template, the
+    positions from the layout file (docs/certificates.md)."""
+    from ..certificates import CertificateError
+
+    try:
+        _certificates(category, output, template, layout_file, only or [], font,
+                      background, calibration, preview, force)
+    except CertificateError as error:
+        raise fail(str(error)) from None
+
+
+def _write(path: Path, payload: bytes, force: bool) -> None:
+    from ..storage import write_file_atomically
+
+    write_file_atomically(path, payload, replace=force)
+    console().print(f"wrote {escape(str(path))} ({len(payload):,} bytes)")
+
+
+def _certificates(category, output, template, layout_file, only, font, background,
+                  calibration, preview, force) -> None:
+    from ..certificates import CertificateError
+    from ..certificates.fonts import resolve_font
+    from ..certificates.layout import load_layout
+    from ..certificates.text import load_template
+
+    if output is None:
+        raise fail("give the file to write: -o FILE.pdf or -o FILE.docx")
+    target = Path(output)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "docx"):
+        raise fail(f"the output must be a .pdf or .docx file, not {output!r}")
+    preview_path = Path(preview) if preview else None
+    if preview_path is not None and preview_path.suffix.lower() != ".png":
+        raise fail(f"--preview writes a PNG picture: give FILE.png, not {preview!r}")
+    for path in (target, preview_path):
+        if path is not None and path.exists() and not force:
+            raise fail(f"{path} exists; add --force to replace it")
+    layout = load_layout(layout_file)
+
+    if calibration:
+        from ..certificates.pdf import calibration_pdf
+
+        if fmt != "pdf":
+            raise fail("the calibration page is a PDF: give -o FILE.pdf")
+        try:
+            chosen = resolve_font(font, layout.font)
+        except CertificateError as error:
+            if font:
+                raise
+            warn(f"{error}; the calibration page is labelled in English")
+            chosen = None
+        payload = calibration_pdf(layout, chosen)
+        _write(target, payload, force)
+        _preview(payload, preview_path, force)
+        note("print it at actual size (100%), lay it on the certificate paper against the "
+             "light, and read off the blanks' positions in mm")
+        return
+
+    texts = load_template(template)
+    background_path = Path(background) if background else None
+    if background_path is not None:
+        from ..certificates.pdf import check_background
+
+        if fmt != "pdf":
+            raise fail("--background is for PDF output; Word and WPS have their own page "
+                       "backgrounds")
+        check_background(background_path)
+    # the font first: a missing font must not issue certificate numbers
+    chosen = None
+    if fmt == "pdf" or preview_path is not None:
+        chosen = resolve_font(font, layout.font)
+    else:
+        try:
+            chosen = resolve_font(font, layout.font)
+        except CertificateError:
+            if font:
+                raise
+            note("no Chinese font found here: text sizes in the .docx are estimated")
+
+    from ..certificates.text import date_text, fill, select_rows, split_names
+    from ..roll import issue_certificates, register_view, settings
+
+    activate_overrides()
+    with store().transaction() as db:
+        issued = issue_certificates(db, category)
+        register = register_view(db, category)
+        values = settings(db)
+        rows = register.rows
+        if only:
+            rows = select_rows(rows, split_names(only))  # an error writes nothing
+    if issued:
+        note(f"issued {issued} new certificate number(s)")
+    if not rows:
+        raise fail("there are no winners to print certificates for")
+    when = date_text(values.get("date", ""))
+    pages = [fill(texts, layout, row, values, when) for row in rows]
+
+    payload = pdf_payload = None
+    warnings: list[str] = []
+    if fmt == "pdf" or preview_path is not None:
+        from ..certificates.pdf import render_pdf
+
+        pdf_payload, warnings = render_pdf(
+            pages if fmt == "pdf" else pages[:1], layout, chosen, background_path)
+        payload = pdf_payload
+    if fmt == "docx":
+        from ..certificates.docx import render_docx
+
+        measure = None
+        if chosen is not None:
+            from ..certificates.pdf import font_measure
+
+            measure = font_measure(chosen)
+        payload = render_docx(pages, layout, measure)
+    for message in dict.fromkeys(warnings):
+        warn(message)
+    _write(target, payload, force)
+    note(f"{len(pages)} certificate(s)")
+    _preview(pdf_payload, preview_path, force)
+
+
+def _preview(pdf_payload: bytes | None, path: Path | None, force: bool) -> None:
+    if path is None or pdf_payload is None:
+        return
+    from ..certificates.preview import first_page_png
+
+    _write(path, first_page_png(pdf_payload), force)

@@ -1,0 +1,120 @@
+"""``honours import``: winners and categories from CSV, Excel, text, a roll or JSON."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import console, escape, fail, note, store
+
+#: Above this many rows a progress bar shows the import's progress.
+PROGRESS_FROM = 5_000
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_file)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to discard a dry run's changes."""
+
+
+def import_file(
+    file: Annotated[
+        Path, typer.Argument(help="CSV/TSV, .xlsx, .txt, a roll layout, or roll JSON.")
+    ],
+    into: Annotated[
+        str | None,
+        typer.Option(
+            "--into", "-i", metavar="CATEGORY",
+            help="Category for rows without one; for a roll or JSON, where its tree goes.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="auto, csv, xlsx, txt, roll or json.")
+    ] = "auto",
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The sheet of an .xlsx (default: the first).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and show what would be added; write nothing.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Write the good rows and list the others."),
+    ] = False,
+    allow_duplicate: Annotated[
+        bool, typer.Option("--allow-duplicate", help="Accept names already in a category.")
+    ] = False,
+) -> None:
+    """Import winners (and, from a roll or JSON, the category tree).
+
+    Everything is checked first; by default nothing is written if any row has a
+    problem, and every problem is listed with its row or line. The import is
+    one atomic save, with a backup taken first."""
+    from ..importer import ImportRefused, apply_plan
+    from ..readers import FORMATS, read_file
+
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    units = False
+    if into and fmt in ("auto", "txt"):
+        from ..roll import resolve_category
+
+        units = resolve_category(store().snapshot(), into).kind != "person"
+    used, plan = read_file(file, fmt, sheet, units)
+    out = console(stderr=True)
+    out.print(f"read {escape(str(file))} as {escape(plan.source)}: {len(plan.rows):,} entries")
+    try:
+        with _progress(len(plan.rows)) as advance:
+            with store().transaction(backup="import") as db:
+                report = apply_plan(
+                    db, plan, into=into, skip_invalid=skip_invalid,
+                    allow_duplicate=allow_duplicate, progress=advance,
+                )
+                if dry_run:
+                    raise _DryRun
+    except ImportRefused as refused:
+        _print_report(refused.report, dry_run)
+        raise fail(str(refused)) from None
+    except _DryRun:
+        _print_report(report, dry_run=True)
+        note("dry run: nothing was written")
+        return
+    _print_report(report, dry_run=False)
+
+
+def _progress(total: int):
+    """A rich progress bar for large imports; a no-op context otherwise."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar():
+        if total < PROGRESS_FROM:
+            yield None
+            return
+        from rich.progress import Progress
+
+        with Progress(console=console(stderr=True), transient=True) as progress:
+            task = progress.add_task("importing", total=total)
+            yield lambda count: progress.advance(task, count)
+
+    return bar()
+
+
+def _print_report(report, dry_run: bool) -> None:
+    out = console()
+    if report.problems:
+        out.print(f"[bold]{len(report.problems)} problem(s):[/]")
+        for problem in report.problems:
+            out.print(f"  {escape(problem)}")
+    verb = "would add" if dry_run else "added"
+    for path in report.created:
+        out.print(f"{'would create' if dry_run else 'created'} category {escape(path)}")
+    for path, count in report.added.items():
+        if count:
+            out.print(f"{verb} {count} to {escape(path)}")
+    for line in report.notes:
+        note(line)
+    if not report.problems or dry_run or report.added_total:
+        out.print(f"{verb} {report.added_total} of {report.rows} entries")

@@ -1,0 +1,200 @@
+"""Applying an import plan to the database: validate everything first, then
+write it in the caller's one transaction, or nothing at all.
+
+Problems are collected with where they come from ("row 5: …", "line 12: …");
+with ``skip_invalid`` the good rows are written and the others listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tinydb import TinyDB
+
+from . import roll
+from .errors import HonoursError
+from .readers.plan import ImportPlan, RowSpec
+
+#: Rows are validated and added in chunks of this size, for the progress bar.
+CHUNK = 5_000
+
+
+@dataclass
+class ImportReport:
+    source: str
+    rows: int = 0
+    created: list[str] = field(default_factory=list)  # category paths
+    added: dict[str, int] = field(default_factory=dict)  # category path -> winners added
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def added_total(self) -> int:
+        return sum(self.added.values())
+
+
+class ImportRefused(HonoursError):
+    """The file has problems and nothing was written; ``report`` lists them."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        count = len(report.problems)
+        super().__init__(
+            f"nothing was imported: {count} problem{'s' if count != 1 else ''} "
+            "(fix the file, or use --skip-invalid to import the good rows)"
+        )
+
+
+def apply_plan(
+    db: TinyDB,
+    plan: ImportPlan,
+    into: str | None = None,
+    skip_invalid: bool = False,
+    allow_duplicate: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Add the plan's categories and winners to ``db``.
+
+    Raises :class:`ImportRefused` when there are problems and ``skip_invalid``
+    is false; the caller's transaction then writes nothing.
+    """
+    report = ImportReport(source=plan.source, rows=len(plan.rows), problems=list(plan.problems))
+    was_empty = not roll.all_categories(db)
+    base = roll.resolve_category(db, into) if into else None
+    base_path = tuple(roll.path_of(db, base).split(roll.PATH_SEPARATOR)) if base else ()
+    by_path = _categories_by_path(db)
+
+    for spec in plan.categories:
+        path = base_path + spec.path
+        if path in by_path:
+            continue
+        parent = by_path.get(path[:-1]) if len(path) > 1 else None
+        if len(path) > 1 and parent is None:
+            report.problems.append(f"{spec.origin}: the parent of {spec.path[-1]!r} is missing")
+            continue
+        try:
+            created = roll.add_category(
+                db, path[-1], parent=str(parent.id) if parent else None,
+                kind=spec.kind or "person", sort=spec.sort, measure=spec.measure,
+                columns=spec.columns, description=spec.description, honour=spec.honour,
+            )
+        except roll.RollError as error:
+            report.problems.append(f"{spec.origin}: {error}")
+            continue
+        by_path[path] = created
+        report.created.append(roll.PATH_SEPARATOR.join(path))
+
+    grouped = _group_rows(db, plan.rows, base, base_path, by_path, report)
+    taken = {doc["certificate"] for doc in db.table(roll.WINNERS).all() if doc.get("certificate")}
+    for category, rows in grouped:
+        if any(row.order is not None for row in rows):
+            rows = sorted(rows, key=lambda row: (row.order is None, row.order or 0))
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            entries = [
+                roll.NewWinner(
+                    row.name, affiliation=row.affiliation, note=row.note,
+                    proposer=row.proposer, certificate=row.certificate, origin=row.origin,
+                )
+                for row in chunk
+            ]
+            documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
+            report.problems += problems
+            documents = _unique_certificates(documents, taken, report)
+            roll.insert_winners(db, category, documents)
+            path = roll.path_of(db, category)
+            report.added[path] = report.added.get(path, 0) + len(documents)
+            if progress:
+                progress(len(chunk))
+
+    if plan.settings:
+        if was_empty:
+            for key, value in plan.settings.items():
+                if key in roll.DEFAULT_SETTINGS and value:
+                    try:
+                        roll.set_setting(db, key, value)
+                    except roll.RollError as error:
+                        report.problems.append(f"setting {key}: {error}")
+        else:
+            report.notes.append(
+                "the file's settings (" + ", ".join(sorted(plan.settings)) + ") were not "
+                "applied: the database has its own (`honours settings`)"
+            )
+    if plan.certificate_serial:
+        roll.raise_certificate_serial(db, plan.certificate_serial)
+    if report.problems and not skip_invalid:
+        raise ImportRefused(report)
+    return report
+
+
+def _categories_by_path(db: TinyDB) -> dict[tuple[str, ...], roll.Category]:
+    by_id = roll.categories_by_id(db)
+    paths: dict[tuple[str, ...], roll.Category] = {}
+
+    def walk(category: roll.Category, parent: tuple[str, ...]) -> None:
+        path = parent + (category.title,)
+        paths[path] = category
+        for child in category.children:
+            walk(child, path)
+
+    for category in by_id.values():
+        if category.parent not in by_id:
+            walk(category, ())
+    return paths
+
+
+def _group_rows(
+    db: TinyDB,
+    rows: list[RowSpec],
+    base: roll.Category | None,
+    base_path: tuple[str, ...],
+    by_path: dict[tuple[str, ...], roll.Category],
+    report: ImportReport,
+) -> list[tuple[roll.Category, list[RowSpec]]]:
+    """Rows by target category, in the order categories first appear."""
+    resolved: dict[object, roll.Category | str] = {}
+    groups: dict[int, tuple[roll.Category, list[RowSpec]]] = {}
+    for row in rows:
+        key = row.category
+        if key not in resolved:
+            resolved[key] = _resolve(db, key, base, base_path, by_path)
+        target = resolved[key]
+        if isinstance(target, str):
+            report.problems.append(f"{row.origin}: {target}")
+            continue
+        groups.setdefault(target.id, (target, []))[1].append(row)
+    return list(groups.values())
+
+
+def _resolve(db, key, base, base_path, by_path) -> roll.Category | str:
+    """The category for a row's category field, or the problem as text."""
+    if key is None:
+        return base or "no category: give the file a category column, or use --into CATEGORY"
+    if isinstance(key, tuple):
+        found = by_path.get(base_path + key)
+        return found or f"its category {roll.PATH_SEPARATOR.join(key)!r} could not be created"
+    try:
+        if base is not None:
+            found = by_path.get(base_path + tuple(key.split(roll.PATH_SEPARATOR)))
+            if found:
+                return found
+        return roll.resolve_category(db, key)
+    except roll.RollError:
+        return f"unknown category {key!r} (create it first with `honours category add`)"
+
+
+def _unique_certificates(documents: list[dict], taken: set[str], report: ImportReport):
+    """Drop certificate numbers already issued to someone else (reported)."""
+    kept = []
+    for document in documents:
+        number = document.get("certificate")
+        if number and number in taken:
+            report.problems.append(
+                f"{document['name']}: certificate number {number} is already issued"
+            )
+            continue
+        if number:
+            taken.add(number)
+        kept.append(document)
+    return kept

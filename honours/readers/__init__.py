@@ -1,0 +1,77 @@
+"""Readers: import files (CSV, Excel, plain text, roll layouts, roll JSON) turned
+into an :class:`~honours.readers.plan.ImportPlan`; nothing here touches the
+database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .encoding import decode
+from .plan import CategorySpec, ImportPlan, RowSpec, UnreadableFile
+
+FORMATS = ("auto", "csv", "xlsx", "txt", "roll", "json")
+#: The largest file read at all; a year's roll is a few hundred kilobytes.
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """The format by extension, then by content."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"{"):
+        return "json"
+    from .roll_text import looks_like_roll
+
+    try:
+        text, _ = decode(data, str(path))
+    except UnreadableFile:
+        return "txt"  # let the reader report it
+    return "roll" if looks_like_roll(text) else "txt"
+
+
+def read_file(
+    path: Path, fmt: str = "auto", sheet: str | None = None, units: bool = False
+) -> tuple[str, ImportPlan]:
+    """Read ``path``; returns the format used and the plan.  ``units``: a plain
+    list of units or titles, whose names may contain 、 and ，."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UnreadableFile(f"{path} is {size:,} bytes: too large for a roll")
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(f"cannot read {path}: {error.strerror or error}") from None
+    if fmt == "auto":
+        fmt = detect_format(path, data)
+    origin = str(path)
+    if fmt == "csv":
+        from .csv_reader import read_csv
+
+        return fmt, read_csv(data, origin)
+    if fmt == "xlsx":
+        from .xlsx_reader import read_xlsx
+
+        return fmt, read_xlsx(data, origin, sheet)
+    if fmt == "json":
+        from .json_reader import read_json
+
+        return fmt, read_json(data, origin)
+    if fmt == "roll":
+        from .roll_text import read_roll_text
+
+        return fmt, read_roll_text(data, origin)
+    if fmt == "txt":
+        from .text_reader import read_text
+
+        return fmt, read_text(data, origin, units)
+    raise UnreadableFile(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+__all__ = ["FORMATS", "CategorySpec", "ImportPlan", "RowSpec", "UnreadableFile", "read_file"]

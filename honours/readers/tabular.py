@@ -1,0 +1,104 @@
+"""Rows of cells (from CSV or a spreadsheet) to an import plan: find the header
+row under any title rows, map its names to fields, read each row."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .plan import ImportPlan, RowSpec
+
+#: Header names by field, Chinese and English, as clerks and departments write them.
+#: The first match wins, so more specific names come first.
+HEADER_NAMES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名/名称", "姓名", "名字", "获奖者", "获奖人", "获奖单位", "单位名称", "名称",
+             "name", "winner", "recipient"),
+    "category": ("类别", "奖项", "表彰类别", "荣誉称号", "获奖类别", "category", "award", "list"),
+    "title": ("题目", "提案题目", "标题", "作品名称", "作品", "title", "work"),
+    "proposer": ("提案者", "提案人", "申报人", "作者", "proposer", "author"),
+    "affiliation": ("单位/职务", "工作单位", "所在单位", "单位", "职务", "部门", "affiliation",
+                    "organisation", "organization", "unit", "position title"),
+    "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
+    "certificate": ("证书编号", "证书号", "certificate", "certificate number"),
+}
+#: Columns recognised and deliberately not imported (the tool computes them).
+IGNORED_HEADERS = ("序号", "编号", "类型", "kind", "position", "no", "no.", "#")
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def _clean_header(cell: object) -> str:
+    return _SPACES.sub("", str(cell or "")).strip("*：:").lower()
+
+
+def map_header(cells: Sequence[object]) -> dict[str, int] | None:
+    """Field -> column index, if ``cells`` look like a header row (a name or
+    title column and nothing but known names or blanks)."""
+    mapping: dict[str, int] = {}
+    unknown = 0
+    for index, cell in enumerate(cells):
+        header = _clean_header(cell)
+        if not header:
+            continue
+        for field, names in HEADER_NAMES.items():
+            if field not in mapping and header in (n.lower() for n in names):
+                mapping[field] = index
+                break
+        else:
+            if header not in IGNORED_HEADERS:
+                unknown += 1
+    if ("name" in mapping or "title" in mapping) and unknown <= len(mapping):
+        return mapping
+    return None
+
+
+def rows_to_plan(
+    rows: Iterable[tuple[str, Sequence[object]]], source: str, unit: str = "row"
+) -> ImportPlan:
+    """``rows`` are (origin, cells) pairs; title rows above the header are skipped."""
+    plan = ImportPlan(source=source)
+    mapping: dict[str, int] | None = None
+    for origin, cells in rows:
+        if mapping is None:
+            mapping = map_header(cells)
+            if mapping is not None:
+                plan.source += f"; header at {origin}: " + ", ".join(
+                    f"{field}={_clean_header(cells[i])}" for field, i in mapping.items()
+                )
+            continue
+        values = {
+            field: _text(cells[index]) if index < len(cells) else ""
+            for field, index in mapping.items()
+        }
+        if not any(values.values()):
+            continue  # a blank row
+        title = values.get("title", "")
+        if title:  # a work: its title is the entry, the name column its proposer
+            name, proposer = title, values.get("proposer") or values.get("name", "")
+        else:
+            name, proposer = values.get("name", ""), values.get("proposer", "")
+        plan.rows.append(
+            RowSpec(
+                origin=origin,
+                name=name,
+                category=values.get("category") or None,
+                proposer=proposer,
+                affiliation=values.get("affiliation", ""),
+                note=values.get("note", ""),
+                certificate=values.get("certificate", ""),
+            )
+        )
+    if mapping is None:
+        plan.problems.append(
+            "no header row found: the first rows need a column named 姓名 (or name, 名称, "
+            "题目 …); known columns are " + "、".join(n[0] for n in HEADER_NAMES.values())
+        )
+    return plan
+
+
+def _text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
