@@ -60,6 +60,8 @@ def apply_plan(
     is false; the caller's transaction then writes nothing.
     """
     report = ImportReport(source=plan.source, rows=len(plan.rows), problems=list(plan.problems))
+    if not plan.rows and not plan.categories and not plan.problems:
+        report.problems.append("the file holds no entries (only a header, or nothing)")
     was_empty = not roll.all_categories(db)
     base = roll.resolve_category(db, into) if into else None
     base_path = tuple(roll.path_of(db, base).split(roll.PATH_SEPARATOR)) if base else ()
