@@ -92,6 +92,9 @@ def apply_plan(
     for category, rows in grouped:
         if any(row.order is not None for row in rows):
             rows = sorted(rows, key=lambda row: (row.order is None, row.order or 0))
+        existing = roll.names_in(db, category)
+        position = roll.next_position(db, category)
+        path = roll.path_of(db, category)
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
             entries = [
@@ -101,11 +104,13 @@ def apply_plan(
                 )
                 for row in chunk
             ]
-            documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
+            documents, problems = roll.prepare_winners(
+                db, category, entries, allow_duplicate, existing
+            )
             report.problems += problems
             documents = _unique_certificates(documents, taken, report)
-            roll.insert_winners(db, category, documents)
-            path = roll.path_of(db, category)
+            roll.insert_winners(db, category, documents, position)
+            position += len(documents)
             report.added[path] = report.added.get(path, 0) + len(documents)
             if progress:
                 progress(len(chunk))

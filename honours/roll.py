@@ -357,15 +357,24 @@ class NewWinner:
     origin: str = ""  # where it came from (argument 2, line 7 …) for messages
 
 
+def names_in(db: TinyDB, category: Category) -> set[str]:
+    return {doc["name"] for doc in db.table(WINNERS).search(_in_category(category.id))}
+
+
 def prepare_winners(
-    db: TinyDB, category: Category, entries: Iterable[NewWinner], allow_duplicate: bool = False
+    db: TinyDB,
+    category: Category,
+    entries: Iterable[NewWinner],
+    allow_duplicate: bool = False,
+    existing: set[str] | None = None,
 ) -> tuple[list[dict], list[str]]:
     """Validate entries against the category; returns (documents, problems).
 
     Nothing is written: the caller decides what to do when there are problems.
+    ``existing`` (the names already in the category, from :func:`names_in`)
+    saves a scan when adding in chunks; the accepted names are added to it.
     """
-    existing = {w.name for w in (Winner.from_doc(d) for d in db.table(WINNERS).search(
-        _in_category(category.id)))}
+    existing = names_in(db, category) if existing is None else existing
     limit = MAX_TITLE_LENGTH if category.kind == "work" else MAX_NAME_LENGTH
     what = "title" if category.kind == "work" else "name"
     documents, problems, seen = [], [], set()
@@ -394,14 +403,23 @@ def prepare_winners(
             continue
         seen.add(name)
         documents.append({"category": category.id, "name": name, **extras})
+    existing |= seen
     return documents, problems
 
 
-def insert_winners(db: TinyDB, category: Category, documents: list[dict]) -> list[int]:
-    """Append validated documents at the end of the category's manual order."""
+def next_position(db: TinyDB, category: Category) -> int:
+    """The manual-order position after the category's last winner."""
+    positions = [d.get("position", 0) for d in db.table(WINNERS).search(_in_category(category.id))]
+    return max(positions) + 1 if positions else 0
+
+
+def insert_winners(
+    db: TinyDB, category: Category, documents: list[dict], start: int | None = None
+) -> list[int]:
+    """Append validated documents at the end of the category's manual order
+    (``start``: the first position, from :func:`next_position`, to save a scan)."""
     table = db.table(WINNERS)
-    positions = [d.get("position", 0) for d in table.search(_in_category(category.id))]
-    start = max(positions) + 1 if positions else 0
+    start = next_position(db, category) if start is None else start
     now = datetime.now().isoformat(timespec="seconds")
     for offset, document in enumerate(documents):
         document["position"] = start + offset
