@@ -12,14 +12,18 @@ HONOURS=${HONOURS:-honours}
 h() { "$HONOURS" --db "$DB" "$@" >/dev/null; }
 
 h settings set year 2024
+h settings set date 2024-12
+h settings set issuer 政协上海市金山区委员会
 h settings set certificate-pattern "JSZX{year}-{serial:03d}"
 
 PROPOSALS=区政协2024年度优秀提案
 AWARD=区政协2024年度反映社情民意信息工作成绩突出单位和个人
 h category add "$PROPOSALS" --kind work --sort manual
 h category add "$AWARD" --kind person --sort manual
-h category add 信息工作成绩突出单位 --parent "$AWARD" --kind unit --sort manual --columns 3
-h category add 信息工作成绩突出个人 --parent "$AWARD" --kind person --sort manual
+h category add 信息工作成绩突出单位 --parent "$AWARD" --kind unit --sort manual --columns 3 \
+  --honour 区政协2024年度反映社情民意信息工作成绩突出单位
+h category add 信息工作成绩突出个人 --parent "$AWARD" --kind person --sort manual \
+  --honour 区政协2024年度反映社情民意信息工作成绩突出个人
 PEOPLE="$AWARD/信息工作成绩突出个人"
 h category add 市、区政协委员 --parent "$PEOPLE" --sort stroke
 h category add 其他反映人 --parent "$PEOPLE" --sort stroke
