@@ -23,7 +23,6 @@ longer than 30 s is run once.  Prints Markdown tables; writes JSON to ``benchmar
 from __future__ import annotations
 
 import argparse
-import bisect
 import gc
 import json
 import logging
@@ -41,6 +40,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import names as name_generator  # noqa: E402
+
+from honours.collation.order import longest_ordered_run  # noqa: E402
 
 OUT = HERE / "out"
 LONG_RUN = 30.0  # seconds: slower methods are run once
@@ -79,24 +80,7 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, int, object]:
 def misplaced(result: list[str]) -> list[str]:
     """Entries of ``result`` outside one longest run in published order (strict LIS)."""
     position = {name: index for index, name in enumerate(PUBLISHED)}
-    ranks = [position[name] for name in result]
-    tails: list[int] = []
-    tail_index: list[int] = []
-    previous = [-1] * len(ranks)
-    for index, rank in enumerate(ranks):
-        slot = bisect.bisect_left(tails, rank)
-        if slot == len(tails):
-            tails.append(rank)
-            tail_index.append(index)
-        else:
-            tails[slot] = rank
-            tail_index[slot] = index
-        previous[index] = tail_index[slot - 1] if slot else -1
-    kept = set()
-    index = tail_index[-1] if tail_index else -1
-    while index != -1:
-        kept.add(index)
-        index = previous[index]
+    kept = longest_ordered_run([position[name] for name in result], strict=True)
     return [name for index, name in enumerate(result) if index not in kept]
 
 

@@ -14,6 +14,7 @@ from tinydb import TinyDB
 
 from . import roll
 from .errors import HonoursError
+from .i18n import _, ngettext
 from .readers.plan import ImportPlan, RowSpec
 
 #: Rows are validated and added in chunks of this size, for the progress bar.
@@ -41,8 +42,13 @@ class ImportRefused(HonoursError):
         self.report = report
         count = len(report.problems)
         super().__init__(
-            f"nothing was imported: {count} problem{'s' if count != 1 else ''} "
-            "(fix the file, or use --skip-invalid to import the good rows)"
+            ngettext(
+                "nothing was imported: {count} problem "
+                "(fix the file, or use --skip-invalid to import the good rows)",
+                "nothing was imported: {count} problems "
+                "(fix the file, or use --skip-invalid to import the good rows)",
+                count,
+            ).format(count=count)
         )
 
 
@@ -61,7 +67,7 @@ def apply_plan(
     """
     report = ImportReport(source=plan.source, rows=len(plan.rows), problems=list(plan.problems))
     if not plan.rows and not plan.categories and not plan.problems:
-        report.problems.append("the file holds no entries (only a header, or nothing)")
+        report.problems.append(_("the file holds no entries (only a header, or nothing)"))
     was_empty = not roll.all_categories(db)
     base = roll.resolve_category(db, into) if into else None
     base_path = tuple(roll.path_of(db, base).split(roll.PATH_SEPARATOR)) if base else ()
@@ -73,7 +79,11 @@ def apply_plan(
             continue
         parent = by_path.get(path[:-1]) if len(path) > 1 else None
         if len(path) > 1 and parent is None:
-            report.problems.append(f"{spec.origin}: the parent of {spec.path[-1]!r} is missing")
+            report.problems.append(
+                _("{origin}: the parent of {title!r} is missing").format(
+                    origin=spec.origin, title=spec.path[-1]
+                )
+            )
             continue
         try:
             created = roll.add_category(
@@ -122,11 +132,15 @@ def apply_plan(
                     try:
                         roll.set_setting(db, key, value)
                     except roll.RollError as error:
-                        report.problems.append(f"setting {key}: {error}")
+                        report.problems.append(
+                            _("setting {key}: {error}").format(key=key, error=error)
+                        )
         else:
             report.notes.append(
-                "the file's settings (" + ", ".join(sorted(plan.settings)) + ") were not "
-                "applied: the database has its own (`honours settings`)"
+                _(
+                    "the file's settings ({settings}) were not "
+                    "applied: the database has its own (`honours settings`)"
+                ).format(settings=", ".join(sorted(plan.settings)))
             )
     if plan.certificate_serial:
         roll.raise_certificate_serial(db, plan.certificate_serial)
@@ -180,7 +194,9 @@ def _resolve(db, key, base, base_path, by_path) -> roll.Category | str:
         return base or "no category: give the file a category column, or use --into CATEGORY"
     if isinstance(key, tuple):
         found = by_path.get(base_path + key)
-        return found or f"its category {roll.PATH_SEPARATOR.join(key)!r} could not be created"
+        return found or _("its category {path!r} could not be created").format(
+            path=roll.PATH_SEPARATOR.join(key)
+        )
     try:
         if base is not None:
             found = by_path.get(base_path + tuple(key.split(roll.PATH_SEPARATOR)))
@@ -188,7 +204,9 @@ def _resolve(db, key, base, base_path, by_path) -> roll.Category | str:
                 return found
         return roll.resolve_category(db, key)
     except roll.RollError:
-        return f"unknown category {key!r} (create it first with `honours category add`)"
+        return _(
+            "unknown category {category!r} (create it first with `honours category add`)"
+        ).format(category=key)
 
 
 def _unique_certificates(documents: list[dict], taken: set[str], report: ImportReport):
@@ -198,7 +216,9 @@ def _unique_certificates(documents: list[dict], taken: set[str], report: ImportR
         number = document.get("certificate")
         if number and number in taken:
             report.problems.append(
-                f"{document['name']}: certificate number {number} is already issued"
+                _("{name}: certificate number {number} is already issued").format(
+                    name=document["name"], number=number
+                )
             )
             continue
         if number:

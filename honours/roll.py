@@ -16,6 +16,7 @@ from tinydb import TinyDB
 from .collation import KINDS, RULES, InvalidName, sort_records, validate_entry
 from .collation.names import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
 from .errors import HonoursError
+from .i18n import _
 
 CATEGORIES = "categories"
 WINNERS = "winners"
@@ -154,7 +155,7 @@ def resolve_category(db: TinyDB, reference: str) -> Category:
     reference = reference.strip()
     categories = all_categories(db)
     if not categories:
-        raise RollError("there are no categories yet; create one with `honours category add`")
+        raise RollError(_("there are no categories yet; create one with `honours category add`"))
     if reference.isdigit():
         for category in categories:
             if category.id == int(reference):
@@ -168,20 +169,35 @@ def resolve_category(db: TinyDB, reference: str) -> Category:
     if len(by_title) > 1:
         listing = "\n".join(f"  {c.id}: {path_of(db, c)}" for c in by_title)
         raise RollError(
-            f"{reference!r} names {len(by_title)} categories; give the id or the path:\n{listing}"
+            _("{reference!r} names {count} categories; give the id or the path:\n{listing}")
+            .format(reference=reference, count=len(by_title), listing=listing)
         )
     near = [c for c in categories if reference in path_of(db, c)] or categories
     listing = "\n".join(f"  {c.id}: {path_of(db, c)}" for c in near[:20])
-    raise RollError(f"no category {reference!r}; the categories are:\n{listing}")
+    raise RollError(
+        _("no category {reference!r}; the categories are:\n{listing}").format(
+            reference=reference, listing=listing
+        )
+    )
 
 
 def _check_attributes(kind: str | None, sort: str | None, columns: int | None) -> None:
     if kind is not None and kind not in KINDS:
-        raise RollError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+        raise RollError(
+            _("unknown kind {kind!r}; choose one of {choices}").format(
+                kind=kind, choices=", ".join(KINDS)
+            )
+        )
     if sort is not None and sort not in RULES:
-        raise RollError(f"unknown ordering rule {sort!r}; choose one of {', '.join(RULES)}")
+        raise RollError(
+            _("unknown ordering rule {rule!r}; choose one of {choices}").format(
+                rule=sort, choices=", ".join(RULES)
+            )
+        )
     if columns is not None and not 1 <= columns <= 12:
-        raise RollError(f"grid columns must be between 1 and 12, not {columns}")
+        raise RollError(
+            _("grid columns must be between 1 and 12, not {columns}").format(columns=columns)
+        )
 
 
 def _clean_title(title: str) -> str:
@@ -212,12 +228,18 @@ def add_category(
     _check_attributes(kind, sort, columns)
     title = _clean_title(title)
     if PATH_SEPARATOR in title:
-        raise RollError(f"a title cannot contain {PATH_SEPARATOR!r}: it separates paths")
+        raise RollError(
+            _("a title cannot contain {separator!r}: it separates paths").format(
+                separator=PATH_SEPARATOR
+            )
+        )
     parent_category = resolve_category(db, parent) if parent else None
     parent_id = parent_category.id if parent_category else None
     siblings = _siblings(db, parent_id)
     if any(s.title == title for s in siblings):
-        raise RollError(f"{title!r} already exists there; choose another title")
+        raise RollError(
+            _("{title!r} already exists there; choose another title").format(title=title)
+        )
     doc = {
         "title": title,
         "parent": parent_id,
@@ -240,9 +262,17 @@ def edit_category(db: TinyDB, reference: str, **changes) -> Category:
     if "title" in changes:
         changes["title"] = _clean_title(changes["title"])
         if PATH_SEPARATOR in changes["title"]:
-            raise RollError(f"a title cannot contain {PATH_SEPARATOR!r}: it separates paths")
+            raise RollError(
+                _("a title cannot contain {separator!r}: it separates paths").format(
+                    separator=PATH_SEPARATOR
+                )
+            )
         if any(s.title == changes["title"] for s in _siblings(db, category.parent, category.id)):
-            raise RollError(f"{changes['title']!r} already exists there; choose another title")
+            raise RollError(
+                _("{title!r} already exists there; choose another title").format(
+                    title=changes["title"]
+                )
+            )
     for free_text in ("description", "honour"):
         if free_text in changes:
             changes[free_text] = changes[free_text].strip()
@@ -276,11 +306,11 @@ def move_category(
     elif parent:
         target = resolve_category(db, parent)
         if target.id == category.id or target.id in {d.id for d in _descendants(db, category)}:
-            raise RollError("a category cannot move into itself or one of its subcategories")
+            raise RollError(_("a category cannot move into itself or one of its subcategories"))
         new_parent = target.id
     siblings = _siblings(db, new_parent, exclude=category.id)
     if any(s.title == category.title for s in siblings):
-        raise RollError(f"{category.title!r} already exists there")
+        raise RollError(_("{title!r} already exists there").format(title=category.title))
     index = len(siblings) if position is None else max(0, min(position - 1, len(siblings)))
     siblings.insert(index, category)
     table = db.table(CATEGORIES)
@@ -297,8 +327,10 @@ def remove_category(db: TinyDB, reference: str, force: bool = False) -> tuple[Ca
     winners = db.table(WINNERS).search(lambda doc: doc["category"] in ids)
     if (below or winners) and not force:
         raise RollError(
-            f"{category.title!r} holds {len(below)} subcategories and {len(winners)} winners; "
-            "add --force to remove them all (a backup is kept)"
+            _(
+                "{title!r} holds {below} subcategories and {winners} winners; "
+                "add --force to remove them all (a backup is kept)"
+            ).format(title=category.title, below=len(below), winners=len(winners))
         )
     db.table(WINNERS).remove(doc_ids=[w.doc_id for w in winners])
     db.table(CATEGORIES).remove(doc_ids=ids)
@@ -394,12 +426,17 @@ def prepare_winners(
             continue
         if not allow_duplicate and (name in existing or name in seen):
             problems.append(
-                f"{where}{name} is already in {category.title!r} "
-                "(use --allow-duplicate for two people of the same name)"
+                where
+                + _(
+                    "{name} is already in {category!r} "
+                    "(use --allow-duplicate for two people of the same name)"
+                ).format(name=name, category=category.title)
             )
             continue
         if category.kind == "work" and not extras.get("proposer"):
-            problems.append(f"{where}the work {name!r} needs a proposer (--proposer)")
+            problems.append(
+                where + _("the work {name!r} needs a proposer (--proposer)").format(name=name)
+            )
             continue
         seen.add(name)
         documents.append({"category": category.id, "name": name, **extras})
@@ -435,7 +472,11 @@ def resolve_winner(db: TinyDB, category: Category, reference: str) -> Winner:
         for winner in winners:
             if winner.id == int(reference[1:]):
                 return winner
-        raise RollError(f"no winner {reference} in {category.title!r}")
+        raise RollError(
+            _("no winner {reference} in {category!r}").format(
+                reference=reference, category=category.title
+            )
+        )
     try:
         name = validate_entry(reference)
     except InvalidName as error:
@@ -445,8 +486,16 @@ def resolve_winner(db: TinyDB, category: Category, reference: str) -> Winner:
         return matches[0]
     if matches:
         ids = ", ".join(f"#{w.id}" for w in matches)
-        raise RollError(f"{name} is in {category.title!r} {len(matches)} times; give one of {ids}")
-    raise RollError(f"{name} is not in {category.title!r}; `honours list` shows who is")
+        raise RollError(
+            _("{name} is in {category!r} {count} times; give one of {ids}").format(
+                name=name, category=category.title, count=len(matches), ids=ids
+            )
+        )
+    raise RollError(
+        _("{name} is not in {category!r}; `honours list` shows who is").format(
+            name=name, category=category.title
+        )
+    )
 
 
 def remove_winner(db: TinyDB, category: Category, reference: str) -> Winner:
@@ -467,7 +516,9 @@ def edit_winner(db: TinyDB, category: Category, reference: str, **changes) -> Wi
         if name != winner.name and any(
             d["name"] == name for d in db.table(WINNERS).search(_in_category(category.id))
         ):
-            raise RollError(f"{name} is already in {category.title!r}")
+            raise RollError(
+                _("{name} is already in {category!r}").format(name=name, category=category.title)
+            )
         changes["name"] = name
     for field_name in ("affiliation", "note", "proposer"):
         if field_name in changes and changes[field_name]:
@@ -499,7 +550,9 @@ def move_winner(
         key=lambda w: (w.position, w.id),
     )
     if target.id != category.id and any(w.name == winner.name for w in others):
-        raise RollError(f"{winner.name} is already in {target.title!r}")
+        raise RollError(
+            _("{name} is already in {category!r}").format(name=winner.name, category=target.title)
+        )
     index = len(others) if position is None else max(0, min(position - 1, len(others)))
     order = [w.id for w in others]
     order.insert(index, winner.id)
@@ -537,10 +590,14 @@ def settings(db: TinyDB) -> dict[str, str]:
 
 def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
     if key not in DEFAULT_SETTINGS:
-        raise RollError(f"unknown setting {key!r}; settings are {', '.join(DEFAULT_SETTINGS)}")
+        raise RollError(
+            _("unknown setting {key!r}; settings are {choices}").format(
+                key=key, choices=", ".join(DEFAULT_SETTINGS)
+            )
+        )
     value = value.strip()
     if key == "year" and value and not (value.isdigit() and len(value) == 4):
-        raise RollError(f"the year must be four digits, not {value!r}")
+        raise RollError(_("the year must be four digits, not {value!r}").format(value=value))
     if key == "certificate-pattern":
         check_certificate_pattern(value)
     if key == "date" and value:
@@ -561,13 +618,18 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
 def check_certificate_pattern(pattern: str) -> None:
     """A pattern must contain {serial} and format with the known fields only."""
     if "{serial" not in pattern:
-        raise RollError("the certificate pattern must contain {serial}, e.g. JS{year}-{serial:04d}")
+        raise RollError(
+            _("the certificate pattern must contain {{serial}}, e.g. JS{{year}}-{{serial:04d}}")
+            .format()
+        )
     try:
         pattern.format(serial=1, year=2024, prefix="")
     except (KeyError, ValueError, IndexError) as error:
         raise RollError(
-            f"the certificate pattern {pattern!r} cannot be used ({error}); "
-            "it may use {year} and {serial}, e.g. JS{year}-{serial:04d}"
+            _(
+                "the certificate pattern {pattern!r} cannot be used ({error}); "
+                "it may use {{year}} and {{serial}}, e.g. JS{{year}}-{{serial:04d}}"
+            ).format(pattern=pattern, error=error)
         ) from None
 
 

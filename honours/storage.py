@@ -28,6 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from .errors import HonoursError
+from .i18n import _
 from .paths import APPLICATION, ENV_VAR
 
 SCHEMA_VERSION = 1
@@ -167,11 +168,13 @@ class _MemoryStorage(Storage):
     def write(self, data: dict[str, Any]) -> None:
         if self._read_only:
             raise StoreError(
-                "A snapshot is read-only; use `store.transaction()` to change the database."
+                _("A snapshot is read-only; use `store.transaction()` to change the database.")
             )
         if self._closed:
             # Writing after the transaction ended would silently be lost.
-            raise StoreError("This transaction has ended; its database can no longer be changed.")
+            raise StoreError(
+                _("This transaction has ended; its database can no longer be changed.")
+            )
         self._data = data
         self.dirty = True
 
@@ -189,23 +192,30 @@ class _MemoryStorage(Storage):
 def _parse(raw: bytes) -> dict[str, Any]:
     """Turn file bytes into validated TinyDB data (``_meta`` included) or raise ``_Invalid``."""
     if not raw.strip():
-        raise _Invalid(DamagedDatabase, "the file is empty")
+        raise _Invalid(DamagedDatabase, _("the file is empty"))
     try:
         # utf-8-sig: tolerate a BOM added by a Windows editor.
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise _Invalid(DamagedDatabase, f"it is not UTF-8 text (byte {error.start})") from None
+        raise _Invalid(
+            DamagedDatabase, _("it is not UTF-8 text (byte {byte})").format(byte=error.start)
+        ) from None
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise _Invalid(
             DamagedDatabase,
-            f"it is not complete JSON: {error.msg} at line {error.lineno} column {error.colno}",
+            _("it is not complete JSON: {error} at line {line} column {column}").format(
+                error=error.msg, line=error.lineno, column=error.colno
+            ),
         ) from None
     except RecursionError:
-        raise _Invalid(DamagedDatabase, "it is nested too deeply to be read") from None
+        raise _Invalid(DamagedDatabase, _("it is nested too deeply to be read")) from None
     if not isinstance(data, dict):
-        raise _Invalid(NotAHonoursDatabase, f"it holds a JSON {type(data).__name__}, not a table")
+        raise _Invalid(
+            NotAHonoursDatabase,
+            _("it holds a JSON {type}, not a table").format(type=type(data).__name__),
+        )
 
     meta_table = data.get(META_TABLE)
     meta = None
@@ -214,26 +224,35 @@ def _parse(raw: bytes) -> dict[str, Any]:
             (d for d in meta_table.values() if isinstance(d, dict) and "application" in d), None
         )
     if meta is None or meta.get("application") != APPLICATION:
-        raise _Invalid(NotAHonoursDatabase, "it has no honours `_meta` record")
+        raise _Invalid(NotAHonoursDatabase, _("it has no honours `_meta` record"))
     schema = meta.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool) or schema != SCHEMA_VERSION:
-        raise _Invalid(UnsupportedSchema, f"it uses schema {schema!r}", schema=schema)
+        raise _Invalid(
+            UnsupportedSchema, _("it uses schema {schema!r}").format(schema=schema), schema=schema
+        )
 
     # TinyDB would fail later in obscure ways on a malformed table; refuse it up front.
     for table_name, table in data.items():
         if not isinstance(table, dict):
-            raise _Invalid(DamagedDatabase, f"table {table_name!r} is not a JSON object")
+            raise _Invalid(
+                DamagedDatabase, _("table {table!r} is not a JSON object").format(table=table_name)
+            )
         for doc_id, document in table.items():
             if not doc_id.isdigit() or not isinstance(document, dict):
                 raise _Invalid(
-                    DamagedDatabase, f"table {table_name!r} has a bad document {doc_id!r}"
+                    DamagedDatabase,
+                    _("table {table!r} has a bad document {id!r}").format(
+                        table=table_name, id=doc_id
+                    ),
                 )
     return data
 
 
 def _refuse_constant(name: str) -> Any:
     # NaN/Infinity are not JSON and could never be saved back (allow_nan=False).
-    raise _Invalid(DamagedDatabase, f"it contains {name}, which is not valid JSON")
+    raise _Invalid(
+        DamagedDatabase, _("it contains {name}, which is not valid JSON").format(name=name)
+    )
 
 
 def _refuse_non_json(value: object) -> Any:
@@ -243,7 +262,9 @@ def _refuse_non_json(value: object) -> Any:
 def _serialise(tables: Mapping[str, Any]) -> bytes:
     """Encode the whole database, or raise StoreError before anything touches the disk."""
     if META_TABLE in tables:
-        raise StoreError(f"The table name {META_TABLE!r} is reserved for honours itself.")
+        raise StoreError(
+            _("The table name {name!r} is reserved for honours itself.").format(name=META_TABLE)
+        )
     document = {META_TABLE: {"1": META_DOCUMENT}, **tables}
     try:
         text = _readable_json(document)
@@ -251,7 +272,9 @@ def _serialise(tables: Mapping[str, Any]) -> bytes:
         return (text + "\n").encode("utf-8")
     except (TypeError, ValueError, RecursionError) as error:
         raise StoreError(
-            f"Nothing was saved: the changes contain data that cannot be stored ({error})."
+            _(
+                "Nothing was saved: the changes contain data that cannot be stored ({error})."
+            ).format(error=error)
         ) from error
 
 
@@ -330,14 +353,16 @@ def write_file_atomically(target: Path, payload: bytes, replace: bool = True) ->
     Either way the target is never left half-written.
     """
     if target.exists() and not replace:
-        raise StoreError(f"{target} exists; add --force to replace it")
+        raise StoreError(_("{path} exists; add --force to replace it").format(path=target))
     if target.is_dir():
-        raise StoreError(f"{target} is a folder, not a file")
+        raise StoreError(_("{path} is a folder, not a file").format(path=target))
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
     try:
         _atomic_write(target, payload, mode)
     except OSError as error:
-        raise StoreError(f"cannot write {target}: {error.strerror or error}") from None
+        raise StoreError(
+            _("cannot write {path}: {error}").format(path=target, error=error.strerror or error)
+        ) from None
 
 
 def _replace(source: Path, target: Path) -> None:
@@ -422,43 +447,54 @@ class Store:
             return None
         except OSError as error:
             raise StoreError(
-                f"Cannot read the database {self.path}: {error.strerror or error}."
+                _("Cannot read the database {path}: {error}.").format(
+                    path=self.path, error=error.strerror or error
+                )
             ) from error
 
     def _refusal(self, invalid: _Invalid) -> StoreError:
         """Turn a parse failure of the database file into the error the user sees."""
-        untouched = "The file has been left untouched."
+        untouched = _("The file has been left untouched.")
         if invalid.kind is DamagedDatabase:
             newest = self._newest_backup_quietly()
             if newest is None:
-                hint = f"No backups were found in {self.backup_dir}."
+                hint = _("No backups were found in {folder}.").format(folder=self.backup_dir)
             else:
-                hint = (
-                    f"The newest backup is {newest.name} (made {newest.created:%Y-%m-%d %H:%M:%S})."
+                hint = _("The newest backup is {name} (made {time}).").format(
+                    name=newest.name, time=f"{newest.created:%Y-%m-%d %H:%M:%S}"
                 )
             return DamagedDatabase(
-                f"The database file {self.path} is damaged and cannot be read "
-                f"({invalid.detail}). {untouched}\n"
-                "To restore a backup, list them with `honours backup list`, then run "
-                f"`honours backup restore NAME`. {hint}",
+                _(
+                    "The database file {path} is damaged and cannot be read "
+                    "({detail}). {untouched}\n"
+                    "To restore a backup, list them with `honours backup list`, then run "
+                    "`honours backup restore NAME`. {hint}"
+                ).format(path=self.path, detail=invalid.detail, untouched=untouched, hint=hint),
                 self.path,
             )
         if invalid.kind is UnsupportedSchema:
             newer = isinstance(invalid.schema, int) and invalid.schema > SCHEMA_VERSION
             why = (
-                "It was written by a newer version of honours; upgrade honours to open it."
+                _("It was written by a newer version of honours; upgrade honours to open it.")
                 if newer
-                else "This version of honours cannot read it."
+                else _("This version of honours cannot read it.")
             )
             return UnsupportedSchema(
-                f"The database {self.path} uses schema version {invalid.schema!r}, but this "
-                f"version of honours only understands schema {SCHEMA_VERSION}. {why} {untouched}",
+                _(
+                    "The database {path} uses schema version {schema!r}, but this "
+                    "version of honours only understands schema {version}. {why} {untouched}"
+                ).format(
+                    path=self.path, schema=invalid.schema, version=SCHEMA_VERSION, why=why,
+                    untouched=untouched,
+                ),
                 self.path,
                 invalid.schema,
             )
         return NotAHonoursDatabase(
-            f"The file {self.path} is not a honours database ({invalid.detail}). {untouched} "
-            f"Check the --db option or the {ENV_VAR} environment variable.",
+            _(
+                "The file {path} is not a honours database ({detail}). {untouched} "
+                "Check the --db option or the {variable} environment variable."
+            ).format(path=self.path, detail=invalid.detail, untouched=untouched, variable=ENV_VAR),
             self.path,
         )
 
@@ -498,13 +534,15 @@ class Store:
     def _locked(self) -> Iterator[None]:
         if self._in_transaction:
             # A nested transaction would read data the outer one has not saved yet.
-            raise StoreError("A honours transaction is already open on this database.")
+            raise StoreError(_("A honours transaction is already open on this database."))
         lock_path = self.lock_path
         try:
             lock_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(
-                f"Cannot create the folder for the database {self.path}: {error.strerror or error}."
+                _("Cannot create the folder for the database {path}: {error}.").format(
+                    path=self.path, error=error.strerror or error
+                )
             ) from error
         # Imported here: readers (snapshot) never lock, and start-up stays fast.
         from filelock import FileLock, Timeout
@@ -514,14 +552,18 @@ class Store:
             lock.acquire()
         except Timeout:
             raise DatabaseBusy(
-                f"The database {self.path} is in use by another honours command "
-                f"(waited {self.lock_timeout:g} s for the lock {lock_path}). "
-                "Try again when that command has finished; the lock is released automatically "
-                "when it ends."
+                _(
+                    "The database {path} is in use by another honours command "
+                    "(waited {seconds:g} s for the lock {lock}). "
+                    "Try again when that command has finished; the lock is released "
+                    "automatically when it ends."
+                ).format(path=self.path, seconds=self.lock_timeout, lock=lock_path)
             ) from None
         except OSError as error:  # e.g. a read-only folder: the lock file cannot be created
             raise StoreError(
-                f"Cannot lock the database {self.path} ({lock_path}): {error.strerror or error}."
+                _("Cannot lock the database {path} ({lock}): {error}.").format(
+                    path=self.path, lock=lock_path, error=error.strerror or error
+                )
             ) from error
         self._in_transaction = True
         try:
@@ -571,8 +613,10 @@ class Store:
             _atomic_write(target, payload, mode)
         except OSError as error:
             raise StoreError(
-                f"Could not save the database {self.path}: {error.strerror or error}. "
-                "The previous content is unchanged."
+                _(
+                    "Could not save the database {path}: {error}. "
+                    "The previous content is unchanged."
+                ).format(path=self.path, error=error.strerror or error)
             ) from error
 
     # ----------------------------------------------------------------- backups
@@ -626,8 +670,10 @@ class Store:
             _atomic_write(path, raw, mode)
         except OSError as error:
             raise StoreError(
-                f"Could not write a backup to {directory}: {error.strerror or error}. "
-                f"Nothing was changed in {self.path}."
+                _(
+                    "Could not write a backup to {folder}: {error}. "
+                    "Nothing was changed in {path}."
+                ).format(folder=directory, error=error.strerror or error, path=self.path)
             ) from error
         self._prune_backups(protect={name, protect})
         return Backup(name=name, path=path, created=stamp, size=len(raw), reason=slug)
@@ -648,8 +694,10 @@ class Store:
             if backup.name in candidates:
                 return backup
         raise BackupNotFound(
-            f"There is no backup named {name!r} in {self.backup_dir}. "
-            "Run `honours backup list` to see the available backups."
+            _(
+                "There is no backup named {name!r} in {folder}. "
+                "Run `honours backup list` to see the available backups."
+            ).format(name=name, folder=self.backup_dir)
         )
 
     def restore(self, name: str) -> RestoredBackup:
@@ -665,15 +713,17 @@ class Store:
                 raw = chosen.path.read_bytes()
             except OSError as error:
                 raise StoreError(
-                    f"Cannot read the backup {chosen.name}: {error.strerror or error}."
+                    _("Cannot read the backup {name}: {error}.").format(
+                        name=chosen.name, error=error.strerror or error
+                    )
                 ) from error
             try:
                 _parse(raw)
             except _Invalid as invalid:
-                message = (
-                    f"The backup {chosen.name} cannot be restored: {invalid.detail}. "
-                    f"Nothing was changed in {self.path}."
-                )
+                message = _(
+                    "The backup {name} cannot be restored: {detail}. "
+                    "Nothing was changed in {path}."
+                ).format(name=chosen.name, detail=invalid.detail, path=self.path)
                 raise invalid.error(message, chosen.path) from None
 
             target = self._file
@@ -708,7 +758,9 @@ class Store:
             _atomic_write(aside, current, mode)
         except OSError as error:
             raise StoreError(
-                f"Could not keep a copy of the unreadable database {self.path}: "
-                f"{error.strerror or error}. Nothing was restored."
+                _(
+                    "Could not keep a copy of the unreadable database {path}: "
+                    "{error}. Nothing was restored."
+                ).format(path=self.path, error=error.strerror or error)
             ) from error
         return aside

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from honours.cli import app
+# The tests read English messages: the in-process app translates its help texts
+# when it is first imported, so the language is fixed before that import
+# (tests/test_i18n.py runs the Chinese interface in subprocesses).
+os.environ["HONOURS_LANG"] = "en"
+
+from honours.cli import app  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,6 +28,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("HONOURS_DB", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("HONOURS_LANG", "en")
 
 
 @pytest.fixture

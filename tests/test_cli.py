@@ -296,7 +296,7 @@ def test_database_from_environment_and_default(tmp_path, monkeypatch):
 def test_info_prints_the_database_in_use(honours, db):
     honours("category", "add", "名单")
     output = honours("info").output
-    assert str(db) in output and "1 categories" in output
+    assert str(db) in output and "1 category," in output
 
 
 # -- sort / check / explain ------------------------------------------------------------

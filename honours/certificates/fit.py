@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from . import CertificateError
 from .layout import ABSOLUTE_MIN_SIZE, Block
 
@@ -125,8 +126,13 @@ def fit(text: str, block: Block, measure: Measure) -> Fitted:
             return Fitted(size, lines, below_minimum=True)
         size = round(size - 0.5, 2)
     raise CertificateError(
-        f"the text of block {block.name!r} does not fit its {block.width:g}×{block.height:g} mm "
-        f"even at {ABSOLUTE_MIN_SIZE:g} pt: {text!r}; make the block larger in the layout"
+        _(
+            "the text of block {block!r} does not fit its {width:g}×{height:g} mm "
+            "even at {size:g} pt: {text!r}; make the block larger in the layout"
+        ).format(
+            block=block.name, width=block.width, height=block.height, size=ABSOLUTE_MIN_SIZE,
+            text=text,
+        )
     )
 
 

@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
 from . import CertificateError
 
 FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
@@ -29,7 +30,7 @@ PREFERENCE = (
     "simhei", "msyh", "pingfang", "wqy-zenhei", "wenquanyi zen hei",
     "wqy-microhei", "wenquanyi micro hei", "droidsansfallback",
 )
-INSTALL_HINT = (
+INSTALL_HINT = _(
     "no font with Chinese characters was found. Install one, e.g. on Debian or Ubuntu "
     "`sudo apt-get install fonts-arphic-ukai` (楷体) or `sudo apt-get install fonts-noto-cjk`, "
     "on Fedora `sudo dnf install google-noto-serif-cjk-fonts`, or give a font file with "
@@ -82,19 +83,29 @@ def missing_characters(choice: FontChoice, text: str) -> list[str]:
 def open_font(path: Path, given_as: str = "--font") -> FontChoice:
     """Check a font file given by the user and pick its Chinese face."""
     if not path.is_file():
-        raise CertificateError(f"{given_as} {path}: no such font file")
+        raise CertificateError(
+            _("{option} {path}: no such font file").format(option=given_as, path=path)
+        )
     if path.suffix.lower() not in FONT_SUFFIXES:
         raise CertificateError(
-            f"{given_as} {path}: give a TrueType or OpenType font (.ttf, .ttc, .otf)"
+            _("{option} {path}: give a TrueType or OpenType font (.ttf, .ttc, .otf)").format(
+                option=given_as, path=path
+            )
         )
     try:
         faces = _faces(path)
     except Exception as error:  # fontTools raises many kinds for a damaged file
-        raise CertificateError(f"{given_as} {path}: not a readable font ({error})") from None
+        raise CertificateError(
+            _("{option} {path}: not a readable font ({error})").format(
+                option=given_as, path=path, error=error
+            )
+        ) from None
     best = _best_face(path, faces)
     if best is None:
         raise CertificateError(
-            f"{given_as} {path}: this font has no Chinese characters; " + INSTALL_HINT
+            _("{option} {path}: this font has no Chinese characters; {hint}").format(
+                option=given_as, path=path, hint=INSTALL_HINT
+            )
         )
     return best
 
@@ -160,7 +171,7 @@ def _files_in(dirs: list[Path]) -> list[Path]:
     for folder in dirs:
         if not folder.is_dir():
             continue
-        for root, _, files in os.walk(folder):
+        for root, _folders, files in os.walk(folder):
             for file in files:
                 if file.lower().endswith(FONT_SUFFIXES):
                     found.append(Path(root) / file)

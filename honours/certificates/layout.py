@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..i18n import _
 from . import CertificateError
 
 if sys.version_info >= (3, 11):
@@ -85,20 +86,30 @@ def default_layout_text() -> str:
 def load_layout(path: str | Path | None = None) -> Layout:
     """The layout in ``path``, or the default one (blank A4 landscape)."""
     if path is None:
-        return parse_layout(default_layout_text(), "the default layout", base=None)
+        return parse_layout(default_layout_text(), _("the default layout"), base=None)
     path = Path(path)
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise CertificateError(f"cannot read the layout file {path}: {error}") from None
+        raise CertificateError(
+            _("cannot read the layout file {path}: {error}").format(path=path, error=error)
+        ) from None
     return parse_layout(text, str(path), base=path.parent)
 
 
 def _number(where: str, key: str, value, minimum: float | None = 0.0) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise CertificateError(f"{where}: {key} must be a number, not {value!r}")
+        raise CertificateError(
+            _("{where}: {key} must be a number, not {value!r}").format(
+                where=where, key=key, value=value
+            )
+        )
     if minimum is not None and value < minimum:
-        raise CertificateError(f"{where}: {key} must be at least {minimum:g}, not {value!r}")
+        raise CertificateError(
+            _("{where}: {key} must be at least {minimum:g}, not {value!r}").format(
+                where=where, key=key, minimum=minimum, value=value
+            )
+        )
     return float(value)
 
 
@@ -106,7 +117,9 @@ def _font_path(where: str, value, base: Path | None) -> Path | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise CertificateError(f"{where}: font must be the path of a font file")
+        raise CertificateError(
+            _("{where}: font must be the path of a font file").format(where=where)
+        )
     path = Path(value).expanduser()
     if not path.is_absolute() and base is not None:
         path = base / path
@@ -115,13 +128,21 @@ def _font_path(where: str, value, base: Path | None) -> Path | None:
 
 def _color(where: str, value) -> tuple[int, int, int]:
     if not (isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value)):
-        raise CertificateError(f"{where}: color must be like \"#B22222\", not {value!r}")
+        raise CertificateError(
+            _("{where}: color must be like \"#B22222\", not {value!r}").format(
+                where=where, value=value
+            )
+        )
     return tuple(int(value[i:i + 2], 16) for i in (1, 3, 5))
 
 
 def _choice(where: str, key: str, value, choices) -> str:
     if value not in choices:
-        raise CertificateError(f"{where}: {key} must be one of {', '.join(choices)}, not {value!r}")
+        raise CertificateError(
+            _("{where}: {key} must be one of {choices}, not {value!r}").format(
+                where=where, key=key, choices=", ".join(choices), value=value
+            )
+        )
     return value
 
 
@@ -129,30 +150,42 @@ def parse_layout(text: str, source: str, base: Path | None = None) -> Layout:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise CertificateError(f"{source} is not a valid TOML layout file: {error}") from None
+        raise CertificateError(
+            _("{source} is not a valid TOML layout file: {error}").format(
+                source=source, error=error
+            )
+        ) from None
     unknown = set(data) - {"paper", "block"}
     if unknown:
         raise CertificateError(
-            f"{source}: unknown section(s) {', '.join(sorted(unknown))}; a layout has "
-            "[paper] and [[block]] sections"
+            _(
+                "{source}: unknown section(s) {sections}; a layout has "
+                "[paper] and [[block]] sections"
+            ).format(source=source, sections=", ".join(sorted(unknown)))
         )
     paper = data.get("paper", {})
-    where = f"{source} [paper]"
+    where = _("{source} [paper]").format(source=source)
     bad = set(paper) - _PAPER_KEYS
     if bad:
-        raise CertificateError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
+        raise CertificateError(
+            _("{where}: unknown key(s) {keys}").format(where=where, keys=", ".join(sorted(bad)))
+        )
     size = paper.get("size", "A4")
     if isinstance(size, str):
         if size.upper() not in PAPER_SIZES:
             raise CertificateError(
-                f"{where}: unknown paper size {size!r}; use one of "
-                f"{', '.join(PAPER_SIZES)} or [width, height] in mm"
+                _(
+                    "{where}: unknown paper size {size!r}; use one of "
+                    "{sizes} or [width, height] in mm"
+                ).format(where=where, size=size, sizes=", ".join(PAPER_SIZES))
             )
         short, long = PAPER_SIZES[size.upper()]
     elif isinstance(size, list) and len(size) == 2:
         short, long = (_number(where, "size", v, minimum=20) for v in size)
     else:
-        raise CertificateError(f"{where}: size is a name like A4 or [width, height] in mm")
+        raise CertificateError(
+            _("{where}: size is a name like A4 or [width, height] in mm").format(where=where)
+        )
     orientation = _choice(where, "orientation", paper.get("orientation", "landscape"),
                           ("landscape", "portrait"))
     if isinstance(size, list):  # given as the paper is held: orientation only checks it
@@ -173,21 +206,27 @@ def parse_layout(text: str, source: str, base: Path | None = None) -> Layout:
     )
     blocks = data.get("block", [])
     if not isinstance(blocks, list) or not blocks:
-        raise CertificateError(f"{source}: a layout needs at least one [[block]]")
+        raise CertificateError(
+            _("{source}: a layout needs at least one [[block]]").format(source=source)
+        )
     for number, raw in enumerate(blocks, start=1):
-        where = f"{source} block {number}"
+        where = _("{source} block {number}").format(source=source, number=number)
         bad = set(raw) - _BLOCK_KEYS
         if bad:
-            raise CertificateError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
+            raise CertificateError(
+                _("{where}: unknown key(s) {keys}").format(where=where, keys=", ".join(sorted(bad)))
+            )
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise CertificateError(f"{where}: every block needs a name")
-        where = f"{source} block {name!r}"
+            raise CertificateError(_("{where}: every block needs a name").format(where=where))
+        where = _("{source} block {name!r}").format(source=source, name=name)
         if any(b.name == name for b in layout.blocks):
-            raise CertificateError(f"{where}: two blocks have this name")
+            raise CertificateError(_("{where}: two blocks have this name").format(where=where))
         for key in ("x", "y", "width", "height", "font-size"):
             if key not in raw:
-                raise CertificateError(f"{where}: {key} is missing")
+                raise CertificateError(
+                    _("{where}: {key} is missing").format(where=where, key=key)
+                )
         font_size = _number(where, "font-size", raw["font-size"], minimum=ABSOLUTE_MIN_SIZE)
         block = Block(
             name=name,
@@ -212,11 +251,16 @@ def parse_layout(text: str, source: str, base: Path | None = None) -> Layout:
             color=_color(where, raw.get("color", "#000000")),
         )
         if block.text is not None and not isinstance(block.text, str):
-            raise CertificateError(f"{where}: text must be a string")
+            raise CertificateError(_("{where}: text must be a string").format(where=where))
         if block.x + block.width > width + 0.01 or block.y + block.height > height + 0.01:
             raise CertificateError(
-                f"{where}: the block ({block.x:g}, {block.y:g}) {block.width:g}×{block.height:g}"
-                f" mm reaches past the paper ({width:g}×{height:g} mm)"
+                _(
+                    "{where}: the block ({x:g}, {y:g}) {width:g}×{height:g}"
+                    " mm reaches past the paper ({paper_width:g}×{paper_height:g} mm)"
+                ).format(
+                    where=where, x=block.x, y=block.y, width=block.width, height=block.height,
+                    paper_width=width, paper_height=height,
+                )
             )
         layout.blocks.append(block)
     return layout

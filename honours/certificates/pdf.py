@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..i18n import _
 from . import CertificateError
 from .fit import PT, fit, placed
 from .fonts import FontChoice, missing_characters, open_font
@@ -49,7 +50,9 @@ class _Fonts:
                 self.pdf.add_font(family, fname=str(choice.path),
                                   collection_font_number=choice.index)
             except Exception as error:  # fpdf2/fontTools: a font it cannot embed
-                raise CertificateError(f"cannot embed the font {choice}: {error}") from None
+                raise CertificateError(
+                    _("cannot embed the font {font}: {error}").format(font=choice, error=error)
+                ) from None
             self.families[key] = family
             self.choices[family] = choice
         return self.families[key]
@@ -81,8 +84,10 @@ def draw_text(pdf, fonts: _Fonts, block, text: str, warnings: list[str], who: st
     fitted = fit(text, block, fonts.measure(family))
     if fitted.below_minimum:
         warnings.append(
-            f"{who}: the {block.name} text needed {fitted.size:g} pt, below the minimum "
-            f"{block.min_font_size:g} pt, to fit its block"
+            _(
+                "{who}: the {block} text needed {size:g} pt, below the minimum "
+                "{minimum:g} pt, to fit its block"
+            ).format(who=who, block=block.name, size=fitted.size, minimum=block.min_font_size)
         )
     pdf.set_font(family, size=fitted.size)
     pdf.set_text_color(*block.color)
@@ -102,8 +107,10 @@ def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, warnings: list[st
         missing = missing_characters(choice, text)
         if missing:
             warnings.append(
-                f"the font {choice} has no glyph for {' '.join(missing)}: those characters "
-                "will be blank; give a fuller font with --font"
+                _(
+                    "the font {font} has no glyph for {characters}: those characters "
+                    "will be blank; give a fuller font with --font"
+                ).format(font=choice, characters=" ".join(missing))
             )
 
 
@@ -121,10 +128,14 @@ def render_pdf(certificates, layout: Layout, font: FontChoice,
             try:
                 pdf.image(str(image), x=0, y=0, w=layout.width, h=layout.height)
             except Exception as error:
-                raise CertificateError(f"cannot use the background {image}: {error}") from None
+                raise CertificateError(
+                    _("cannot use the background {file}: {error}").format(file=image, error=error)
+                ) from None
         if layout.border:
             draw_border(pdf, layout)
-        who = f"certificate {certificate.certificate} ({certificate.recipient})"
+        who = _("certificate {number} ({recipient})").format(
+            number=certificate.certificate, recipient=certificate.recipient
+        )
         for block in layout.blocks:
             text = certificate.texts.get(block.name, "")
             if text.strip():
@@ -137,9 +148,11 @@ def render_pdf(certificates, layout: Layout, font: FontChoice,
 
 def check_background(path: Path) -> None:
     if not path.is_file():
-        raise CertificateError(f"--background {path}: no such file")
+        raise CertificateError(_("--background {path}: no such file").format(path=path))
     if path.suffix.lower() not in IMAGE_SUFFIXES + (".pdf",):
-        raise CertificateError(f"--background {path}: give a .pdf, .png or .jpg file")
+        raise CertificateError(
+            _("--background {path}: give a .pdf, .png or .jpg file").format(path=path)
+        )
 
 
 def merge_background(payload: bytes, background: Path, layout: Layout) -> bytes:
@@ -150,7 +163,9 @@ def merge_background(payload: bytes, background: Path, layout: Layout) -> bytes:
     try:
         design = PdfReader(str(background)).pages[0]
     except (OSError, PyPdfError, IndexError, ValueError) as error:
-        raise CertificateError(f"cannot read the background {background}: {error}") from None
+        raise CertificateError(
+            _("cannot read the background {file}: {error}").format(file=background, error=error)
+        ) from None
     box = design.mediabox
     width, height = float(box.width), float(box.height)
     target_w, target_h = layout.width / PT, layout.height / PT

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..i18n import _
 from . import CertificateError
 
 
@@ -32,8 +33,10 @@ def _with_pdftoppm(pdf: bytes, dpi: int) -> bytes:
     tool = shutil.which("pdftoppm")
     if tool is None:
         raise CertificateError(
-            "a preview needs pypdfium2 (`pip install pypdfium2`) or poppler's pdftoppm "
-            "(`apt-get install poppler-utils`)"
+            _(
+                "a preview needs pypdfium2 (`pip install pypdfium2`) or poppler's pdftoppm "
+                "(`apt-get install poppler-utils`)"
+            )
         )
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "page.pdf"

@@ -10,6 +10,7 @@ from datetime import date as Date
 from importlib import resources
 from pathlib import Path
 
+from ..i18n import _
 from . import CertificateError
 
 if sys.version_info >= (3, 11):
@@ -43,7 +44,11 @@ def chinese_date(value: str) -> str:
 def check_date(value: str) -> None:
     """A date setting is YYYY-MM or YYYY-MM-DD, and a real date."""
     if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
-        raise ValueError(f"the date must be YYYY-MM or YYYY-MM-DD, e.g. 2024-12, not {value!r}")
+        raise ValueError(
+            _("the date must be YYYY-MM or YYYY-MM-DD, e.g. 2024-12, not {value!r}").format(
+                value=value
+            )
+        )
     year, month, *day = (int(p) for p in value.split("-"))
     Date(year, month, day[0] if day else 1)  # raises ValueError for 2024-13 or 2024-02-30
 
@@ -65,38 +70,56 @@ def load_template(path: str | Path | None = None) -> dict[str, str]:
     """Block name -> text with placeholders, from a TOML file or the default."""
     if path is None:
         text = resources.files(__package__).joinpath("data/template.toml").read_text("utf-8")
-        source = "the default template"
+        source = _("the default template")
     else:
         source = str(path)
         try:
             text = Path(path).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            raise CertificateError(f"cannot read the template {path}: {error}") from None
+            raise CertificateError(
+                _("cannot read the template {path}: {error}").format(path=path, error=error)
+            ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise CertificateError(f"{source} is not a valid TOML template: {error}") from None
+        raise CertificateError(
+            _("{source} is not a valid TOML template: {error}").format(source=source, error=error)
+        ) from None
     template = {}
     for key, value in data.items():
         if not isinstance(value, str):
-            raise CertificateError(f"{source}: {key} must be text in quotes")
+            raise CertificateError(
+                _("{source}: {key} must be text in quotes").format(source=source, key=key)
+            )
         check_placeholders(value, f"{source}: {key}")
         template[key] = value.strip("\n")
     if not template:
-        raise CertificateError(f"{source} has no text: write e.g. recipient = \"{{recipient}}\"")
+        raise CertificateError(
+            _("{source} has no text: write e.g. recipient = \"{{recipient}}\"").format(
+                source=source
+            )
+        )
     return template
 
 
 def check_placeholders(text: str, where: str) -> None:
     try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        fields = [
+            name for _text, name, _spec, _conversion in string.Formatter().parse(text)
+            if name is not None
+        ]
     except ValueError as error:
-        raise CertificateError(f"{where}: {error} (write {{{{ for a brace)") from None
+        raise CertificateError(
+            _("{where}: {error} (write {{{{ for a brace)").format(where=where, error=error)
+        ) from None
     for name in fields:
         if name not in PLACEHOLDERS:
             raise CertificateError(
-                f"{where}: unknown placeholder {{{name}}}; placeholders are "
-                + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+                _("{where}: unknown placeholder {{{name}}}; placeholders are {placeholders}")
+                .format(
+                    where=where, name=name,
+                    placeholders=", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
+                )
             )
 
 
@@ -174,7 +197,13 @@ def select_rows(rows, names: list[str]):
             bare = _bare(given)
             close = difflib.get_close_matches(bare, list(recipients), n=5, cutoff=0.5)
             close += [r for r in recipients if bare and bare in r and r not in close][:5]
-            hint = f"; close names: {'、'.join(recipients[c] for c in close)}" if close else ""
-            lines.append(f"no certificate for {given!r}{hint}")
+            hint = (
+                _("; close names: {names}").format(names="、".join(recipients[c] for c in close))
+                if close
+                else ""
+            )
+            lines.append(
+                _("no certificate for {name!r}{hint}").format(name=given, hint=hint)
+            )
         raise CertificateError("; ".join(lines))
     return [row for row in rows if _bare(row.recipient) in wanted]

@@ -1,18 +1,32 @@
 """The ``honours`` command line: thin commands over the roll, the store and the ordering core."""
 
 
+import sys
 from typing import Annotated
 
-import typer
-from typer.core import TyperGroup
+from ..i18n import language_from, set_language
 
-from .. import __version__
-from ..errors import HonoursError
-from .common import fail, state
+# Help texts are translated when the command modules are imported: the language
+# must be chosen first, from --lang, $HONOURS_LANG or the locale.
+set_language(language_from(sys.argv))
+
+import typer  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+
+from .. import __version__  # noqa: E402
+from ..errors import HonoursError  # noqa: E402
+from ..i18n import LANGUAGES, _  # noqa: E402
+from .common import fail, state  # noqa: E402
+from .framework import translate_framework, translate_params  # noqa: E402
+
+translate_framework()
 
 
 class HonoursGroup(TyperGroup):
     """Turns the library's errors into a clear message and exit status 2, never a traceback."""
+
+    def get_params(self, ctx):
+        return translate_params(super().get_params(ctx))
 
     def invoke(self, ctx):
         try:
@@ -24,7 +38,7 @@ class HonoursGroup(TyperGroup):
 app = typer.Typer(
     cls=HonoursGroup,
     name="honours",
-    help=(
+    help=_(
         "Chinese honour rolls (光荣榜): award categories, winners, and lists in the "
         "official stroke or pinyin order."
     ),
@@ -41,6 +55,17 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _lang(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.strip().lower() not in LANGUAGES:
+        raise typer.BadParameter(
+            _("unknown language {value!r}; choose zh (中文) or en (English)").format(value=value)
+        )
+    set_language(value.strip().lower())
+    return value
+
+
 @app.callback()
 def root(
     db: Annotated[
@@ -48,12 +73,27 @@ def root(
         typer.Option(
             "--db",
             metavar="PATH",
-            help="Database file. Default: $HONOURS_DB, else honours.json in the user data folder.",
+            help=_(
+                "Database file. Default: $HONOURS_DB, else honours.json in the user data folder."
+            ),
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh|en",
+            callback=_lang,
+            is_eager=True,
+            help=_(
+                "Interface language: zh (Chinese) or en (English). Default: $HONOURS_LANG, "
+                "else the locale (zh_* is Chinese), else English."
+            ),
         ),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Print the version.")),
     ] = False,
 ) -> None:
     state.db_option = db
@@ -61,6 +101,7 @@ def root(
 
 from . import backups, categories, imports, ordering, rolls, winners  # noqa: E402  (register)
 from . import certificates as certificate_commands  # noqa: E402
+from . import doctor as doctor_command  # noqa: E402
 
 app.add_typer(categories.app, name="category")
 app.add_typer(backups.app, name="backup")
@@ -71,6 +112,7 @@ imports.register(app)
 ordering.register(app)
 backups.register(app)
 certificate_commands.register(app)
+doctor_command.register(app)
 
 
 def main() -> None:

@@ -5,50 +5,68 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from .common import console, escape, override_files, store
 
-app = typer.Typer(help="List and restore the database's backups.", no_args_is_help=True)
+app = typer.Typer(help=_("List and restore the database's backups."), no_args_is_help=True)
 
 
 def register(root: typer.Typer) -> None:
-    root.command("info")(info)
+    root.command(
+        "info",
+        help=_("Print which database file is in use, its state, backups and override files."),
+    )(info)
 
 
 def info() -> None:
-    """Print which database file is in use, its state, backups and override files."""
     from .. import roll
 
     current = store()
     out = console()
-    out.print(f"database: {escape(str(current.path))}")
+    out.print(_("database: {path}").format(path=escape(str(current.path))))
     if not current.exists():
-        out.print("  not created yet: the first change creates it")
+        out.print(_("  not created yet: the first change creates it"))
     else:
         db = current.snapshot()
         categories = roll.all_categories(db)
         winners = sum(roll.count_winners(db).values())
         size = current.path.stat().st_size
-        out.print(f"  {len(categories)} categories, {winners} winners, {size:,} bytes")
+        out.print(
+            "  "
+            + ngettext("{count} category", "{count} categories", len(categories)).format(
+                count=len(categories)
+            )
+            + _(", ")
+            + ngettext("{count} winner", "{count} winners", winners).format(count=winners)
+            + _(", ")
+            + ngettext("{size:,} byte", "{size:,} bytes", size).format(size=size)
+        )
     backups = current.list_backups()
-    out.print(f"backups: {len(backups)}" + (f", newest {backups[0].name}" if backups else ""))
+    if backups:
+        out.print(
+            _("backups: {count}, newest {name}").format(count=len(backups), name=backups[0].name)
+        )
+    else:
+        out.print(_("backups: {count}").format(count=0))
     for path in override_files():
-        state = "in use" if path.is_file() else "absent"
-        out.print(f"overrides: {escape(str(path))} ({state})")
+        state = _("in use") if path.is_file() else _("absent")
+        out.print(_("overrides: {path} ({state})").format(path=escape(str(path)), state=state))
 
 
-@app.command("list")
+@app.command("list", help=_("List backups, newest first."))
 def list_backups() -> None:
-    """List backups, newest first."""
     from rich.table import Table
 
     backups = store().list_backups()
     if not backups:
-        console().print("no backups yet: destructive commands keep one before they change data")
+        console().print(
+            _("no backups yet: destructive commands keep one before they change data")
+        )
         return
     table = Table()
     # The name is what `backup restore` takes: never shorten it.
-    table.add_column("name", min_width=max(len(b.name) for b in backups), no_wrap=True)
-    for column in ("taken", "reason", "size"):
+    table.add_column(_("name"), min_width=max(len(b.name) for b in backups), no_wrap=True)
+    for column in (_("taken"), _("reason"), _("size")):
         table.add_column(column)
     for backup in backups:
         table.add_row(
@@ -58,10 +76,16 @@ def list_backups() -> None:
     console().print(table)
 
 
-@app.command("restore")
+@app.command(
+    "restore",
+    help=_("Replace the database with a backup (the current file is backed up first)."),
+)
 def restore(
-    name: Annotated[str, typer.Argument(help="Backup name as listed by `honours backup list`.")],
+    name: Annotated[str, typer.Argument(help=_("Backup name as listed by `honours backup list`."))],
 ) -> None:
-    """Replace the database with a backup (the current file is backed up first)."""
     restored = store().restore(name)
-    console().print(f"restored {escape(restored.name)} into {escape(str(store().path))}")
+    console().print(
+        _("restored {name} into {path}").format(
+            name=escape(restored.name), path=escape(str(store().path))
+        )
+    )

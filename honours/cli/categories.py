@@ -5,43 +5,53 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import console, escape, store
 
 app = typer.Typer(
-    help="Create, list, edit, move and remove award categories (a tree: award → group → list).",
+    help=_(
+        "Create, list, edit, move and remove award categories (a tree: award → group → list)."
+    ),
     no_args_is_help=True,
 )
 
 KindOption = Annotated[
     str | None,
-    typer.Option("--kind", "-k", help="What the list holds: person, unit or work."),
+    typer.Option("--kind", "-k", help=_("What the list holds: person, unit or work.")),
 ]
 SortOption = Annotated[
     str | None,
     typer.Option(
-        "--sort", "-s", help="Ordering rule: stroke (姓氏笔画), stroke-fullname, pinyin, manual."
+        "--sort",
+        "-s",
+        help=_("Ordering rule: stroke (姓氏笔画), stroke-fullname, pinyin, manual."),
     ),
 ]
 MeasureOption = Annotated[
     str | None,
-    typer.Option("--measure", "-m", help="Measure word of the count: 名, 家, 件, 个 …"),
+    typer.Option("--measure", "-m", help=_("Measure word of the count: 名, 家, 件, 个 …")),
 ]
 ColumnsOption = Annotated[
-    int | None, typer.Option("--columns", "-c", help="Names per row in printed grids.")
+    int | None, typer.Option("--columns", "-c", help=_("Names per row in printed grids."))
 ]
 DescriptionOption = Annotated[
-    str | None, typer.Option("--description", "-d", help="A free note about the category.")
+    str | None, typer.Option("--description", "-d", help=_("A free note about the category."))
 ]
 HonourOption = Annotated[
     str | None,
     typer.Option(
         "--honour",
-        help="The honour in words for registers and certificates (inherited by "
-        "subcategories); default: the path of titles.",
+        help=_(
+            "The honour in words for registers and certificates (inherited by "
+            "subcategories); default: the path of titles."
+        ),
     ),
 ]
 CategoryArg = Annotated[
-    str, typer.Argument(metavar="CATEGORY", help="Id, unique title, or path of titles joined by /.")
+    str,
+    typer.Argument(
+        metavar="CATEGORY", help=_("Id, unique title, or path of titles joined by /.")
+    ),
 ]
 
 
@@ -58,11 +68,17 @@ def describe(category, count: int | None = None, with_rule: bool = True) -> str:
     return f"{category.title}{suffix}"
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Add a category. Defaults by kind: people 名, 5 columns, stroke order; "
+        "units 家, 3 columns, manual order; works 件, manual order."
+    ),
+)
 def add(
-    title: Annotated[str, typer.Argument(help="The category's title as printed.")],
+    title: Annotated[str, typer.Argument(help=_("The category's title as printed."))],
     parent: Annotated[
-        str | None, typer.Option("--parent", "-p", metavar="CATEGORY", help="Parent category.")
+        str | None, typer.Option("--parent", "-p", metavar="CATEGORY", help=_("Parent category."))
     ] = None,
     kind: KindOption = None,
     sort: SortOption = None,
@@ -71,8 +87,6 @@ def add(
     description: DescriptionOption = None,
     honour: HonourOption = None,
 ) -> None:
-    """Add a category. Defaults by kind: people 名, 5 columns, stroke order;
-    units 家, 3 columns, manual order; works 件, manual order."""
     from .. import roll
 
     with store().transaction() as db:
@@ -81,12 +95,11 @@ def add(
             columns=columns, description=description or "", honour=honour or "",
         )
         path = roll.path_of(db, category)
-    console().print(f"added category {category.id}: {escape(path)}")
+    console().print(_("added category {id}: {path}").format(id=category.id, path=escape(path)))
 
 
-@app.command("list")
+@app.command("list", help=_("Show the category tree with ids, counts and ordering rules."))
 def list_categories() -> None:
-    """Show the category tree with ids, counts and ordering rules."""
     from rich.tree import Tree
 
     from .. import roll
@@ -95,7 +108,7 @@ def list_categories() -> None:
     counts = roll.count_winners(db)
     roots = roll.category_tree(db)
     if not roots:
-        console().print("no categories yet: `honours category add TITLE` creates one")
+        console().print(_("no categories yet: `honours category add TITLE` creates one"))
         return
 
     def label(category: roll.Category) -> str:
@@ -117,9 +130,8 @@ def list_categories() -> None:
     console().print(tree)
 
 
-@app.command("show")
+@app.command("show", help=_("Show one category's attributes."))
 def show(category: CategoryArg) -> None:
-    """Show one category's attributes."""
     from rich.table import Table
 
     from .. import roll
@@ -131,26 +143,32 @@ def show(category: CategoryArg) -> None:
     table.add_column()
     subcategories = [c for c in roll.all_categories(db) if c.parent == found.id]
     rows = {
-        "id": str(found.id),
-        "path": roll.path_of(db, found),
-        "kind": found.kind,
-        "ordering rule": found.sort,
-        "measure word": found.measure,
-        "grid columns": str(found.columns),
-        "winners": str(roll.count_winners(db).get(found.id, 0)),
-        "subcategories": ", ".join(c.title for c in subcategories) or "none",
-        "description": found.description or "",
-        "honour": found.honour or "(the path of titles)",
+        _("id"): str(found.id),
+        _("path"): roll.path_of(db, found),
+        _("kind"): found.kind,
+        _("ordering rule"): found.sort,
+        _("measure word"): found.measure,
+        _("grid columns"): str(found.columns),
+        _("winners"): str(roll.count_winners(db).get(found.id, 0)),
+        _("subcategories"): _(", ").join(c.title for c in subcategories) or _("none"),
+        _("description"): found.description or "",
+        _("honour"): found.honour or _("(the path of titles)"),
     }
     for key, value in rows.items():
         table.add_row(key, escape(value))
     console().print(table)
 
 
-@app.command("edit")
+@app.command(
+    "edit",
+    help=_(
+        "Change a category's title, kind, ordering rule, measure word, columns, "
+        "description or honour."
+    ),
+)
 def edit(
     category: CategoryArg,
-    title: Annotated[str | None, typer.Option("--title", "-t", help="New title.")] = None,
+    title: Annotated[str | None, typer.Option("--title", "-t", help=_("New title."))] = None,
     kind: KindOption = None,
     sort: SortOption = None,
     measure: MeasureOption = None,
@@ -158,8 +176,6 @@ def edit(
     description: DescriptionOption = None,
     honour: HonourOption = None,
 ) -> None:
-    """Change a category's title, kind, ordering rule, measure word, columns,
-    description or honour."""
     from .. import roll
 
     with store().transaction() as db:
@@ -168,46 +184,55 @@ def edit(
             columns=columns, description=description, honour=honour,
         )
         path = roll.path_of(db, changed)
-    console().print(f"updated category {changed.id}: {escape(path)}")
+    console().print(_("updated category {id}: {path}").format(id=changed.id, path=escape(path)))
 
 
-@app.command("move")
+@app.command(
+    "move", help=_("Re-parent a category and/or reorder it among its siblings.")
+)
 def move(
     category: CategoryArg,
     parent: Annotated[
         str | None,
-        typer.Option("--parent", "-p", metavar="CATEGORY", help="Move under this category."),
+        typer.Option("--parent", "-p", metavar="CATEGORY", help=_("Move under this category.")),
     ] = None,
-    top: Annotated[bool, typer.Option("--top", help="Move to the top level.")] = False,
+    top: Annotated[bool, typer.Option("--top", help=_("Move to the top level."))] = False,
     position: Annotated[
         int | None,
-        typer.Option("--position", min=1, help="Place among its siblings, 1 = first."),
+        typer.Option("--position", min=1, help=_("Place among its siblings, 1 = first.")),
     ] = None,
 ) -> None:
-    """Re-parent a category and/or reorder it among its siblings."""
     from .. import roll
 
     if parent and top:
-        raise typer.BadParameter("give --parent or --top, not both")
+        raise typer.BadParameter(_("give --parent or --top, not both"))
     with store().transaction() as db:
         moved = roll.move_category(db, category, parent=parent, to_top=top, position=position)
         path = roll.path_of(db, moved)
-    console().print(f"moved category {moved.id}: {escape(path)} (position {moved.position + 1})")
+    console().print(
+        _("moved category {id}: {path} (position {position})").format(
+            id=moved.id, path=escape(path), position=moved.position + 1
+        )
+    )
 
 
-@app.command("remove")
+@app.command(
+    "remove",
+    help=_("Remove a category; a non-empty one only with --force. A backup is kept first."),
+)
 def remove(
     category: CategoryArg,
     force: Annotated[
-        bool, typer.Option("--force", help="Also remove its subcategories and winners.")
+        bool, typer.Option("--force", help=_("Also remove its subcategories and winners."))
     ] = False,
 ) -> None:
-    """Remove a category; a non-empty one only with --force. A backup is kept first."""
     from .. import roll
 
     with store().transaction(backup="category-remove") as db:
         removed, below, winners = roll.remove_category(db, category, force=force)
     console().print(
-        f"removed {escape(removed.title)} with {below} subcategories and {winners} winners "
-        "(`honours backup list` shows the backup)"
+        _(
+            "removed {title} with {below} subcategories and {winners} winners "
+            "(`honours backup list` shows the backup)"
+        ).format(title=escape(removed.title), below=below, winners=winners)
     )

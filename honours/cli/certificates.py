@@ -7,63 +7,69 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from .common import activate_overrides, console, escape, fail, note, store, warn
 
 
 def register(app: typer.Typer) -> None:
-    app.command("certificates")(certificates)
+    app.command(
+        "certificates",
+        help=_(
+            "Print the certificates (荣誉证书): one page per winner, people and units; "
+            "a work's certificate goes to its proposer, as in the register.\n\n"
+            "Certificate numbers come from the register: winners without one get the next "
+            "number now, as `honours register` does. The text comes from the template, the "
+            "positions from the layout file (docs/certificates.md)."
+        ),
+    )(certificates)
 
 
 def certificates(
     category: Annotated[
         str | None,
-        typer.Argument(metavar="[CATEGORY]", help="Id, title or path; omitted: the whole roll."),
+        typer.Argument(metavar="[CATEGORY]", help=_("Id, title or path; omitted: the whole roll.")),
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="FILE.pdf|FILE.docx", help="File to write."),
+        typer.Option("--output", "-o", metavar="FILE.pdf|FILE.docx", help=_("File to write.")),
     ] = None,
     template: Annotated[
         str | None,
-        typer.Option("--template", metavar="FILE", help="Text of the blocks (TOML)."),
+        typer.Option("--template", metavar="FILE", help=_("Text of the blocks (TOML).")),
     ] = None,
     layout_file: Annotated[
         str | None,
         typer.Option("--layout", metavar="FILE",
-                     help="Paper and block positions in mm (TOML). Default: blank A4 landscape."),
+                     help=_("Paper and block positions in mm (TOML). "
+                            "Default: blank A4 landscape.")),
     ] = None,
     only: Annotated[
         list[str] | None,
         typer.Option("--only", metavar="NAME",
-                     help="Only this recipient's certificate(s); repeat, or separate with commas."),
+                     help=_("Only this recipient's certificate(s); "
+                            "repeat, or separate with commas.")),
     ] = None,
     font: Annotated[
         str | None,
-        typer.Option("--font", metavar="PATH", help="A font file with Chinese characters."),
+        typer.Option("--font", metavar="PATH", help=_("A font file with Chinese characters.")),
     ] = None,
     background: Annotated[
         str | None,
         typer.Option("--background", metavar="FILE.pdf|FILE.png",
-                     help="A design put under the text of every page (PDF output)."),
+                     help=_("A design put under the text of every page (PDF output).")),
     ] = None,
     calibration: Annotated[
         bool,
         typer.Option("--calibration",
-                     help="Write a calibration page (millimetre grid and the layout's blocks) "
-                     "instead of certificates."),
+                     help=_("Write a calibration page (millimetre grid and the layout's blocks) "
+                            "instead of certificates.")),
     ] = False,
     preview: Annotated[
         str | None,
-        typer.Option("--preview", metavar="FILE.png", help="Also render the first page to PNG."),
+        typer.Option("--preview", metavar="FILE.png", help=_("Also render the first page to PNG.")),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_("Replace existing files."))] = False,
 ) -> None:
-    """Print the certificates (荣誉证书): one page per winner, people and units;
-    a work's certificate goes to its proposer, as in the register.
-
-    Certificate numbers come from the register: winners without one get the next
-    number now, as `honours register` does. The text comes from the template, the
-    positions from the layout file (docs/certificates.md)."""
     from ..certificates import CertificateError
 
     try:
@@ -77,7 +83,10 @@ def _write(path: Path, payload: bytes, force: bool) -> None:
     from ..storage import write_file_atomically
 
     write_file_atomically(path, payload, replace=force)
-    console().print(f"wrote {escape(str(path))} ({len(payload):,} bytes)")
+    console().print(
+        ngettext("wrote {path} ({size:,} byte)", "wrote {path} ({size:,} bytes)", len(payload))
+        .format(path=escape(str(path)), size=len(payload))
+    )
 
 
 def _certificates(category, output, template, layout_file, only, font, background,
@@ -88,36 +97,44 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
     from ..certificates.text import load_template
 
     if output is None:
-        raise fail("give the file to write: -o FILE.pdf or -o FILE.docx")
+        raise fail(_("give the file to write: -o FILE.pdf or -o FILE.docx"))
     target = Path(output)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "docx"):
-        raise fail(f"the output must be a .pdf or .docx file, not {output!r}")
+        raise fail(
+            _("the output must be a .pdf or .docx file, not {output!r}").format(output=output)
+        )
     preview_path = Path(preview) if preview else None
     if preview_path is not None and preview_path.suffix.lower() != ".png":
-        raise fail(f"--preview writes a PNG picture: give FILE.png, not {preview!r}")
+        raise fail(
+            _("--preview writes a PNG picture: give FILE.png, not {preview!r}").format(
+                preview=preview
+            )
+        )
     for path in (target, preview_path):
         if path is not None and path.exists() and not force:
-            raise fail(f"{path} exists; add --force to replace it")
+            raise fail(_("{path} exists; add --force to replace it").format(path=path))
     layout = load_layout(layout_file)
 
     if calibration:
         from ..certificates.pdf import calibration_pdf
 
         if fmt != "pdf":
-            raise fail("the calibration page is a PDF: give -o FILE.pdf")
+            raise fail(_("the calibration page is a PDF: give -o FILE.pdf"))
         try:
             chosen = resolve_font(font, layout.font)
         except CertificateError as error:
             if font:
                 raise
-            warn(f"{error}; the calibration page is labelled in English")
+            warn(
+                _("{error}; the calibration page is labelled in English").format(error=error)
+            )
             chosen = None
         payload = calibration_pdf(layout, chosen)
         _write(target, payload, force)
         _preview(payload, preview_path, force)
-        note("print it at actual size (100%), lay it on the certificate paper against the "
-             "light, and read off the blanks' positions in mm")
+        note(_("print it at actual size (100%), lay it on the certificate paper against the "
+               "light, and read off the blanks' positions in mm"))
         return
 
     texts = load_template(template)
@@ -126,8 +143,8 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
         from ..certificates.pdf import check_background
 
         if fmt != "pdf":
-            raise fail("--background is for PDF output; Word and WPS have their own page "
-                       "backgrounds")
+            raise fail(_("--background is for PDF output; Word and WPS have their own page "
+                         "backgrounds"))
         check_background(background_path)
     # the font first: a missing font must not issue certificate numbers
     chosen = None
@@ -139,7 +156,7 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
         except CertificateError:
             if font:
                 raise
-            note("no Chinese font found here: text sizes in the .docx are estimated")
+            note(_("no Chinese font found here: text sizes in the .docx are estimated"))
 
     from ..certificates.text import date_text, fill, select_rows, split_names
     from ..roll import issue_certificates, register_view, settings
@@ -153,9 +170,15 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
         if only:
             rows = select_rows(rows, split_names(only))  # an error writes nothing
     if issued:
-        note(f"issued {issued} new certificate number(s)")
+        note(
+            ngettext(
+                "issued {count} new certificate number",
+                "issued {count} new certificate numbers",
+                issued,
+            ).format(count=issued)
+        )
     if not rows:
-        raise fail("there are no winners to print certificates for")
+        raise fail(_("there are no winners to print certificates for"))
     when = date_text(values.get("date", ""))
     pages = [fill(texts, layout, row, values, when) for row in rows]
 
@@ -179,7 +202,11 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
     for message in dict.fromkeys(warnings):
         warn(message)
     _write(target, payload, force)
-    note(f"{len(pages)} certificate(s)")
+    note(
+        ngettext("{count} certificate", "{count} certificates", len(pages)).format(
+            count=len(pages)
+        )
+    )
     _preview(pdf_payload, preview_path, force)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from .. import paths
+from ..i18n import _
 from ..paths import resolve_db_path
 
 
@@ -40,7 +41,8 @@ def store():
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
-    console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+    label = _("error:")
+    console(stderr=True).print(f"[bold red]{label}[/] {escape(message)}")
     return typer.Exit(code)
 
 
@@ -49,7 +51,8 @@ def note(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    console(stderr=True).print(f"[yellow]warning:[/] {escape(message)}")
+    label = _("warning:")
+    console(stderr=True).print(f"[yellow]{label}[/] {escape(message)}")
 
 
 def escape(text: str) -> str:
@@ -73,7 +76,9 @@ def activate_overrides() -> list[Path]:
         try:
             parsed = parse_overrides(path.read_text("utf-8-sig"), origin=str(path))
         except (OSError, UnicodeDecodeError) as error:
-            raise fail(f"cannot read the override file {path}: {error}") from None
+            raise fail(
+                _("cannot read the override file {path}: {error}").format(path=path, error=error)
+            ) from None
         except OverrideError as error:
             raise fail(str(error)) from None
         strokes.update(parsed.strokes)
@@ -93,29 +98,31 @@ def read_lines(source: str | None) -> list[str]:
     """
     if source in (None, "-"):
         if sys.stdin is None:
-            raise fail("no input: give a FILE or pipe entries into standard input")
+            raise fail(_("no input: give a FILE or pipe entries into standard input"))
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     else:
         try:
             data = Path(source).read_bytes()
         except OSError as error:
-            raise fail(f"cannot read {source}: {error.strerror or error}") from None
+            raise fail(
+                _("cannot read {file}: {error}").format(file=source, error=error.strerror or error)
+            ) from None
     if isinstance(data, str):
         text = data
     else:
-        text = decode(data, source or "standard input")
+        text = decode(data, source or _("standard input"))
     return text.splitlines()
 
 
 def decode(data: bytes, origin: str) -> str:
     if b"\x00" in data[:4096]:
-        raise fail(f"{origin} looks like a binary file, not text")
+        raise fail(_("{origin} looks like a binary file, not text").format(origin=origin))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise fail(f"{origin} is neither UTF-8 nor GB18030 text")
+    raise fail(_("{origin} is neither UTF-8 nor GB18030 text").format(origin=origin))
 
 
 def is_interactive() -> bool:

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from .common import console, escape, fail, note, store
 
 #: Above this many rows a progress bar shows the import's progress.
@@ -12,7 +13,15 @@ PROGRESS_FROM = 5_000
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import")(import_file)
+    app.command(
+        "import",
+        help=_(
+            "Import winners (and, from a roll or JSON, the category tree).\n\n"
+            "Everything is checked first; by default nothing is written if any row has a "
+            "problem, and every problem is listed with its row or line. The import is "
+            "one atomic save, with a backup taken first."
+        ),
+    )(import_file)
 
 
 class _DryRun(Exception):
@@ -21,42 +30,42 @@ class _DryRun(Exception):
 
 def import_file(
     file: Annotated[
-        Path, typer.Argument(help="CSV/TSV, .xlsx, .txt, a roll layout, or roll JSON.")
+        Path, typer.Argument(help=_("CSV/TSV, .xlsx, .txt, a roll layout, or roll JSON."))
     ],
     into: Annotated[
         str | None,
         typer.Option(
             "--into", "-i", metavar="CATEGORY",
-            help="Category for rows without one; for a roll or JSON, where its tree goes.",
+            help=_("Category for rows without one; for a roll or JSON, where its tree goes."),
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="auto, csv, xlsx, txt, roll or json.")
+        str, typer.Option("--format", "-f", help=_("auto, csv, xlsx, txt, roll or json."))
     ] = "auto",
     sheet: Annotated[
-        str | None, typer.Option("--sheet", help="The sheet of an .xlsx (default: the first).")
+        str | None, typer.Option("--sheet", help=_("The sheet of an .xlsx (default: the first)."))
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check and show what would be added; write nothing.")
+        bool,
+        typer.Option("--dry-run", help=_("Check and show what would be added; write nothing.")),
     ] = False,
     skip_invalid: Annotated[
         bool,
-        typer.Option("--skip-invalid", help="Write the good rows and list the others."),
+        typer.Option("--skip-invalid", help=_("Write the good rows and list the others.")),
     ] = False,
     allow_duplicate: Annotated[
-        bool, typer.Option("--allow-duplicate", help="Accept names already in a category.")
+        bool, typer.Option("--allow-duplicate", help=_("Accept names already in a category."))
     ] = False,
 ) -> None:
-    """Import winners (and, from a roll or JSON, the category tree).
-
-    Everything is checked first; by default nothing is written if any row has a
-    problem, and every problem is listed with its row or line. The import is
-    one atomic save, with a backup taken first."""
     from ..importer import ImportRefused, apply_plan
     from ..readers import FORMATS, read_file
 
     if fmt not in FORMATS:
-        raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise fail(
+            _("unknown format {format!r}; choose one of {choices}").format(
+                format=fmt, choices=", ".join(FORMATS)
+            )
+        )
     units = False
     if into and fmt in ("auto", "txt"):
         from ..roll import resolve_category
@@ -64,7 +73,13 @@ def import_file(
         units = resolve_category(store().snapshot(), into).kind != "person"
     used, plan = read_file(file, fmt, sheet, units)
     out = console(stderr=True)
-    out.print(f"read {escape(str(file))} as {escape(plan.source)}: {len(plan.rows):,} entries")
+    out.print(
+        ngettext(
+            "read {file} as {source}: {count:,} entry",
+            "read {file} as {source}: {count:,} entries",
+            len(plan.rows),
+        ).format(file=escape(str(file)), source=escape(plan.source), count=len(plan.rows))
+    )
     try:
         with _progress(len(plan.rows)) as advance:
             with store().transaction(backup="import") as db:
@@ -79,7 +94,7 @@ def import_file(
         raise fail(str(refused)) from None
     except _DryRun:
         _print_report(report, dry_run=True)
-        note("dry run: nothing was written")
+        note(_("dry run: nothing was written"))
         return
     _print_report(report, dry_run=False)
 
@@ -96,7 +111,7 @@ def _progress(total: int):
         from rich.progress import Progress
 
         with Progress(console=console(stderr=True), transient=True) as progress:
-            task = progress.add_task("importing", total=total)
+            task = progress.add_task(_("importing"), total=total)
             yield lambda count: progress.advance(task, count)
 
     return bar()
@@ -105,16 +120,29 @@ def _progress(total: int):
 def _print_report(report, dry_run: bool) -> None:
     out = console()
     if report.problems:
-        out.print(f"[bold]{len(report.problems)} problem(s):[/]")
+        count = len(report.problems)
+        heading = ngettext("{count} problem:", "{count} problems:", count).format(count=count)
+        out.print(f"[bold]{heading}[/]")
         for problem in report.problems:
             out.print(f"  {escape(problem)}")
-    verb = "would add" if dry_run else "added"
+    created = _("would create category {path}") if dry_run else _("created category {path}")
+    added = _("would add {count} to {path}") if dry_run else _("added {count} to {path}")
     for path in report.created:
-        out.print(f"{'would create' if dry_run else 'created'} category {escape(path)}")
+        out.print(created.format(path=escape(path)))
     for path, count in report.added.items():
         if count:
-            out.print(f"{verb} {count} to {escape(path)}")
+            out.print(added.format(count=count, path=escape(path)))
     for line in report.notes:
         note(line)
     if not report.problems or dry_run or report.added_total:
-        out.print(f"{verb} {report.added_total} of {report.rows} entries")
+        total = (
+            ngettext(
+                "would add {count} of {rows} entry", "would add {count} of {rows} entries",
+                report.rows,
+            )
+            if dry_run
+            else ngettext(
+                "added {count} of {rows} entry", "added {count} of {rows} entries", report.rows
+            )
+        )
+        out.print(total.format(count=report.added_total, rows=report.rows))

@@ -5,30 +5,55 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from .common import activate_overrides, console, escape, fail, read_lines, warn
 
 RULES = ("stroke", "stroke-fullname", "pinyin")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("sort")(sort)
-    app.command("check")(check)
-    app.command("explain")(explain)
+    app.command(
+        "sort",
+        help=_(
+            "Print entries sorted, one per line, in normalised display form.\n\n"
+            "Blank lines are ignored and tabs split a pasted grid."
+        ),
+    )(sort)
+    app.command(
+        "check",
+        help=_(
+            "Exit 0 when the list is in order; otherwise name each entry out of place "
+            "and where it belongs, and exit 1."
+        ),
+    )(check)
+    app.command(
+        "explain",
+        help=_(
+            "Show each character's stroke count, stroke sequence (横竖撇点折), reading and "
+            "data source; given two entries, the position that decides their order and why."
+        ),
+    )(explain)
 
 
 FileArg = Annotated[
     str | None,
-    typer.Argument(metavar="[FILE]", help="One entry per line; omitted or '-': standard input."),
+    typer.Argument(
+        metavar="[FILE]", help=_("One entry per line; omitted or '-': standard input.")
+    ),
 ]
 ByOption = Annotated[
     str,
     typer.Option(
-        "--by", "-b", help="stroke (姓氏笔画, default), stroke-fullname (姓名笔画) or pinyin."
+        "--by",
+        "-b",
+        help=_("stroke (姓氏笔画, default), stroke-fullname (姓名笔画) or pinyin."),
     ),
 ]
 UnitsOption = Annotated[
     bool,
-    typer.Option("--units", "-u", help="Entries are units or titles: no two-character blank."),
+    typer.Option(
+        "--units", "-u", help=_("Entries are units or titles: no two-character blank.")
+    ),
 ]
 
 
@@ -40,7 +65,11 @@ def _entries(source: str | None) -> list[str]:
 
 def _checked_rule(rule: str) -> str:
     if rule not in RULES:
-        raise fail(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
+        raise fail(
+            _("unknown rule {rule!r}; choose one of {choices}").format(
+                rule=rule, choices=", ".join(RULES)
+            )
+        )
     return rule
 
 
@@ -48,13 +77,10 @@ def _warn_unplaced(entries: list[str]) -> None:
     from ..collation import default_tables
 
     for char, reason in default_tables().unplaced("".join(entries)).items():
-        warn(f"{char} (U+{ord(char):04X}): {reason}")
+        warn(_("{char} (U+{code:04X}): {reason}").format(char=char, code=ord(char), reason=reason))
 
 
 def sort(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = False) -> None:
-    """Print entries sorted, one per line, in normalised display form.
-
-    Blank lines are ignored and tabs split a pasted grid."""
     from ..collation import sort_entries
 
     rule = _checked_rule(by)
@@ -67,8 +93,6 @@ def sort(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = Fal
 
 
 def check(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = False) -> None:
-    """Exit 0 when the list is in order; otherwise name each entry out of place
-    and where it belongs, and exit 1."""
     from ..collation import check_order
 
     rule = _checked_rule(by)
@@ -77,28 +101,38 @@ def check(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = Fa
     problems = check_order(entries, rule, "unit" if units else "person")
     out = console()
     if not problems:
-        out.print(f"in order: {len(entries)} entries, {rule}")
+        out.print(
+            ngettext(
+                "in order: {count} entry, {rule}", "in order: {count} entries, {rule}",
+                len(entries),
+            ).format(count=len(entries), rule=rule)
+        )
         return
-    out.print(f"[bold]{len(problems)} of {len(entries)} entries out of place ({rule}):[/]")
+    heading = ngettext(
+        "{count} of {total} entry out of place ({rule}):",
+        "{count} of {total} entries out of place ({rule}):",
+        len(entries),
+    ).format(count=len(problems), total=len(entries), rule=rule)
+    out.print(f"[bold]{heading}[/]")
     for problem in problems:
         if problem.after is None:
-            where = f"first, before {problem.before}"
+            where = _("first, before {entry}").format(entry=problem.before)
         else:
-            where = f"after {problem.after}"
+            where = _("after {entry}").format(entry=problem.after)
         out.print(
-            f"  entry {problem.line} {escape(problem.entry)}: belongs at {problem.belongs_at}, "
-            f"{escape(where)}"
+            _("  entry {line} {entry}: belongs at {place}, {where}").format(
+                line=problem.line, entry=escape(problem.entry), place=problem.belongs_at,
+                where=escape(where),
+            )
         )
     raise typer.Exit(1)
 
 
 def explain(
-    texts: Annotated[list[str], typer.Argument(metavar="TEXT...", help="One or two entries.")],
+    texts: Annotated[list[str], typer.Argument(metavar="TEXT...", help=_("One or two entries."))],
     by: ByOption = "stroke",
     units: UnitsOption = False,
 ) -> None:
-    """Show each character's stroke count, stroke sequence (横竖撇点折), reading and
-    data source; given two entries, the position that decides their order and why."""
     from rich.table import Table
 
     from ..collation import default_tables
@@ -110,12 +144,12 @@ def explain(
     out = console()
     for text in texts:
         table = Table(title=escape(text), title_justify="left")
-        for column in ("char", "strokes", "sequence", "reading", "source"):
+        for column in (_("char"), _("strokes"), _("sequence"), _("reading"), _("source")):
             table.add_column(column)
         for fact in character_facts(text, tables, as_name=not units):
             reading = fact.reading or "?"
             if fact.surname_reading:
-                reading += " (surname)"
+                reading += _(" (surname)")
             table.add_row(
                 escape(fact.char),
                 str(fact.strokes) if fact.strokes else "?",
@@ -126,10 +160,17 @@ def explain(
         out.print(table)
     if len(texts) == 2:
         decision = explain_pair(texts[0], texts[1], rule, "unit" if units else "person", tables)
-        where = f" (position {decision.position})" if decision.position else ""
+        where = (
+            _(" (position {position})").format(position=decision.position)
+            if decision.position
+            else ""
+        )
         out.print(
-            f"{rule}: [bold]{escape(decision.first)}[/] before [bold]{escape(decision.second)}"
-            f"[/]{where}: {escape(decision.reason)}"
+            _("{rule}: {first} before {second}{where}: {reason}").format(
+                rule=rule, first=f"[bold]{escape(decision.first)}[/]",
+                second=f"[bold]{escape(decision.second)}[/]", where=where,
+                reason=escape(decision.reason),
+            )
         )
     elif len(texts) > 2:
-        raise fail("explain takes one or two entries")
+        raise fail(_("explain takes one or two entries"))

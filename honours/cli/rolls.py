@@ -6,43 +6,65 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from .common import activate_overrides, console, escape, fail, note, store
 
-app_settings = typer.Typer(help="Show or change the roll's settings.", no_args_is_help=False)
+app_settings = typer.Typer(help=_("Show or change the roll's settings."), no_args_is_help=False)
 
 PaddingOption = Annotated[
     str,
     typer.Option(
         "--padding",
-        help="Between the characters of a two-character name: space (as in most "
-        "published rosters) or ideographic (U+3000).",
+        help=_(
+            "Between the characters of a two-character name: space (as in most "
+            "published rosters) or ideographic (U+3000)."
+        ),
     ),
 ]
 OptionalCategory = Annotated[
     str | None,
     typer.Argument(
-        metavar="[CATEGORY]", help="Id, title or path; omitted: the whole roll."
+        metavar="[CATEGORY]", help=_("Id, title or path; omitted: the whole roll.")
     ),
 ]
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show")(show)
-    app.command("export")(export)
-    app.command("register")(register_command)
+    app.command(
+        "show",
+        help=_(
+            "Show the roll (or one category and what is below it) laid out as published: "
+            "numbered headings, counts, ordering rules, name grids, works with proposers."
+        ),
+    )(show)
+    app.command(
+        "export",
+        help=_(
+            "Export the roll (or a category) to a file: the same content in every format.\n\n"
+            "csv is UTF-8 with a byte-order mark for Excel; json is the lossless interchange "
+            "format (docs/json-format.md). An existing file is replaced only with --force."
+        ),
+    )(export)
+    app.command(
+        "register",
+        help=_(
+            "The certificate register (证书发放名册): sequence, certificate number, "
+            "recipient, honour, and blank 签收 and date columns.\n\n"
+            "Winners without a certificate number get the next one now, from the "
+            "certificate-pattern setting; issued numbers never change or come back."
+        ),
+    )(register_command)
 
 
 def _padding(value: str) -> str:
     from ..render.view import PADDINGS
 
     if value not in PADDINGS:
-        raise fail(f"unknown padding {value!r}; choose space or ideographic")
+        raise fail(_("unknown padding {value!r}; choose space or ideographic").format(value=value))
     return PADDINGS[value]
 
 
 def show(category: OptionalCategory = None, padding: PaddingOption = "space") -> None:
-    """Show the roll (or one category and what is below it) laid out as published:
-    numbered headings, counts, ordering rules, name grids, works with proposers."""
     from ..render.terminal import render_terminal
     from ..roll import roll_view
 
@@ -50,7 +72,7 @@ def show(category: OptionalCategory = None, padding: PaddingOption = "space") ->
     activate_overrides()
     view = roll_view(store().snapshot(), category)
     if not view.sections:
-        note("the roll is empty: `honours category add TITLE` starts it")
+        note(_("the roll is empty: `honours category add TITLE` starts it"))
         return
     console().print(render_terminal(view, pad))
 
@@ -58,7 +80,7 @@ def show(category: OptionalCategory = None, padding: PaddingOption = "space") ->
 def _write(output: str, payload: bytes, force: bool, binary: bool) -> None:
     if output == "-":
         if binary:
-            raise fail("this format is a binary file: give -o FILE")
+            raise fail(_("this format is a binary file: give -o FILE"))
         import sys
 
         sys.stdout.buffer.write(payload)
@@ -67,16 +89,21 @@ def _write(output: str, payload: bytes, force: bool, binary: bool) -> None:
     from ..storage import write_file_atomically
 
     write_file_atomically(Path(output), payload, replace=force)
-    console().print(f"wrote {escape(output)} ({len(payload):,} bytes)")
+    console().print(
+        ngettext("wrote {path} ({size:,} byte)", "wrote {path} ({size:,} bytes)", len(payload))
+        .format(path=escape(output), size=len(payload))
+    )
 
 
 def _format_from(output: str | None, given: str | None, choices) -> str:
     fmt = given or (Path(output).suffix.lstrip(".").lower() if output and output != "-" else "")
     if fmt not in choices:
         raise fail(
-            f"say which format: --format {'|'.join(choices)}"
+            _("say which format: --format {choices}").format(choices="|".join(choices))
             if not fmt
-            else f"unknown format {fmt!r}; choose one of {', '.join(choices)}"
+            else _("unknown format {format!r}; choose one of {choices}").format(
+                format=fmt, choices=", ".join(choices)
+            )
         )
     return fmt
 
@@ -85,28 +112,28 @@ def export(
     category: OptionalCategory = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="FILE", help="File to write; '-' for stdout."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help=_("File to write; '-' for stdout.")
+        ),
     ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="txt, md, csv, xlsx, docx, json or html (default: from -o)."
+            "--format",
+            "-f",
+            help=_("txt, md, csv, xlsx, docx, json or html (default: from -o)."),
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_("Replace an existing file."))] = False,
     padding: PaddingOption = "space",
 ) -> None:
-    """Export the roll (or a category) to a file: the same content in every format.
-
-    csv is UTF-8 with a byte-order mark for Excel; json is the lossless interchange
-    format (docs/json-format.md). An existing file is replaced only with --force."""
     from ..render import ROLL_FORMATS, export_roll
     from ..render.view import ExportOptions
     from ..roll import roll_view
 
     chosen = _format_from(output, fmt, ROLL_FORMATS)
     if output is None:
-        raise fail("give the file to write: -o FILE (or -o - for standard output)")
+        raise fail(_("give the file to write: -o FILE (or -o - for standard output)"))
     pad = _padding(padding)
     activate_overrides()
     view = roll_view(store().snapshot(), category)
@@ -117,31 +144,36 @@ def export(
 def register_command(
     category: OptionalCategory = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, xlsx or docx.")
+        str, typer.Option("--format", "-f", help=_("table, csv, xlsx or docx."))
     ] = "table",
     output: Annotated[
-        str | None, typer.Option("--output", "-o", metavar="FILE", help="File to write.")
+        str | None, typer.Option("--output", "-o", metavar="FILE", help=_("File to write."))
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_("Replace an existing file."))] = False,
 ) -> None:
-    """The certificate register (证书发放名册): sequence, certificate number,
-    recipient, honour, and blank 签收 and date columns.
-
-    Winners without a certificate number get the next one now, from the
-    certificate-pattern setting; issued numbers never change or come back."""
     from ..render import REGISTER_FORMATS, export_register
     from ..roll import issue_certificates, register_view
 
     if output_format != "table" and output_format not in REGISTER_FORMATS:
-        raise fail(f"unknown format {output_format!r}; choose table, csv, xlsx or docx")
+        raise fail(
+            _("unknown format {format!r}; choose table, csv, xlsx or docx").format(
+                format=output_format
+            )
+        )
     if output_format != "table" and output is None:
-        raise fail("give the file to write: -o FILE")
+        raise fail(_("give the file to write: -o FILE"))
     activate_overrides()
     with store().transaction() as db:
         issued = issue_certificates(db, category)
         register_view_ = register_view(db, category)
     if issued:
-        note(f"issued {issued} new certificate number(s)")
+        note(
+            ngettext(
+                "issued {count} new certificate number",
+                "issued {count} new certificate numbers",
+                issued,
+            ).format(count=issued)
+        )
     if output_format == "table":
         _print_register(register_view_)
         return
@@ -167,7 +199,7 @@ def _print_register(register) -> None:
 
 @app_settings.callback(invoke_without_command=True)
 def settings_show(ctx: typer.Context) -> None:
-    """Show the roll's settings: title, issuer, year, certificate-pattern."""
+    """Show the roll's settings (the group's help is the Typer's, above)."""
     if ctx.invoked_subcommand:
         return
     from ..roll import DEFAULT_SETTINGS, settings
@@ -177,14 +209,17 @@ def settings_show(ctx: typer.Context) -> None:
         console().print(f"{key}: {escape(values[key])}")
 
 
-@app_settings.command("set")
+@app_settings.command(
+    "set",
+    help=_(
+        "Change a setting.\n\n"
+        "certificate-pattern uses {year} and {serial}, e.g. JS{year}-{serial:04d}."
+    ),
+)
 def settings_set(
-    key: Annotated[str, typer.Argument(help="title, issuer, year or certificate-pattern.")],
-    value: Annotated[str, typer.Argument(help="The new value ('' restores the default).")],
+    key: Annotated[str, typer.Argument(help=_("title, issuer, year or certificate-pattern."))],
+    value: Annotated[str, typer.Argument(help=_("The new value ('' restores the default)."))],
 ) -> None:
-    """Change a setting.
-
-    certificate-pattern uses {year} and {serial}, e.g. JS{year}-{serial:04d}."""
     from ..roll import DEFAULT_SETTINGS, set_setting
 
     with store().transaction() as db:

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from .categories import CategoryArg
 from .common import activate_overrides, console, escape, fail, note, read_lines, store, warn
 
@@ -15,11 +16,31 @@ FORMATS = ("table", "text", "json", "csv")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("add")(add)
-    app.command("remove")(remove)
-    app.command("edit")(edit)
-    app.command("move")(move)
-    app.command("list")(list_winners)
+    app.command(
+        "add",
+        help=_(
+            "Add winners to CATEGORY: names as arguments, '-' for standard input "
+            "(one per line; tabs split a pasted grid; \"马 罡\" is 马罡), or none to be "
+            "prompted.\n\n"
+            "Every entry is checked first; if any is refused nothing is added."
+        ),
+    )(add)
+    app.command("remove", help=_("Remove winners from CATEGORY (a backup is kept first)."))(
+        remove
+    )
+    app.command(
+        "edit", help=_("Rename a winner or change its affiliation, note or proposer.")
+    )(edit)
+    app.command(
+        "move",
+        help=_("Move a winner to another category and/or to a place in a manual list."),
+    )(move)
+    app.command(
+        "list",
+        help=_(
+            "List a category's winners in display order (its ordering rule, or manual order)."
+        ),
+    )(list_winners)
 
 
 def _entries_from_stdin() -> "list[roll.NewWinner]":
@@ -29,7 +50,7 @@ def _entries_from_stdin() -> "list[roll.NewWinner]":
     entries = []
     for number, line in enumerate(read_lines("-"), start=1):
         for cell in split_grid_line(line):
-            entries.append(roll.NewWinner(cell, origin=f"line {number}"))
+            entries.append(roll.NewWinner(cell, origin=_("line {number}").format(number=number)))
     return entries
 
 
@@ -42,7 +63,13 @@ def _save(category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: b
         documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
         if problems:
             listing = "\n".join(f"  {p}" for p in problems)
-            raise fail(f"nothing was added; {len(problems)} problem(s):\n{listing}")
+            raise fail(
+                ngettext(
+                    "nothing was added; {count} problem:\n{listing}",
+                    "nothing was added; {count} problems:\n{listing}",
+                    len(problems),
+                ).format(count=len(problems), listing=listing)
+            )
         roll.insert_winners(db, category, documents)
     return [d["name"] for d in documents]
 
@@ -56,13 +83,15 @@ def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None
     category = roll.resolve_category(db, category_ref)
     out = console()
     out.print(
-        f"Adding to {escape(roll.path_of(db, category))}: one entry per line, "
-        "an empty line ends (Ctrl-C keeps what was added)."
+        _(
+            "Adding to {path}: one entry per line, "
+            "an empty line ends (Ctrl-C keeps what was added)."
+        ).format(path=escape(roll.path_of(db, category)))
     )
     added = 0
     try:
         while True:
-            line = typer.prompt("name", default="", show_default=False)
+            line = typer.prompt(_("name"), default="", show_default=False)
             if not line.strip():
                 break
             cells = split_grid_line(line)
@@ -73,10 +102,10 @@ def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None
             except typer.Exit:
                 continue  # the message is printed; the clerk retypes the line
             added += len(names)
-            out.print(f"  added {escape('、'.join(names))}")
+            out.print(_("  added {names}").format(names=escape("、".join(names))))
     except (KeyboardInterrupt, EOFError, typer.Abort):
-        out.print("\nstopped")
-    out.print(f"{added} added to {escape(category.title)}")
+        out.print("\n" + _("stopped"))
+    out.print(_("{count} added to {title}").format(count=added, title=escape(category.title)))
 
 
 def add(
@@ -85,24 +114,20 @@ def add(
         list[str] | None,
         typer.Argument(
             metavar="[NAME]...",
-            help="Names (or titles of works). '-' reads standard input; none prompts.",
+            help=_("Names (or titles of works). '-' reads standard input; none prompts."),
         ),
     ] = None,
     affiliation: Annotated[
-        str | None, typer.Option("--affiliation", "-a", help="Unit or title of the winner.")
+        str | None, typer.Option("--affiliation", "-a", help=_("Unit or title of the winner."))
     ] = None,
-    note_text: Annotated[str | None, typer.Option("--note", "-n", help="A note.")] = None,
+    note_text: Annotated[str | None, typer.Option("--note", "-n", help=_("A note."))] = None,
     proposer: Annotated[
-        str | None, typer.Option("--proposer", help="Proposer of a work (required for works).")
+        str | None, typer.Option("--proposer", help=_("Proposer of a work (required for works)."))
     ] = None,
     allow_duplicate: Annotated[
-        bool, typer.Option("--allow-duplicate", help="Accept a name already in the category.")
+        bool, typer.Option("--allow-duplicate", help=_("Accept a name already in the category."))
     ] = False,
 ) -> None:
-    """Add winners to CATEGORY: names as arguments, '-' for standard input
-    (one per line; tabs split a pasted grid; "马 罡" is 马罡), or none to be prompted.
-
-    Every entry is checked first; if any is refused nothing is added."""
     from .. import roll
 
     extras = {"affiliation": affiliation or "", "note": note_text or "", "proposer": proposer or ""}
@@ -115,39 +140,45 @@ def add(
             for entry in _entries_from_stdin():
                 entries.append(roll.NewWinner(entry.name, origin=entry.origin, **extras))
         else:
-            entries.append(roll.NewWinner(name, origin=f"argument {index}", **extras))
+            entries.append(roll.NewWinner(
+                    name, origin=_("argument {index}").format(index=index), **extras
+                ))
     if not entries:
-        raise fail("no entries given: standard input was empty")
+        raise fail(_("no entries given: standard input was empty"))
     added = _save(category, entries, allow_duplicate)
-    shown = "、".join(added[:10]) + (f" … ({len(added)} in all)" if len(added) > 10 else "")
-    console().print(f"added {len(added)}: {escape(shown)}")
+    shown = "、".join(added[:10])
+    if len(added) > 10:
+        shown += _(" … ({count} in all)").format(count=len(added))
+    console().print(_("added {count}: {names}").format(count=len(added), names=escape(shown)))
 
 
-WinnerArg = Annotated[str, typer.Argument(metavar="WINNER", help="Name as listed, or #ID.")]
+WinnerArg = Annotated[str, typer.Argument(metavar="WINNER", help=_("Name as listed, or #ID."))]
 
 
 def remove(
     category: CategoryArg,
-    winners: Annotated[list[str], typer.Argument(metavar="WINNER...", help="Names or #IDs.")],
+    winners: Annotated[list[str], typer.Argument(metavar="WINNER...", help=_("Names or #IDs."))],
 ) -> None:
-    """Remove winners from CATEGORY (a backup is kept first)."""
     from .. import roll
 
     with store().transaction(backup="remove") as db:
         found = roll.resolve_category(db, category)
         removed = [roll.remove_winner(db, found, reference).name for reference in winners]
-    console().print(f"removed {escape('、'.join(removed))}")
+    console().print(_("removed {names}").format(names=escape("、".join(removed))))
 
 
 def edit(
     category: CategoryArg,
     winner: WinnerArg,
-    name: Annotated[str | None, typer.Option("--name", help="New name (rename).")] = None,
-    affiliation: Annotated[str | None, typer.Option("--affiliation", "-a")] = None,
-    note_text: Annotated[str | None, typer.Option("--note", "-n")] = None,
-    proposer: Annotated[str | None, typer.Option("--proposer")] = None,
+    name: Annotated[str | None, typer.Option("--name", help=_("New name (rename)."))] = None,
+    affiliation: Annotated[
+        str | None, typer.Option("--affiliation", "-a", help=_("New affiliation."))
+    ] = None,
+    note_text: Annotated[str | None, typer.Option("--note", "-n", help=_("New note."))] = None,
+    proposer: Annotated[
+        str | None, typer.Option("--proposer", help=_("New proposer (of a work)."))
+    ] = None,
 ) -> None:
-    """Rename a winner or change its affiliation, note or proposer."""
     from .. import roll
 
     with store().transaction(backup="edit") as db:
@@ -156,49 +187,57 @@ def edit(
             db, found, winner, name=name, affiliation=affiliation, note=note_text,
             proposer=proposer,
         )
-    console().print(f"updated #{changed.id}: {escape(changed.name)}")
+    console().print(_("updated #{id}: {name}").format(id=changed.id, name=escape(changed.name)))
 
 
 def move(
     category: CategoryArg,
     winner: WinnerArg,
     to: Annotated[
-        str | None, typer.Option("--to", metavar="CATEGORY", help="Move to this category.")
+        str | None, typer.Option("--to", metavar="CATEGORY", help=_("Move to this category."))
     ] = None,
     position: Annotated[
         int | None,
-        typer.Option("--position", min=1, help="Place in the manual order, 1 = first."),
+        typer.Option("--position", min=1, help=_("Place in the manual order, 1 = first.")),
     ] = None,
 ) -> None:
-    """Move a winner to another category and/or to a place in a manual list."""
     from .. import roll
 
     if to is None and position is None:
-        raise fail("say where to: --to CATEGORY and/or --position N")
+        raise fail(_("say where to: --to CATEGORY and/or --position N"))
     with store().transaction() as db:
         found = roll.resolve_category(db, category)
         target = roll.resolve_category(db, to) if to else None
         if position is not None and (target or found).sort != "manual":
             warn(
-                f"{(target or found).title} is ordered by {(target or found).sort}: "
-                "the position only matters if its rule becomes manual"
+                _(
+                    "{title} is ordered by {rule}: "
+                    "the position only matters if its rule becomes manual"
+                ).format(title=(target or found).title, rule=(target or found).sort)
             )
         moved = roll.move_winner(db, found, winner, to=target, position=position)
         where = roll.resolve_category(db, str(moved.category)).title
-    console().print(f"moved {escape(moved.name)} to {escape(where)}, place {moved.position + 1}")
+    console().print(
+        _("moved {name} to {category}, place {place}").format(
+            name=escape(moved.name), category=escape(where), place=moved.position + 1
+        )
+    )
 
 
 def list_winners(
     category: CategoryArg,
     output: Annotated[
-        str, typer.Option("--format", "-f", help="table, text, json or csv.")
+        str, typer.Option("--format", "-f", help=_("table, text, json or csv."))
     ] = "table",
 ) -> None:
-    """List a category's winners in display order (its ordering rule, or manual order)."""
     from .. import roll
 
     if output not in FORMATS:
-        raise fail(f"unknown format {output!r}; choose one of {', '.join(FORMATS)}")
+        raise fail(
+            _("unknown format {format!r}; choose one of {choices}").format(
+                format=output, choices=", ".join(FORMATS)
+            )
+        )
     activate_overrides()
     db = store().snapshot()
     found = roll.resolve_category(db, category)
@@ -230,7 +269,11 @@ def _warn_unplaced(category: "roll.Category", names: list[str]) -> None:
 
     unplaced = default_tables().unplaced("".join(names))
     for char, reason in unplaced.items():
-        warn(f"{char} (U+{ord(char):04X}): {reason}; see `honours explain {char}`")
+        warn(
+            _("{char} (U+{code:04X}): {reason}; see `honours explain {char}`").format(
+                char=char, code=ord(char), reason=reason
+            )
+        )
 
 
 def _print_table(db, category: "roll.Category", winners: "list[roll.Winner]") -> None:
@@ -241,15 +284,16 @@ def _print_table(db, category: "roll.Category", winners: "list[roll.Winner]") ->
     console().print(f"[bold]{escape(describe(category, len(winners)))}[/]")
     table = Table()
     table.add_column("#", justify="right", style="dim")
-    table.add_column("name" if category.kind != "work" else "title", overflow="fold")
+    table.add_column(_("name") if category.kind != "work" else _("title"), overflow="fold")
     extras = [f for f in ("proposer", "affiliation", "note") if any(getattr(w, f) for w in winners)]
+    headers = {"proposer": _("proposer"), "affiliation": _("affiliation"), "note": _("note")}
     for extra in extras:
-        table.add_column(extra, overflow="fold")
-    table.add_column("id", justify="right", style="dim")
+        table.add_column(headers[extra], overflow="fold")
+    table.add_column(_("id"), justify="right", style="dim")
     for place, winner in enumerate(winners, start=1):
         cells = [str(place), escape(winner.name)]
         cells += [escape(getattr(winner, extra)) for extra in extras]
         table.add_row(*cells, f"#{winner.id}")
     console().print(table)
     if not winners:
-        note(f"no winners yet: `honours add {category.id} NAME…`")
+        note(_("no winners yet: `honours add {id} NAME…`").format(id=category.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..i18n import _
 from .keys import KINDS, sort_key
 from .names import is_han, ordering_form
 from .ranking import STROKE_CLASSES, numbered_to_marked, split_reading
@@ -110,6 +111,18 @@ def _class_name(piece: str) -> str:
     return "a Chinese character"
 
 
+def _class_words(name: str) -> str:
+    """A class name of :func:`_class_name` in the interface language."""
+    words = {
+        "the blank of a two-character name": _("the blank of a two-character name"),
+        "a space or symbol": _("a space or symbol"),
+        "a number": _("a number"),
+        "a letter": _("a letter"),
+        "a Chinese character": _("a Chinese character"),
+    }
+    return words[name]
+
+
 def _why_han(
     a: str, b: str, rule: str, tables: CharTables, readings: tuple[str | None, str | None]
 ) -> str:
@@ -118,46 +131,55 @@ def _why_han(
         ra, rb = readings
         if ra and rb and ra != rb:
             (la, ta), (lb, tb) = split_reading(ra), split_reading(rb)
-            shown = f"{a} {numbered_to_marked(ra)} and {b} {numbered_to_marked(rb)}"
+            shown = _("{a} {reading_a} and {b} {reading_b}").format(
+                a=a, reading_a=numbered_to_marked(ra), b=b, reading_b=numbered_to_marked(rb)
+            )
             if la.replace("v", "u") != lb.replace("v", "u"):
-                return f"{shown}: the letters decide"
+                return _("{shown}: the letters decide").format(shown=shown)
             if la != lb:
-                return f"{shown}: u comes before ü"
-            return f"{shown}: tone {ta} comes before tone {tb}" if ta < tb else (
-                f"{shown}: tone {tb} comes before tone {ta}"
+                return _("{shown}: u comes before ü").format(shown=shown)
+            first, second = (ta, tb) if ta < tb else (tb, ta)
+            return _("{shown}: tone {first} comes before tone {second}").format(
+                shown=shown, first=first, second=second
             )
         if ra and rb:
-            prefix = (
-                f"{a} and {b} are both read {numbered_to_marked(ra)}; homophones go by strokes: "
-            )
+            prefix = _(
+                "{a} and {b} are both read {reading}; homophones go by strokes: "
+            ).format(a=a, b=b, reading=numbered_to_marked(ra))
         else:
-            return f"{a if not ra else b} has no known reading and sorts after read characters"
+            return _("{char} has no known reading and sorts after read characters").format(
+                char=a if not ra else b
+            )
     else:
         prefix = ""
     if not ea or not eb:
         missing = a if not ea else b
-        return prefix + f"{missing} has no stroke data and sorts after every known character"
+        return prefix + _(
+            "{char} has no stroke data and sorts after every known character"
+        ).format(char=missing)
     if ea.count != eb.count:
-        return prefix + f"{a} has {ea.count} strokes, {b} has {eb.count}"
+        return prefix + _("{a} has {count_a} strokes, {b} has {count_b}").format(
+            a=a, count_a=ea.count, b=b, count_b=eb.count
+        )
     if ea.sequence and eb.sequence and ea.sequence != eb.sequence:
         n = next(i for i, (x, y) in enumerate(zip(ea.sequence, eb.sequence)) if x != y)
         ca, cb = STROKE_CLASSES[int(ea.sequence[n]) - 1], STROKE_CLASSES[int(eb.sequence[n]) - 1]
-        return prefix + (
-            f"both have {ea.count} strokes; stroke {n + 1} is {ca} in {a} and {cb} in {b} "
-            f"(横 < 竖 < 撇 < 点 < 折)"
-        )
+        return prefix + _(
+            "both have {count} strokes; stroke {number} is {stroke_a} in {a} and {stroke_b} "
+            "in {b} (横 < 竖 < 撇 < 点 < 折)"
+        ).format(count=ea.count, number=n + 1, stroke_a=ca, a=a, stroke_b=cb, b=b)
     if not ea.sequence or not eb.sequence:
         unknown = a if not ea.sequence else b
-        return prefix + (
-            f"both have {ea.count} strokes; the stroke sequence of {unknown} is unknown, "
+        return prefix + _(
+            "both have {count} strokes; the stroke sequence of {char} is unknown, "
             "so it goes after the known characters"
-        )
+        ).format(count=ea.count, char=unknown)
     if ea.tgh and eb.tgh:
-        return prefix + (
-            f"same count and stroke sequence; the 通用规范汉字表 lists {a} (#{ea.tgh}) "
-            f"before {b} (#{eb.tgh})"
-        )
-    return prefix + "same count and stroke sequence; the code point decides"
+        return prefix + _(
+            "same count and stroke sequence; the 通用规范汉字表 lists {a} (#{number_a}) "
+            "before {b} (#{number_b})"
+        ).format(a=a, number_a=ea.tgh, b=b, number_b=eb.tgh)
+    return prefix + _("same count and stroke sequence; the code point decides")
 
 
 def explain_pair(
@@ -174,7 +196,9 @@ def explain_pair(
     if ka > kb:
         a, b, ka, kb = b, a, kb, ka
     if ka == kb:
-        return PairDecision(a, b, None, "they order as equal; a list keeps their given order")
+        return PairDecision(
+            a, b, None, _("they order as equal; a list keeps their given order")
+        )
     keep = kind != "person"
     ta, tb = _tokens(ordering_form(a, keep_spaces=keep), ka), _tokens(
         ordering_form(b, keep_spaces=keep), kb
@@ -189,20 +213,26 @@ def explain_pair(
         if pa == pb:
             continue
         if pa == BLANK:
-            return PairDecision(a, b, position + 1, (
-                f"{a} is a two-character name: under 姓氏笔画 a blank stands after the "
-                f"surname and sorts before every character, so it precedes {b}"
-            ))
+            return PairDecision(a, b, position + 1, _(
+                "{a} is a two-character name: under 姓氏笔画 a blank stands after the "
+                "surname and sorts before every character, so it precedes {b}"
+            ).format(a=a, b=b))
         ka_class, kb_class = _class_name(pa), _class_name(pb)
         if ka_class != kb_class:
-            return PairDecision(a, b, position, f"{ca}: {ka_class} sorts before {kb_class} {cb}")
+            return PairDecision(a, b, position, _(
+                "{a}: {class_a} sorts before {class_b} {b}"
+            ).format(a=ca, class_a=_class_words(ka_class), class_b=_class_words(kb_class), b=cb))
         if ka_class == "a number":
-            return PairDecision(a, b, position, f"the number {ca} is smaller than {cb}")
+            return PairDecision(
+                a, b, position, _("the number {a} is smaller than {b}").format(a=ca, b=cb)
+            )
         if ka_class == "a Chinese character":
             readings = (
                 surnames_a.get(position - 1) or tables.reading_of(ca),
                 surnames_b.get(position - 1) or tables.reading_of(cb),
             )
             return PairDecision(a, b, position, _why_han(ca, cb, rule, tables, readings))
-        return PairDecision(a, b, position, f"{ca} sorts before {cb}")
-    return PairDecision(a, b, position + 1, f"{a} is shorter: it ends where {b} goes on")
+        return PairDecision(a, b, position, _("{a} sorts before {b}").format(a=ca, b=cb))
+    return PairDecision(
+        a, b, position + 1, _("{a} is shorter: it ends where {b} goes on").format(a=a, b=b)
+    )

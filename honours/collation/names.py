@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from ..errors import HonoursError
+from ..i18n import _
 
 #: Separator dots used in transcribed names; kept for display, ignored for ordering.
 SEPARATOR_DOTS = "\u00b7\u30fb\u2022\u2027\uff65\u2219\u22c5"
@@ -98,24 +99,47 @@ def ordering_form(text: str, *, keep_spaces: bool = False) -> str:
     return "".join(text.split())
 
 
+def _what(what: str) -> str:
+    """The kind of entry in words, for messages."""
+    words = {
+        "name": _("name"),
+        "title": _("title"),
+        "affiliation": _("affiliation"),
+        "note": _("note"),
+        "proposer": _("proposer"),
+        "certificate": _("certificate number"),
+    }
+    return words.get(what, what)
+
+
 def validate_entry(raw: str, *, max_length: int = MAX_NAME_LENGTH, what: str = "name") -> str:
     """Return the display form of ``raw`` or raise :class:`InvalidName` saying why."""
     for char in raw:
         category = unicodedata.category(char)
         if category in _REFUSED_CATEGORIES and char not in "\t\n\r":
             raise InvalidName(
-                f"the {what} {raw!r} contains the invisible or control character "
-                f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')}); retype it"
+                _(
+                    "the {what} {text!r} contains the invisible or control character "
+                    "U+{code:04X} ({character}); retype it"
+                ).format(
+                    what=_what(what), text=raw, code=ord(char),
+                    character=unicodedata.name(char, "unnamed"),
+                )
             )
     if any(char in "\n\r" for char in raw.strip()):
-        raise InvalidName(f"the {what} {raw!r} spans several lines; give one entry per line")
+        raise InvalidName(
+            _("the {what} {text!r} spans several lines; give one entry per line").format(
+                what=_what(what), text=raw
+            )
+        )
     text = display_form(raw)
     if not text:
-        raise InvalidName(f"an empty {what} cannot be added")
+        raise InvalidName(_("an empty {what} cannot be added").format(what=_what(what)))
     if len(text) > max_length:
         raise InvalidName(
-            f"the {what} {text[:20]}… is {len(text)} characters long; "
-            f"at most {max_length} are accepted"
+            _(
+                "the {what} {text}… is {length} characters long; at most {limit} are accepted"
+            ).format(what=_what(what), text=text[:20], length=len(text), limit=max_length)
         )
     return text
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -80,7 +80,7 @@ def check_order(
         return []
     key = _key_for(rule, kind, tables, len(entries))
     keys = [key(entry) for entry in entries]
-    in_place = _longest_ordered_run(keys)
+    in_place = longest_ordered_run(keys)
     order = sorted(range(len(entries)), key=keys.__getitem__)
     position = {index: place for place, index in enumerate(order)}
     problems = []
@@ -102,13 +102,15 @@ def check_order(
     return problems
 
 
-def _longest_ordered_run(keys: list[str]) -> set[int]:
-    """Indices of one longest non-decreasing subsequence (patience sorting)."""
-    tails: list[str] = []
+def longest_ordered_run(keys: Sequence, strict: bool = False) -> set[int]:
+    """Indices of one longest non-decreasing (``strict``: increasing) subsequence,
+    by patience sorting: the entries that can stay where they are."""
+    find_slot = bisect_left if strict else bisect_right
+    tails: list = []
     tail_index: list[int] = []
     previous = [-1] * len(keys)
     for index, key in enumerate(keys):
-        slot = bisect_right(tails, key)
+        slot = find_slot(tails, key)
         if slot == len(tails):
             tails.append(key)
             tail_index.append(index)

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import HonoursError
+from ..i18n import _
 from .names import is_han
 from .ranking import (
     COUNT_ONLY,
@@ -94,19 +95,24 @@ def parse_overrides(text: str, origin: str = "overrides") -> Overrides:
         if not line:
             continue
         parts = line.split()
-        where = f"{origin}, line {number}"
+        where = _("{origin}, line {number}").format(origin=origin, number=number)
         char = unicodedata.normalize("NFC", parts[0])
         if len(char) != 1:
-            raise OverrideError(f"{where}: {parts[0]!r} is not one character")
+            raise OverrideError(
+                _("{where}: {text!r} is not one character").format(where=where, text=parts[0])
+            )
         if len(parts) == 3 and parts[1].isdigit():
             count, sequence = int(parts[1]), _stroke_digits(parts[2])
             if not sequence.isdigit() or set(sequence) - set("12345"):
                 raise OverrideError(
-                    f"{where}: the stroke sequence {parts[2]!r} must use 1-5 or 横竖撇点折"
+                    _("{where}: the stroke sequence {sequence!r} must use 1-5 or 横竖撇点折")
+                    .format(where=where, sequence=parts[2])
                 )
             if len(sequence) != count:
                 raise OverrideError(
-                    f"{where}: {count} strokes but a sequence of {len(sequence)}"
+                    _("{where}: {count} strokes but a sequence of {length}").format(
+                        where=where, count=count, length=len(sequence)
+                    )
                 )
             strokes[char] = (count, sequence)
         elif len(parts) == 2 and parts[1].isdigit():
@@ -115,8 +121,10 @@ def parse_overrides(text: str, origin: str = "overrides") -> Overrides:
             readings[char] = _marked_to_numbered(parts[1])
         else:
             raise OverrideError(
-                f"{where}: expected '字 count sequence' (e.g. 罡 10 2512112121) "
-                f"or '字 pinyin' (e.g. 罡 gang1), got {line!r}"
+                _(
+                    "{where}: expected '字 count sequence' (e.g. 罡 10 2512112121) "
+                    "or '字 pinyin' (e.g. 罡 gang1), got {line!r}"
+                ).format(where=where, line=line)
             )
     return Overrides(strokes=strokes, readings=readings, origin=origin)
 
@@ -313,15 +321,15 @@ class CharTables:
             position = self.stroke_position(char)
             status = None if position is None else self.stroke_index[position + 1]
             if status is None:
-                found[char] = "no stroke data: placed after every known character"
+                found[char] = _("no stroke data: placed after every known character")
             elif status == COUNT_ONLY:
                 count = self.stroke_entries[char].count
-                found[char] = (
-                    f"stroke count {count} known, sequence unknown: placed after "
-                    f"the known characters of {count} strokes"
-                )
+                found[char] = _(
+                    "stroke count {count} known, sequence unknown: placed after "
+                    "the known characters of {count} strokes"
+                ).format(count=count)
             elif status == INFERRED:
-                found[char] = (
+                found[char] = _(
                     "stroke sequence not in any source: placed by its position in the "
                     "通用规范汉字表, exact among that table's characters of its level"
                 )

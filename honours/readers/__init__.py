@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import _
 from .encoding import decode
 from .plan import CategorySpec, ImportPlan, RowSpec, UnreadableFile
 
@@ -30,7 +31,7 @@ def detect_format(path: Path, data: bytes) -> str:
     from .roll_text import looks_like_roll
 
     try:
-        text, _ = decode(data, str(path))
+        text, _encoding = decode(data, str(path))
     except UnreadableFile:
         return "txt"  # let the reader report it
     return "roll" if looks_like_roll(text) else "txt"
@@ -44,10 +45,14 @@ def read_file(
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise UnreadableFile(f"{path} is {size:,} bytes: too large for a roll")
+            raise UnreadableFile(
+                _("{path} is {size:,} bytes: too large for a roll").format(path=path, size=size)
+            )
         data = path.read_bytes()
     except OSError as error:
-        raise UnreadableFile(f"cannot read {path}: {error.strerror or error}") from None
+        raise UnreadableFile(
+            _("cannot read {file}: {error}").format(file=path, error=error.strerror or error)
+        ) from None
     if fmt == "auto":
         fmt = detect_format(path, data)
     origin = str(path)
@@ -71,7 +76,11 @@ def read_file(
         from .text_reader import read_text
 
         return fmt, read_text(data, origin, units)
-    raise UnreadableFile(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise UnreadableFile(
+        _("unknown format {format!r}; choose one of {choices}").format(
+            format=fmt, choices=", ".join(FORMATS)
+        )
+    )
 
 
 __all__ = ["FORMATS", "CategorySpec", "ImportPlan", "RowSpec", "UnreadableFile", "read_file"]

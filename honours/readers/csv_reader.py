@@ -6,11 +6,17 @@ from __future__ import annotations
 import csv
 import io
 
+from ..i18n import _
 from .encoding import decode
 from .plan import ImportPlan, UnreadableFile
 from .tabular import rows_to_plan
 
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
+
+
+def _separator(delimiter: str) -> str:
+    words = {",": _("comma"), "\t": _("tab"), ";": _("semicolon")}
+    return words[delimiter]
 
 
 def read_csv(data: bytes, origin: str) -> ImportPlan:
@@ -19,10 +25,18 @@ def read_csv(data: bytes, origin: str) -> ImportPlan:
     csv.field_size_limit(1 << 24)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [(f"row {number}", cells) for number, cells in enumerate(reader, start=1)]
+        rows = [
+            (_("row {number}").format(number=number), cells)
+            for number, cells in enumerate(reader, start=1)
+        ]
     except csv.Error as error:
-        raise UnreadableFile(f"{origin} is not a well-formed CSV file: {error}") from None
-    return rows_to_plan(rows, f"CSV ({encoding}, {DELIMITERS[delimiter]}-separated)")
+        raise UnreadableFile(
+            _("{origin} is not a well-formed CSV file: {error}").format(origin=origin, error=error)
+        ) from None
+    source = _("CSV ({encoding}, {separator}-separated)").format(
+        encoding=encoding, separator=_separator(delimiter)
+    )
+    return rows_to_plan(rows, source)
 
 
 def _delimiter(text: str) -> str:

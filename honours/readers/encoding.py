@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 
+from ..i18n import _
 from .plan import UnreadableFile
 
 #: Tried in order; Excel on Chinese Windows saves CSV as GBK, a subset of GB18030.
@@ -25,15 +26,17 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
                 "-BE", ""
             )
     if b"\x00" in data[:8192]:
-        raise UnreadableFile(f"{origin} looks like a binary file, not text")
+        raise UnreadableFile(_("{origin} looks like a binary file, not text").format(origin=origin))
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding.upper()
         except UnicodeDecodeError:
             continue
     raise UnreadableFile(
-        f"{origin} is neither UTF-8 nor GB18030 text; save it from Excel or WPS as "
-        "'CSV UTF-8' and try again"
+        _(
+            "{origin} is neither UTF-8 nor GB18030 text; save it from Excel or WPS as "
+            "'CSV UTF-8' and try again"
+        ).format(origin=origin)
     )
 
 
@@ -42,6 +45,7 @@ def _strict(data: bytes, encoding: str, origin: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise UnreadableFile(
-            f"{origin} is not valid {encoding.upper()} (byte {error.start}); "
-            "the file may be truncated"
+            _("{origin} is not valid {encoding} (byte {byte}); the file may be truncated").format(
+                origin=origin, encoding=encoding.upper(), byte=error.start
+            )
         ) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..i18n import _
 from ..render.json_file import FORMAT_NAME, FORMAT_VERSION
 from .encoding import decode
 from .plan import CategorySpec, ImportPlan, RowSpec, UnreadableFile
@@ -13,25 +14,33 @@ _WINNER_TEXT = ("proposer", "affiliation", "note", "certificate")
 
 
 def read_json(data: bytes, origin: str) -> ImportPlan:
-    text, _ = decode(data, origin)
+    text, _encoding = decode(data, origin)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise UnreadableFile(
-            f"{origin} is not valid JSON (line {error.lineno}, column {error.colno}): "
-            f"{error.msg}; the file may be truncated"
+            _(
+                "{origin} is not valid JSON (line {line}, column {column}): "
+                "{error}; the file may be truncated"
+            ).format(origin=origin, line=error.lineno, column=error.colno, error=error.msg)
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise UnreadableFile(
-            f"{origin} is JSON but not a honours roll (no \"format\": \"{FORMAT_NAME}\"); "
-            "`honours export -f json` writes one"
+            _(
+                "{origin} is JSON but not a honours roll (no \"format\": \"{format}\"); "
+                "`honours export -f json` writes one"
+            ).format(origin=origin, format=FORMAT_NAME)
         )
     if document.get("version") != FORMAT_VERSION:
         raise UnreadableFile(
-            f"{origin} is roll format version {document.get('version')!r}; this honours "
-            f"reads version {FORMAT_VERSION}: upgrade honours to import it"
+            _(
+                "{origin} is roll format version {version!r}; this honours "
+                "reads version {supported}: upgrade honours to import it"
+            ).format(origin=origin, version=document.get("version"), supported=FORMAT_VERSION)
         )
-    plan = ImportPlan(source=f"honours roll JSON, version {FORMAT_VERSION}")
+    plan = ImportPlan(
+        source=_("honours roll JSON, version {version}").format(version=FORMAT_VERSION)
+    )
     settings = document.get("settings") or {}
     if isinstance(settings, dict):
         plan.settings = {k: str(v) for k, v in settings.items() if isinstance(v, (str, int))}
@@ -39,7 +48,7 @@ def read_json(data: bytes, origin: str) -> ImportPlan:
     plan.certificate_serial = serial if isinstance(serial, int) and serial >= 0 else 0
     categories = document.get("categories")
     if not isinstance(categories, list):
-        raise UnreadableFile(f"{origin}: \"categories\" must be a list")
+        raise UnreadableFile(_("{origin}: \"categories\" must be a list").format(origin=origin))
     for index, category in enumerate(categories):
         _category(category, (), f"categories[{index}]", plan)
     return plan
@@ -47,7 +56,7 @@ def read_json(data: bytes, origin: str) -> ImportPlan:
 
 def _category(document: object, parent: tuple[str, ...], where: str, plan: ImportPlan) -> None:
     if not isinstance(document, dict) or not isinstance(document.get("title"), str):
-        plan.problems.append(f"{where}: a category needs a \"title\" string")
+        plan.problems.append(_("{where}: a category needs a \"title\" string").format(where=where))
         return
     path = parent + (document["title"],)
     values = {field: document.get(field) for field in _CATEGORY_FIELDS}
@@ -66,12 +75,12 @@ def _category(document: object, parent: tuple[str, ...], where: str, plan: Impor
     )
     winners = document.get("winners") or []
     if not isinstance(winners, list):
-        plan.problems.append(f"{where}.winners must be a list")
+        plan.problems.append(_("{where}.winners must be a list").format(where=where))
         winners = []
     for number, winner in enumerate(winners):
         at = f"{where}.winners[{number}]"
         if not isinstance(winner, dict) or not isinstance(winner.get("name"), str):
-            plan.problems.append(f"{at}: a winner needs a \"name\" string")
+            plan.problems.append(_("{where}: a winner needs a \"name\" string").format(where=at))
             continue
         order = winner.get("order")
         plan.rows.append(

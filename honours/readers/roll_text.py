@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..collation import RULE_LABELS, display_form
+from ..i18n import _
 from .encoding import decode
 from .plan import CategorySpec, ImportPlan, RowSpec
 from .text_reader import split_entries
@@ -72,7 +73,7 @@ def looks_like_roll(text: str) -> bool:
 
 def read_roll_text(data: bytes, origin: str) -> ImportPlan:
     text, encoding = decode(data, origin)
-    return parse_roll(text, f"roll layout ({encoding})")
+    return parse_roll(text, _("roll layout ({encoding})").format(encoding=encoding))
 
 
 def parse_roll(text: str, source: str) -> ImportPlan:
@@ -96,13 +97,19 @@ def parse_roll(text: str, source: str) -> ImportPlan:
         if proposer and is_numbered:
             # A work: "1. title" then "■ 提案者：…".
             if current is None:
-                plan.problems.append(f"line {number}: a work before any heading")
+                plan.problems.append(
+                    _("line {number}: a work before any heading").format(number=number)
+                )
             else:
                 current.works.append((number, match.group("title"), proposer.group("who")))
             index += 2
             continue
         if _PROPOSER.match(line):
-            plan.problems.append(f"line {number}: a proposer line without a work title above it")
+            plan.problems.append(
+                _("line {number}: a proposer line without a work title above it").format(
+                    number=number
+                )
+            )
             index += 1
             continue
         heading_below = _next_is_heading(content, index + 1)
@@ -131,14 +138,18 @@ def parse_roll(text: str, source: str) -> ImportPlan:
             index += 1
             continue
         if current is None:
-            plan.problems.append(f"line {number}: entries before any heading: {line.strip()!r}")
+            plan.problems.append(
+                _("line {number}: entries before any heading: {text!r}").format(
+                    number=number, text=line.strip()
+                )
+            )
         else:
             current.rows.append((number, line.split("\t") if "\t" in line else [line]))
         index += 1
     for section in sections:
         _emit(section, plan)
     if not sections:
-        plan.problems.append("no headings found: this does not look like a roll")
+        plan.problems.append(_("no headings found: this does not look like a roll"))
     return plan
 
 
@@ -183,7 +194,7 @@ def _emit(section: _Section, plan: ImportPlan) -> int:
     kind = _kind(section)
     spec = CategorySpec(
         path=section.path,
-        origin=f"line {section.line}",
+        origin=_("line {number}").format(number=section.line),
         kind=kind,
         sort=section.rule or "manual",
         measure=section.measure,
@@ -194,8 +205,8 @@ def _emit(section: _Section, plan: ImportPlan) -> int:
     plan.categories.append(spec)
     found = 0
     for line, title, proposer in section.works:
-        plan.rows.append(RowSpec(origin=f"line {line}", name=title, category=section.path,
-                                 proposer=proposer))
+        plan.rows.append(RowSpec(origin=_("line {number}").format(number=line), name=title,
+                                 category=section.path, proposer=proposer))
         found += 1
     for line, cells in section.rows:
         if len(cells) == 1:
@@ -203,13 +214,23 @@ def _emit(section: _Section, plan: ImportPlan) -> int:
         else:
             entries = [cell.strip() for cell in cells if cell.strip()]
         for entry in entries:
-            plan.rows.append(RowSpec(origin=f"line {line}", name=entry, category=section.path))
+            plan.rows.append(
+                RowSpec(
+                    origin=_("line {number}").format(number=line), name=entry,
+                    category=section.path,
+                )
+            )
             found += 1
     for child in section.children:
         found += _emit(child, plan)
     if section.count is not None and section.count != found:
         plan.problems.append(
-            f"line {section.line}: {section.title} says {section.count}{section.measure} "
-            f"but {found} entries were found below it"
+            _(
+                "line {number}: {title} says {count}{measure} "
+                "but {found} entries were found below it"
+            ).format(
+                number=section.line, title=section.title, count=section.count,
+                measure=section.measure, found=found,
+            )
         )
     return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from ..i18n import _
 from .plan import ImportPlan, RowSpec
 
 #: Header names by field, Chinese and English, as clerks and departments write them.
@@ -62,7 +63,7 @@ def rows_to_plan(
         if mapping is None:
             mapping = map_header(cells)
             if mapping is not None:
-                plan.source += f"; header at {origin}: " + ", ".join(
+                plan.source += _("; header at {origin}: ").format(origin=origin) + ", ".join(
                     f"{field}={_clean_header(cells[i])}" for field, i in mapping.items()
                 )
             continue
@@ -90,8 +91,10 @@ def rows_to_plan(
         )
     if mapping is None:
         plan.problems.append(
-            "no header row found: the first rows need a column named 姓名 (or name, 名称, "
-            "题目 …); known columns are " + "、".join(n[0] for n in HEADER_NAMES.values())
+            _(
+                "no header row found: the first rows need a column named 姓名 (or name, 名称, "
+                "题目 …); known columns are {columns}"
+            ).format(columns="、".join(n[0] for n in HEADER_NAMES.values()))
         )
     return plan
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..collation import is_han
+from ..i18n import _
 from .encoding import decode
 from .plan import ImportPlan, RowSpec
 
@@ -61,8 +62,8 @@ def _has_han(text: str) -> bool:
 
 def read_text(data: bytes, origin: str, units: bool = False) -> ImportPlan:
     text, encoding = decode(data, origin)
-    plan = ImportPlan(source=f"plain text ({encoding})")
+    plan = ImportPlan(source=_("plain text ({encoding})").format(encoding=encoding))
     for number, line in enumerate(text.splitlines(), start=1):
         for entry in split_entries(line, units):
-            plan.rows.append(RowSpec(origin=f"line {number}", name=entry))
+            plan.rows.append(RowSpec(origin=_("line {number}").format(number=number), name=entry))
     return plan

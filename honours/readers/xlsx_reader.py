@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from ..i18n import _
 from .plan import ImportPlan, UnreadableFile
 from .tabular import rows_to_plan
 
@@ -18,8 +19,10 @@ def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise UnreadableFile(
-            f"{origin} is not a readable .xlsx workbook ({error.__class__.__name__}); "
-            "an old .xls must be saved as .xlsx first"
+            _(
+                "{origin} is not a readable .xlsx workbook ({error}); "
+                "an old .xls must be saved as .xlsx first"
+            ).format(origin=origin, error=error.__class__.__name__)
         ) from None
     try:
         if sheet is None:
@@ -28,12 +31,16 @@ def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
             worksheet = book[sheet]
         else:
             raise UnreadableFile(
-                f"{origin} has no sheet {sheet!r}; its sheets are {', '.join(book.sheetnames)}"
+                _("{origin} has no sheet {sheet!r}; its sheets are {sheets}").format(
+                    origin=origin, sheet=sheet, sheets=", ".join(book.sheetnames)
+                )
             )
         rows = [
-            (f"row {number}", list(cells))
+            (_("row {number}").format(number=number), list(cells))
             for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1)
         ]
     finally:
         book.close()
-    return rows_to_plan(rows, f"Excel workbook, sheet {worksheet.title!r}")
+    return rows_to_plan(
+        rows, _("Excel workbook, sheet {sheet!r}").format(sheet=worksheet.title)
+    )

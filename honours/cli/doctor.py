@@ -1,0 +1,481 @@
+"""``honours doctor``: check the database, backups, character data, overrides,
+fonts and interface language, and say what to do about each problem.
+
+Nothing here changes the database: the file is only read, writability is tested
+with ``os.access`` and a temporary file that is removed at once, and the lock is
+taken with no wait and released immediately.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from ..i18n import _
+from .common import console, db_path, escape, override_files, state
+
+OK, WARNING, PROBLEM = "ok", "warning", "problem"
+#: Free space below this in the database's folder is a warning.
+LOW_SPACE = 100 * 1024 * 1024
+_STYLES = {OK: "green", WARNING: "yellow", PROBLEM: "bold red"}
+
+
+@dataclass
+class Finding:
+    section: str
+    status: str
+    message: str
+    hint: str = ""
+
+
+def register(root: typer.Typer) -> None:
+    root.command(
+        "doctor",
+        help=_(
+            "Check the database, backups, character data, override files, fonts and the "
+            "interface language; say what to do about each problem. Exit 1 when there is "
+            "a problem."
+        ),
+    )(doctor)
+
+
+def doctor() -> None:
+    findings: list[Finding] = []
+    findings += _database_findings()
+    findings += _backup_findings()
+    findings += _character_data_findings()
+    findings += _override_findings()
+    findings += _font_findings()
+    findings += _language_findings()
+    _print(findings)
+    problems = sum(1 for f in findings if f.status == PROBLEM)
+    warnings = sum(1 for f in findings if f.status == WARNING)
+    out = console()
+    if problems:
+        out.print(
+            _("{problems} problem(s), {warnings} warning(s): see what to do above.").format(
+                problems=problems, warnings=warnings
+            )
+        )
+        raise typer.Exit(1)
+    if warnings:
+        out.print(_("No problems; {warnings} warning(s).").format(warnings=warnings))
+    else:
+        out.print(_("No problems found."))
+
+
+def _status_label(status: str) -> str:
+    return {OK: _("OK"), WARNING: _("WARNING"), PROBLEM: _("PROBLEM")}[status]
+
+
+def _print(findings: list[Finding]) -> None:
+    from rich.table import Table
+
+    table = Table(show_lines=False, expand=False)
+    table.add_column(_("check"), no_wrap=True)
+    table.add_column(_("status"), no_wrap=True)
+    table.add_column(_("details"), overflow="fold")
+    previous = None
+    for finding in findings:
+        section = finding.section if finding.section != previous else ""
+        if previous is not None and section:
+            table.add_section()
+        previous = finding.section
+        style = _STYLES[finding.status]
+        text = escape(finding.message)
+        if finding.hint:
+            text += "\n[dim]→[/] " + escape(finding.hint)
+        table.add_row(section, f"[{style}]{_status_label(finding.status)}[/]", text)
+    console().print(table)
+
+
+# --------------------------------------------------------------------------- database
+
+
+def _db_source() -> str:
+    if state.db_option:
+        return _("given with --db")
+    if os.environ.get("HONOURS_DB"):
+        return _("set by HONOURS_DB")
+    return _("the default location")
+
+
+def _existing_ancestor(path: Path) -> Path | None:
+    """The nearest ancestor of ``path`` that exists (``path`` itself excluded)."""
+    for parent in path.parents:
+        if parent.exists():
+            return parent
+    return None
+
+
+def _folder_writable(folder: Path) -> str | None:
+    """``None`` when a file can be created in ``folder``, else the reason it cannot."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return _("permission denied")
+    try:
+        fd, name = tempfile.mkstemp(prefix=".honours-doctor-", suffix=".tmp", dir=folder)
+    except OSError as error:
+        return str(error.strerror or error)
+    os.close(fd)
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+    return None
+
+
+def _database_findings() -> list[Finding]:
+    from ..storage import SCHEMA_VERSION, StoreError, UnsupportedSchema
+
+    section = _("database")
+    path = db_path()
+    findings = [
+        Finding(
+            section, OK,
+            _("{path} ({source}).").format(path=path, source=_db_source()),
+        )
+    ]
+    from ..storage import Store
+
+    current = Store(path)
+    file = Path(os.path.realpath(path))
+    folder = file.parent
+
+    # The folder: must exist (or be creatable) and accept new files.
+    if folder.exists() and not folder.is_dir():
+        findings.append(Finding(
+            section, PROBLEM,
+            _("{folder} is a file, not a folder: the database cannot be kept there.").format(
+                folder=folder),
+            _("Choose another database path with --db PATH or HONOURS_DB."),
+        ))
+        return findings
+    if not folder.exists():
+        ancestor = _existing_ancestor(folder)
+        if ancestor is None or not ancestor.is_dir():
+            findings.append(Finding(
+                section, PROBLEM,
+                _("The folder {folder} cannot be created: {ancestor} is not a folder.").format(
+                    folder=folder, ancestor=ancestor),
+                _("Choose another database path with --db PATH or HONOURS_DB."),
+            ))
+            return findings
+        reason = _folder_writable(ancestor)
+        if reason:
+            findings.append(Finding(
+                section, PROBLEM,
+                _("The folder {folder} cannot be created in {ancestor}: {reason}.").format(
+                    folder=folder, ancestor=ancestor, reason=reason),
+                _("Choose a folder you can write to with --db PATH, or fix its permissions."),
+            ))
+        else:
+            findings.append(Finding(
+                section, OK,
+                _("Not created yet: the first change creates it (and its folder {folder}).")
+                .format(folder=folder),
+            ))
+        return findings
+
+    if file.exists() and not file.is_file():
+        findings.append(Finding(
+            section, PROBLEM,
+            _("{path} is not a regular file (a folder?).").format(path=path),
+            _("Choose another database path with --db PATH or HONOURS_DB."),
+        ))
+        return findings
+
+    # Readable and parseable.
+    if not file.exists():
+        findings.append(Finding(
+            section, OK, _("Not created yet: the first change creates it."),
+        ))
+    else:
+        try:
+            db = current.snapshot()
+        except UnsupportedSchema as error:
+            findings.append(Finding(section, PROBLEM, str(error)))
+        except StoreError as error:
+            findings.append(Finding(
+                section, PROBLEM, str(error),
+                _("The file is left untouched; `honours backup list` shows the backups.")
+                if "backup" not in str(error) else "",
+            ))
+        else:
+            from .. import roll
+
+            categories = len(roll.all_categories(db))
+            winners = sum(roll.count_winners(db).values())
+            size = file.stat().st_size
+            findings.append(Finding(
+                section, OK,
+                _("Readable: {categories} categories, {winners} winners, {size} bytes.").format(
+                    categories=categories, winners=winners, size=f"{size:,}"),
+            ))
+            findings.append(Finding(
+                section, OK,
+                _("Schema version {version} (the version this honours writes).").format(
+                    version=SCHEMA_VERSION),
+            ))
+
+    # Writable: the file itself and its folder (saves write a temp file, then rename).
+    reason = _folder_writable(folder)
+    if reason:
+        findings.append(Finding(
+            section, PROBLEM,
+            _("Cannot write in the folder {folder}: {reason}.").format(
+                folder=folder, reason=reason),
+            _("Changes cannot be saved. Fix the folder's permissions or move the database "
+              "with --db PATH."),
+        ))
+    elif file.exists() and not os.access(file, os.W_OK):
+        findings.append(Finding(
+            section, PROBLEM,
+            _("The file {path} is read-only.").format(path=path),
+            _("Changes cannot be saved. Make it writable (e.g. `chmod u+w FILE`)."),
+        ))
+    else:
+        findings.append(Finding(section, OK, _("Writable.")))
+        findings.append(_lock_finding(section, current))
+
+    # Free space.
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = None
+    if free is not None:
+        amount = _("{size} MB free in {folder}").format(size=f"{free // 2**20:,}", folder=folder)
+        if free < LOW_SPACE:
+            findings.append(Finding(
+                section, WARNING, amount + ".",
+                _("Saves and backups need room: free some disk space."),
+            ))
+        else:
+            findings.append(Finding(section, OK, amount + "."))
+    return findings
+
+
+def _lock_finding(section: str, current) -> Finding:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(current.lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return Finding(
+            section, WARNING,
+            _("Another honours command is using the database right now (lock {lock}).").format(
+                lock=current.lock_path),
+            _("Wait until it finishes; the lock is released automatically when it ends."),
+        )
+    except OSError as error:
+        return Finding(
+            section, PROBLEM,
+            _("Cannot take the lock {lock}: {reason}.").format(
+                lock=current.lock_path, reason=error.strerror or error),
+            _("Fix the folder's permissions or move the database with --db PATH."),
+        )
+    lock.release()
+    return Finding(section, OK, _("Not locked by another command."))
+
+
+# --------------------------------------------------------------------------- backups
+
+
+def _backup_findings() -> list[Finding]:
+    from ..storage import Store
+
+    section = _("backups")
+    current = Store(db_path())
+    try:
+        backups = current.list_backups()
+    except OSError as error:
+        return [Finding(
+            section, PROBLEM,
+            _("Cannot read the backup folder {folder}: {reason}.").format(
+                folder=current.backup_dir, reason=error.strerror or error),
+            _("Fix the folder's permissions."),
+        )]
+    findings = []
+    if backups:
+        newest = backups[0]
+        findings.append(Finding(
+            section, OK,
+            _("{count} in {folder}; newest {name} ({taken}).").format(
+                count=len(backups), folder=current.backup_dir, name=newest.name,
+                taken=f"{newest.created:%Y-%m-%d %H:%M}"),
+        ))
+    else:
+        findings.append(Finding(
+            section, OK,
+            _("None yet: destructive commands keep one in {folder} before they change data.")
+            .format(folder=current.backup_dir),
+        ))
+    folder = current.backup_dir
+    target = folder if folder.is_dir() else folder.parent
+    if folder.exists() and not folder.is_dir():
+        findings.append(Finding(
+            section, PROBLEM,
+            _("{folder} is a file, not a folder: no backup can be kept.").format(folder=folder),
+            _("Move or rename that file."),
+        ))
+    elif target.is_dir():
+        reason = _folder_writable(target)
+        if reason:
+            findings.append(Finding(
+                section, PROBLEM,
+                _("Cannot write backups in {folder}: {reason}.").format(
+                    folder=target, reason=reason),
+                _("Destructive commands will fail. Fix the folder's permissions."),
+            ))
+        else:
+            findings.append(Finding(section, OK, _("The backup folder is writable.")))
+    return findings
+
+
+# --------------------------------------------------------------------------- character data
+
+
+def _character_data_findings() -> list[Finding]:
+    from ..collation.ranking import INFERRED_SOURCE
+    from ..collation.tables import CharTables
+
+    section = _("character data")
+    try:
+        tables = CharTables()
+        entries = tables.stroke_entries
+        counted = sum(1 for e in entries.values() if e.count is not None)
+        full = sum(1 for e in entries.values() if e.sequence and e.source != INFERRED_SOURCE)
+        inferred = sum(1 for e in entries.values() if e.source == INFERRED_SOURCE)
+        readings = len(tables.usual_readings)
+        surnames = len(tables.surname_readings)
+        placed = len(tables.stroke_index) // 2
+        tables.pinyin_index  # noqa: B018  (loads and checks the index)
+    except Exception as error:  # any failure here means the installation is broken
+        return [Finding(
+            section, PROBLEM,
+            _("The shipped character data cannot be loaded: {error}").format(error=error),
+            _("Reinstall honours (e.g. `pip install --force-reinstall honours`)."),
+        )]
+    findings = [
+        Finding(section, OK, _(
+            "{counted} characters with a stroke count, {full} with a full stroke sequence, "
+            "{inferred} with an inferred sequence."
+        ).format(counted=f"{counted:,}", full=f"{full:,}", inferred=f"{inferred:,}")),
+        Finding(section, OK, _(
+            "{readings} characters with a reading; {surnames} surnames with their own readings."
+        ).format(readings=f"{readings:,}", surnames=f"{surnames:,}")),
+    ]
+    if placed != len(entries):
+        findings.append(Finding(
+            section, PROBLEM,
+            _("The stroke index places {placed} characters but the data has {count}.").format(
+                placed=placed, count=len(entries)),
+            _("Reinstall honours (e.g. `pip install --force-reinstall honours`)."),
+        ))
+    return findings
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+def _override_findings() -> list[Finding]:
+    from ..collation import OverrideError, parse_overrides
+
+    section = _("overrides")
+    findings = []
+    for path in override_files():
+        if not path.exists():
+            findings.append(Finding(
+                section, OK, _("{path}: none (optional).").format(path=path),
+            ))
+            continue
+        try:
+            parsed = parse_overrides(path.read_text("utf-8-sig"), origin=str(path))
+        except OverrideError as error:
+            findings.append(Finding(
+                section, PROBLEM, str(error),
+                _("Correct or remove that line; until then sort, list and explain refuse to "
+                  "run."),
+            ))
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            findings.append(Finding(
+                section, PROBLEM,
+                _("Cannot read {path}: {reason}.").format(path=path, reason=reason),
+                _("Save it as UTF-8 text and check its permissions."),
+            ))
+        else:
+            findings.append(Finding(
+                section, OK,
+                _("{path}: in use, {strokes} stroke entries and {readings} readings.").format(
+                    path=path, strokes=len(parsed.strokes), readings=len(parsed.readings)),
+            ))
+    return findings
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def _font_findings() -> list[Finding]:
+    from ..certificates import CertificateError
+    from ..certificates.fonts import find_font
+
+    section = _("certificate font")
+    try:
+        choice = find_font()
+    except CertificateError as error:
+        return [Finding(
+            section, WARNING,
+            _("No font with Chinese characters: `honours certificates` cannot make a PDF."),
+            str(error),
+        )]
+    return [Finding(section, OK, _("{font} (or give --font PATH).").format(font=choice))]
+
+
+# --------------------------------------------------------------------------- language
+
+
+def _language_source() -> str:
+    import click
+
+    from .. import i18n
+
+    context = click.get_current_context(silent=True)
+    if context is not None and context.find_root().params.get("lang"):
+        return _("given with --lang")
+    if os.environ.get(i18n.ENV_VAR):
+        return _("from {variable}={value}").format(
+            variable=i18n.ENV_VAR, value=os.environ[i18n.ENV_VAR])
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(variable)
+        if value:
+            return _("from the locale, {variable}={value}").format(
+                variable=variable, value=value)
+    return _("the default")
+
+
+def _language_findings() -> list[Finding]:
+    from .. import i18n
+
+    section = _("language")
+    language = i18n.current_language()
+    name = {"zh": "简体中文 (zh)", "en": "English (en)"}.get(language, language)
+    findings = [Finding(
+        section, OK,
+        _("{language}, {source}.").format(language=name, source=_language_source()),
+        _("Choose with --lang zh|en or HONOURS_LANG."),
+    )]
+    if language == "zh" and not (
+        i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
+    ).is_file():
+        findings.append(Finding(
+            section, WARNING,
+            _("The Chinese message catalog is missing: messages are shown in English."),
+            _("Reinstall honours (e.g. `pip install --force-reinstall honours`)."),
+        ))
+    return findings

@@ -1,0 +1,151 @@
+"""Click's and Typer's own texts (Usage:, Options, "No such option" …) in the interface language.
+
+Click and Typer look their texts up with ``gettext.gettext`` in the global
+``messages`` domain, which nothing fills.  :func:`translate_framework` points
+their modules' ``_`` and ``ngettext`` at :mod:`honours.i18n`, and the texts
+below (marked with ``N_`` so that the catalog extraction finds them) are
+translated in the ``honours`` catalog.  A text of theirs that is not listed
+here stays English.
+"""
+
+from __future__ import annotations
+
+from ..i18n import _, ngettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it here."""
+    return message
+
+
+FRAMEWORK_MESSAGES = (
+    # click.formatting, click.core, typer.core: help pages
+    N_("Usage:"),
+    N_("Options"),
+    N_("Arguments"),
+    N_("Commands"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("(dynamic)"),
+    N_("deprecated"),
+    # click.exceptions: errors
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing {param_type}"),
+    N_("Missing parameter: {param_name}"),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Missing command."),
+    N_("Aborted!"),
+    N_("Could not open file {filename!r}: {message}"),
+    N_("Option {name!r} does not take a value."),
+    N_("Argument {name!r} takes {nargs} values."),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("{value!r} is not a valid boolean. Recognized values: {states}"),
+    N_("file"),
+    N_("directory"),
+    N_("path"),
+    N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is not readable."),
+    N_("Error: invalid input"),
+    # typer.completion: the root command's completion options
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+
+
+def _plurals() -> None:
+    """click's plural texts, listed for the catalog extraction only."""
+    ngettext(
+        "Got unexpected extra argument ({args})",
+        "Got unexpected extra arguments ({args})",
+        1,
+    )
+    ngettext(
+        "Did you mean {possibility}?",
+        "(Did you mean one of: {possibilities}?)",
+        1,
+    )
+    ngettext(
+        "Option {name!r} requires an argument.",
+        "Option {name!r} requires {nargs} arguments.",
+        1,
+    )
+    ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1)
+
+
+def translate_framework() -> None:
+    """Make click's and Typer's modules look their texts up in the honours catalog."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+    import typer.core
+
+    if hasattr(click.core, "_make_default_short_help"):
+        english = click.core._make_default_short_help
+
+        def short_help(help: str, max_length: int = 45) -> str:
+            if not any(_is_wide(char) for char in help):
+                return english(help, max_length)
+            return _short_chinese_help(help, max_length)
+
+        click.core._make_default_short_help = short_help
+
+    for module in (
+        click.core, click.decorators, click.exceptions, click.formatting, click.parser,
+        click.termui, click.types, typer.core,
+    ):
+        if hasattr(module, "_"):
+            module._ = _
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+
+
+def _is_wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _short_chinese_help(help: str, max_length: int) -> str:
+    """The first sentence of a Chinese help text, cut to ``max_length`` columns.
+
+    Click's own shortening splits on spaces, which Chinese text does not have:
+    a whole paragraph would become one "word" and be shown as "...".
+    """
+    text = " ".join(help.partition("\n\n")[0].split())
+    for end in ("。", "；"):
+        if end in text:
+            text = text[: text.index(end) + 1]
+            break
+    if sum(2 if _is_wide(char) else 1 for char in text) <= max_length:
+        return text
+    shown, width = "", 1  # room for the ellipsis
+    for char in text:
+        width += 2 if _is_wide(char) else 1
+        if width > max_length:
+            break
+        shown += char
+    return shown.rstrip("，、：；（ ") + "…"
+
+
+def translate_params(params) -> list:
+    """Typer's own options (shell completion) carry English help: look it up."""
+    for param in params:
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    return params
