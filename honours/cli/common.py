@@ -93,8 +93,8 @@ def activate_overrides() -> list[Path]:
 def read_lines(source: str | None) -> list[str]:
     """Lines of FILE, or of standard input when FILE is omitted or ``-``.
 
-    Files may be UTF-8 (with or without BOM) or GB18030, as Excel saves them
-    on Chinese Windows.
+    Files may be UTF-8 (with or without BOM), UTF-16 with BOM or GB18030, as
+    Excel and WPS save them (the same decoding as ``honours import``).
     """
     if source in (None, "-"):
         if sys.stdin is None:
@@ -108,21 +108,11 @@ def read_lines(source: str | None) -> list[str]:
                 _("cannot read {file}: {error}").format(file=source, error=error.strerror or error)
             ) from None
     if isinstance(data, str):
-        text = data
-    else:
-        text = decode(data, source or _("standard input"))
+        return data.splitlines()
+    from ..readers.encoding import decode
+
+    text, _encoding = decode(data, source or _("standard input"))
     return text.splitlines()
-
-
-def decode(data: bytes, origin: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise fail(_("{origin} looks like a binary file, not text").format(origin=origin))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise fail(_("{origin} is neither UTF-8 nor GB18030 text").format(origin=origin))
 
 
 def is_interactive() -> bool:

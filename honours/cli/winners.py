@@ -284,7 +284,8 @@ def _print_table(db, category: "roll.Category", winners: "list[roll.Winner]") ->
     console().print(f"[bold]{escape(describe(category, len(winners)))}[/]")
     table = Table()
     table.add_column("#", justify="right", style="dim")
-    table.add_column(_("name") if category.kind != "work" else _("title"), overflow="fold")
+    heading = {"person": _("full name"), "unit": _("unit"), "work": _("title")}[category.kind]
+    table.add_column(heading, overflow="fold")
     extras = [f for f in ("proposer", "affiliation", "note") if any(getattr(w, f) for w in winners)]
     headers = {"proposer": _("proposer"), "affiliation": _("affiliation"), "note": _("note")}
     for extra in extras:
