@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import activate_overrides, console, escape, fail, note, store, warn
+from .common import console, escape, fail, note, warn
 
 
 def register(app: typer.Typer) -> None:
@@ -159,24 +159,13 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
             note(_("no Chinese font found here: text sizes in the .docx are estimated"))
 
     from ..certificates.text import date_text, fill, select_rows, split_names
-    from ..roll import issue_certificates, register_view, settings
+    from .rolls import issued_register
 
-    activate_overrides()
-    with store().transaction() as db:
-        issued = issue_certificates(db, category)
-        register = register_view(db, category)
-        values = settings(db)
-        rows = register.rows
-        if only:
-            rows = select_rows(rows, split_names(only))  # an error writes nothing
-    if issued:
-        note(
-            ngettext(
-                "issued {count} new certificate number",
-                "issued {count} new certificate numbers",
-                issued,
-            ).format(count=issued)
-        )
+    def chosen_rows(register):
+        # Inside the transaction: an unknown --only name issues no number.
+        return select_rows(register.rows, split_names(only)) if only else register.rows
+
+    _register, values, rows = issued_register(category, check=chosen_rows)
     if not rows:
         raise fail(_("there are no winners to print certificates for"))
     when = date_text(values.get("date", ""))

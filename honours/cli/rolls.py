@@ -152,7 +152,6 @@ def register_command(
     force: Annotated[bool, typer.Option("--force", help=_("Replace an existing file."))] = False,
 ) -> None:
     from ..render import REGISTER_FORMATS, export_register
-    from ..roll import issue_certificates, register_view
 
     if output_format != "table" and output_format not in REGISTER_FORMATS:
         raise fail(
@@ -162,10 +161,27 @@ def register_command(
         )
     if output_format != "table" and output is None:
         raise fail(_("give the file to write: -o FILE"))
+    register_view_, _settings, _checked = issued_register(category)
+    if output_format == "table":
+        _print_register(register_view_)
+        return
+    payload = export_register(register_view_, output_format)
+    _write(output, payload, force, binary=output_format != "csv")
+
+
+def issued_register(category: str | None, check=None):
+    """Issue the missing certificate numbers and return (register, settings, checked),
+    all in one transaction.  ``check(register)`` may refuse by raising: then no
+    number is issued.  Shared by ``register`` and ``certificates``: numbers
+    always come from the register."""
+    from ..roll import issue_certificates, register_view, settings
+
     activate_overrides()
     with store().transaction() as db:
         issued = issue_certificates(db, category)
-        register_view_ = register_view(db, category)
+        register = register_view(db, category)
+        values = settings(db)
+        checked = check(register) if check else None
     if issued:
         note(
             ngettext(
@@ -174,11 +190,7 @@ def register_command(
                 issued,
             ).format(count=issued)
         )
-    if output_format == "table":
-        _print_register(register_view_)
-        return
-    payload = export_register(register_view_, output_format)
-    _write(output, payload, force, binary=output_format != "csv")
+    return register, values, checked
 
 
 def _print_register(register) -> None:
