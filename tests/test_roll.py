@@ -236,3 +236,12 @@ def test_certificate_pattern_and_year_settings(honours):
     assert "year: 2025" in settings and "title: 光荣榜" in settings
     honours("settings", "set", "title", "表彰名单")
     assert honours("export", "-f", "txt", "-o", "-").stdout.startswith("表彰名单")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html"])
+def test_a_subtree_is_exported_without_the_roll_title(jinshan, fmt):
+    whole = jinshan("export", "-f", fmt, "-o", "-").stdout
+    part = jinshan("export", "其他反映人", "-f", fmt, "-o", "-").stdout
+    assert "光荣榜" in whole
+    assert "光荣榜" not in part
+    assert "付 铨" in part and "丁丽珍" not in part

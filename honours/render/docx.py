@@ -245,8 +245,8 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
     usable = _page(document, landscape=False, margins=ROLL_MARGINS)
     document.core_properties.title = _clean(view.title)
     document.core_properties.language = "zh-CN"
-    if view.title:
-        document.add_paragraph(_clean(view.title), style="Title")
+    if view.printed_title:
+        document.add_paragraph(_clean(view.printed_title), style="Title")
     for section in view.sections:
         _section(document, section, options.padding, usable)
     return _save(document)

@@ -87,7 +87,8 @@ def _section(section: Section, padding: str) -> list[str]:
 
 
 def render_html(view: RollView, padding: str = " ") -> str:
-    title = view.title or "光荣榜"
+    # The page title: the roll's, or the category's when only a part is exported.
+    title = view.printed_title or (view.sections[0].title if view.sections else "") or "光荣榜"
     lines = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
@@ -99,8 +100,8 @@ def render_html(view: RollView, padding: str = " ") -> str:
         "</head>",
         "<body>",
     ]
-    if view.title:
-        lines.append(f"<h1>{escape(view.title)}</h1>")
+    if view.printed_title:
+        lines.append(f"<h1>{escape(view.printed_title)}</h1>")
     for section in view.sections:
         lines += _section(section, padding)
     lines += ["</body>", "</html>"]

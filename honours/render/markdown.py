@@ -85,7 +85,8 @@ def _section(section: Section, padding: str) -> list[str]:
 
 
 def render_markdown(view: RollView, padding: str = " ") -> str:
-    lines = [f"# {escape(view.title, line_start=False)}", ""] if view.title else []
+    title = view.printed_title
+    lines = [f"# {escape(title, line_start=False)}", ""] if title else []
     for section in view.sections:
         lines += _section(section, padding)
     while lines and lines[-1] == "":

@@ -42,8 +42,8 @@ def _section(section: Section, padding: str) -> list:
 
 def render_terminal(view: RollView, padding: str = " ") -> Group:
     parts: list = []
-    if view.title and not view.subtree:
-        parts += [Text(view.title, style="bold", justify="center"), Text("")]
+    if view.printed_title:
+        parts += [Text(view.printed_title, style="bold", justify="center"), Text("")]
     for section in view.sections:
         parts += _section(section, padding)
     return Group(*parts)

@@ -47,7 +47,7 @@ def render_text(view: RollView, padding: str = " ") -> str:
     """The roll as text; ``padding`` goes between the two characters of a
     two-character name (an ASCII space as in most published rosters, or U+3000).
     A subtree is printed without the roll's title."""
-    lines = [view.title, ""] if view.title and not view.subtree else []
+    lines = [view.printed_title, ""] if view.printed_title else []
     for section in view.sections:
         lines += section_lines(section, padding)
     while lines and lines[-1] == "":

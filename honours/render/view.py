@@ -136,6 +136,11 @@ class RollView:
         for section in self.sections:
             yield from section.walk()
 
+    @property
+    def printed_title(self) -> str:
+        """The title printed above the roll: none when only a part is rendered."""
+        return "" if self.subtree else self.title
+
     def entry_count(self) -> int:
         return sum(len(section.entries) for section in self.walk())
 

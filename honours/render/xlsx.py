@@ -132,8 +132,8 @@ def _section_rows(sheet: Worksheet, section: Section, padding: str,
 
 def _roll_sheet(sheet: Worksheet, view: RollView, options: ExportOptions) -> None:
     width = _grid_width(view)
-    if view.title:
-        _append(sheet, [view.title])
+    if view.printed_title:
+        _append(sheet, [view.printed_title])
         title = sheet.cell(1, 1)
         title.font = Font(bold=True, size=16)
         title.alignment = Alignment(horizontal="center")
