@@ -544,6 +544,16 @@ class Store:
                     path=self.path, error=error.strerror or error
                 )
             ) from error
+        try:
+            # filelock retries a lock file it cannot create until its timeout and
+            # then reports "busy": find out first whether the file can be made at all.
+            os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644))
+        except OSError as error:
+            raise StoreError(
+                _("Cannot lock the database {path} ({lock}): {error}.").format(
+                    path=self.path, lock=lock_path, error=error.strerror or error
+                )
+            ) from error
         # Imported here: readers (snapshot) never lock, and start-up stays fast.
         from filelock import FileLock, Timeout
 

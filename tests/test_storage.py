@@ -943,3 +943,17 @@ def test_store_options_are_validated(db_path: Path) -> None:
         Store(db_path, keep_backups=-1)
     store = Store(db_path, lock_timeout=1.5, keep_backups=4)
     assert (store.path, store.lock_timeout, store.keep_backups) == (db_path, 1.5, 4)
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
+def test_a_lock_file_that_cannot_be_created_is_reported_at_once() -> None:
+    # /proc exists but refuses new files: filelock alone would retry until its
+    # timeout and then call the database busy.
+    store = Store(Path("/proc/honours-test.json"), lock_timeout=5)
+    started = time.monotonic()
+    with pytest.raises(StoreError) as caught:
+        with store.transaction():
+            pass
+    assert not isinstance(caught.value, DatabaseBusy)
+    assert "Cannot lock" in str(caught.value)
+    assert time.monotonic() - started < 2
