@@ -365,3 +365,11 @@ def test_large_imports_show_progress_and_are_one_save(people, tmp_path, db):
     assert len(records) == 6000
     backups = [line for line in people("backup", "list").output.splitlines() if "import" in line]
     assert len(backups) == 1  # one save, one backup
+
+
+def test_a_refused_import_does_not_claim_to_have_added_anything(people, tmp_path):
+    path = excel_csv(tmp_path / "x.csv", [["姓名"], ["李四"], ["赵\u202e六"]], "utf-8")
+    result = people("import", str(path), "--into", "委员", ok=False)
+    assert result.exit_code == 2 and "row 3" in result.output
+    assert "added" not in result.output.replace("nothing was imported", "")
+    assert listed(people, "委员") == []

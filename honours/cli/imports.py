@@ -90,7 +90,7 @@ def import_file(
                 if dry_run:
                     raise _DryRun
     except ImportRefused as refused:
-        _print_report(refused.report, dry_run)
+        _print_problems(refused.report)  # nothing was written: no "added" lines
         raise fail(str(refused)) from None
     except _DryRun:
         _print_report(report, dry_run=True)
@@ -117,14 +117,19 @@ def _progress(total: int):
     return bar()
 
 
-def _print_report(report, dry_run: bool) -> None:
-    out = console()
+def _print_problems(report) -> None:
     if report.problems:
+        out = console()
         count = len(report.problems)
         heading = ngettext("{count} problem:", "{count} problems:", count).format(count=count)
         out.print(f"[bold]{heading}[/]")
         for problem in report.problems:
             out.print(f"  {escape(problem)}")
+
+
+def _print_report(report, dry_run: bool) -> None:
+    out = console()
+    _print_problems(report)
     created = _("would create category {path}") if dry_run else _("created category {path}")
     added = _("would add {count} to {path}") if dry_run else _("added {count} to {path}")
     for path in report.created:
