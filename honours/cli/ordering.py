@@ -80,6 +80,15 @@ def _warn_unplaced(entries: list[str]) -> None:
         warn(_("{char} (U+{code:04X}): {reason}").format(char=char, code=ord(char), reason=reason))
 
 
+def _rule_words(rule: str) -> str:
+    """The rule as a clerk names it, in the interface language."""
+    return {
+        "stroke": _("stroke order, surname first (姓氏笔画)"),
+        "stroke-fullname": _("stroke order, full name (姓名笔画)"),
+        "pinyin": _("pinyin order (姓氏拼音)"),
+    }[rule]
+
+
 def sort(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = False) -> None:
     from ..collation import sort_entries
 
@@ -105,14 +114,14 @@ def check(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = Fa
             ngettext(
                 "in order: {count} entry, {rule}", "in order: {count} entries, {rule}",
                 len(entries),
-            ).format(count=len(entries), rule=rule)
+            ).format(count=len(entries), rule=_rule_words(rule))
         )
         return
     heading = ngettext(
         "{count} of {total} entry out of place ({rule}):",
         "{count} of {total} entries out of place ({rule}):",
         len(entries),
-    ).format(count=len(problems), total=len(entries), rule=rule)
+    ).format(count=len(problems), total=len(entries), rule=_rule_words(rule))
     out.print(f"[bold]{heading}[/]")
     for problem in problems:
         if problem.after is None:
@@ -167,7 +176,7 @@ def explain(
         )
         out.print(
             _("{rule}: {first} before {second}{where}: {reason}").format(
-                rule=rule, first=f"[bold]{escape(decision.first)}[/]",
+                rule=_rule_words(rule), first=f"[bold]{escape(decision.first)}[/]",
                 second=f"[bold]{escape(decision.second)}[/]", where=where,
                 reason=escape(decision.reason),
             )
