@@ -320,3 +320,20 @@ def test_check_reports_exactly_a_moved_entry(entries, data):
         assert problems == []
     else:
         assert len(problems) == 1
+
+
+# -- units in pinyin order are read in context -----------------------------------------
+
+
+def test_units_in_pinyin_order_read_characters_in_context():
+    # 重庆 is chóng qìng (alone 重 is zhòng); 银行 is yín háng (alone 行 is xíng).
+    assert sort_entries(["中山市", "重庆市"], "pinyin", "unit") == ["重庆市", "中山市"]
+    assert sort_entries(["银河公司", "银行"], "pinyin", "unit") == ["银行", "银河公司"]
+    assert sort_entries(["第10组", "第2组"], "pinyin", "unit") == ["第2组", "第10组"]
+    facts = character_facts("中国银行", default_tables(), as_name=False)
+    assert facts[3].reading == "háng"
+
+
+def test_reading_overrides_apply_to_units_too():
+    tables = CharTables(parse_overrides("银 an1\n"))
+    assert sort_entries(["银行", "报社"], "pinyin", "unit", tables=tables) == ["银行", "报社"]

@@ -80,8 +80,10 @@ def _warn_unplaced(entries: list[str]) -> None:
         warn(_("{char} (U+{code:04X}): {reason}").format(char=char, code=ord(char), reason=reason))
 
 
-def _rule_words(rule: str) -> str:
+def _rule_words(rule: str, units: bool = False) -> str:
     """The rule as a clerk names it, in the interface language."""
+    if units:  # no surname in a unit's name: 笔画 or 拼音
+        return _("pinyin order (拼音)") if rule == "pinyin" else _("stroke order (笔画)")
     return {
         "stroke": _("stroke order, surname first (姓氏笔画)"),
         "stroke-fullname": _("stroke order, full name (姓名笔画)"),
@@ -114,14 +116,14 @@ def check(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = Fa
             ngettext(
                 "in order: {count} entry, {rule}", "in order: {count} entries, {rule}",
                 len(entries),
-            ).format(count=len(entries), rule=_rule_words(rule))
+            ).format(count=len(entries), rule=_rule_words(rule, units))
         )
         return
     heading = ngettext(
         "{count} of {total} entry out of place ({rule}):",
         "{count} of {total} entries out of place ({rule}):",
         len(entries),
-    ).format(count=len(problems), total=len(entries), rule=_rule_words(rule))
+    ).format(count=len(problems), total=len(entries), rule=_rule_words(rule, units))
     out.print(f"[bold]{heading}[/]")
     for problem in problems:
         if problem.after is None:
@@ -176,7 +178,7 @@ def explain(
         )
         out.print(
             _("{rule}: {first} before {second}{where}: {reason}").format(
-                rule=_rule_words(rule), first=f"[bold]{escape(decision.first)}[/]",
+                rule=_rule_words(rule, units), first=f"[bold]{escape(decision.first)}[/]",
                 second=f"[bold]{escape(decision.second)}[/]", where=where,
                 reason=escape(decision.reason),
             )

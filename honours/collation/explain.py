@@ -36,15 +36,36 @@ def surname_positions(form: str, tables: CharTables) -> dict[int, str]:
     return {0: readings[0]} if readings else {}
 
 
+def context_readings(form: str, tables: CharTables) -> dict[int, str]:
+    """Readings of the Han characters of a unit or title, by position, read in
+    context as the pinyin key of units reads them (重庆 chóng qìng)."""
+    readings: dict[int, str] = {}
+    start = None
+    for index, char in enumerate(form + " "):
+        if index < len(form) and is_han(char):
+            start = index if start is None else start
+            continue
+        if start is not None:
+            for offset, reading in enumerate(tables.phrase_readings(form[start:index])):
+                if reading:
+                    readings[start + offset] = reading
+            start = None
+    return readings
+
+
 def character_facts(text: str, tables: CharTables, as_name: bool = True) -> list[CharFacts]:
     """Facts for each character of ``text``; the surname position of a name
-    carries its surname reading when it has one."""
+    carries its surname reading when it has one; a unit's characters are read
+    in context."""
     form = ordering_form(text)
     surname_readings = surname_positions(form, tables) if as_name else {}
+    in_context = {} if as_name else context_readings(form, tables)
     facts = []
     for index, char in enumerate(form):
         entry = tables.stroke_entries.get(char)
-        reading = surname_readings.get(index) or tables.reading_of(char)
+        reading = (
+            surname_readings.get(index) or in_context.get(index) or tables.reading_of(char)
+        )
         facts.append(
             CharFacts(
                 char=char,
@@ -200,16 +221,21 @@ def explain_pair(
             a, b, None, _("they order as equal; a list keeps their given order")
         )
     keep = kind != "person"
-    ta, tb = _tokens(ordering_form(a, keep_spaces=keep), ka), _tokens(
-        ordering_form(b, keep_spaces=keep), kb
-    )
-    person_pinyin = rule == "pinyin" and kind == "person"
-    surnames_a = surname_positions(ordering_form(a), tables) if person_pinyin else {}
-    surnames_b = surname_positions(ordering_form(b), tables) if person_pinyin else {}
-    position = 0
+    form_a, form_b = ordering_form(a, keep_spaces=keep), ordering_form(b, keep_spaces=keep)
+    ta, tb = _tokens(form_a, ka), _tokens(form_b, kb)
+    # The readings that ordered them, by character offset in each form.
+    if rule != "pinyin":
+        special_a = special_b = {}
+    elif kind == "person":
+        special_a, special_b = surname_positions(form_a, tables), surname_positions(form_b, tables)
+    else:
+        special_a, special_b = context_readings(form_a, tables), context_readings(form_b, tables)
+    position = offset_a = offset_b = 0
     for (ca, pa), (cb, pb) in zip(ta, tb):
         if ca:
             position += 1
+        here_a, here_b = offset_a, offset_b
+        offset_a, offset_b = offset_a + len(ca), offset_b + len(cb)
         if pa == pb:
             continue
         if pa == BLANK:
@@ -228,8 +254,8 @@ def explain_pair(
             )
         if ka_class == "a Chinese character":
             readings = (
-                surnames_a.get(position - 1) or tables.reading_of(ca),
-                surnames_b.get(position - 1) or tables.reading_of(cb),
+                special_a.get(here_a) or tables.reading_of(ca),
+                special_b.get(here_b) or tables.reading_of(cb),
             )
             return PairDecision(a, b, position, _why_han(ca, cb, rule, tables, readings))
         return PairDecision(a, b, position, _("{a} sorts before {b}").format(a=ca, b=cb))

@@ -100,6 +100,31 @@ def pinyin_person_key(tables: CharTables) -> Callable[[str], str]:
     return key
 
 
+_HAN_RUN = None  # built on first use from the Han blocks of names.py
+
+
+def pinyin_unit_key(tables: CharTables) -> Callable[[str], str]:
+    """Organisations and titles in pinyin order: each run of Han characters read
+    in context (重庆 chóng qìng, 银行 yín háng), no surname readings."""
+    global _HAN_RUN
+    if _HAN_RUN is None:
+        from .names import _han_class
+
+        _HAN_RUN = re.compile(f"([{_han_class()}]+)")
+    # Spaces, symbols, numbers and letters key the same in every table.
+    others = tables.stroke_keys
+
+    def key(text: str) -> str:
+        form = ordering_form(text, keep_spaces=True)
+        return "".join(
+            tables.phrase_key(run) if index % 2 else _encode(run, others)
+            for index, run in enumerate(_HAN_RUN.split(form))
+            if run
+        )
+
+    return key
+
+
 def _unit_key(table: KeyTable) -> Callable[[str], str]:
     """Organisations and titles: no blank, spaces and symbols < numbers < letters < Han."""
 
@@ -124,8 +149,7 @@ def sort_key(rule: str, kind: str = "person", tables: CharTables | None = None):
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
     if kind != "person":
-        table = tables.pinyin_keys if rule == "pinyin" else tables.stroke_keys
-        return _unit_key(table)
+        return pinyin_unit_key(tables) if rule == "pinyin" else _unit_key(tables.stroke_keys)
     if rule == "stroke":
         return stroke_surname_key(tables)
     if rule == "stroke-fullname":

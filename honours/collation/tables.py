@@ -286,6 +286,48 @@ class CharTables:
                 keys[surname] = "".join(parts)
         return keys
 
+    # -- readings of organisations and titles, in context ---------------------------
+    @cached_property
+    def _pair_rank(self) -> dict[tuple[str, str], int]:
+        """Every (character, reading) pair's place in pinyin order (parses readings.txt)."""
+        return {(row[0], row[1]): rank for rank, row in enumerate(self._reading_rows)}
+
+    def phrase_readings(self, run: str) -> list[str | None]:
+        """Readings of a run of Han characters in context, one per character: 重庆
+        is chóng qìng and 银行 yín háng (pypinyin's phrase dictionary), where the
+        character alone would be read zhòng and xíng.  User overrides win."""
+        from pypinyin import Style, lazy_pinyin
+
+        # A character pypinyin does not know comes back as "#" (plus a tone digit).
+        readings = [
+            None if reading.startswith("#") else reading
+            for reading in lazy_pinyin(
+                run, style=Style.TONE3, neutral_tone_with_five=True,
+                errors=lambda chars: ["#"] * len(chars),
+            )
+        ]
+        if len(readings) != len(run):  # never expected; fall back to the usual readings
+            readings = [None] * len(run)
+        usual = self.overrides.readings
+        return [usual.get(char) or reading for char, reading in zip(run, readings)]
+
+    def phrase_key(self, run: str) -> str:
+        """The pinyin key of a run of Han characters read in context."""
+        ranks, far = self._pair_rank, HAN_BASE + len(self._reading_rows)
+        usual = self.usual_readings
+        parts = []
+        for char, reading in zip(run, self.phrase_readings(run)):
+            rank = ranks.get((char, reading)) if reading else None
+            if rank is None and char in usual:
+                rank = ranks.get((char, usual[char]))
+            if rank is not None:
+                parts.append(chr(HAN_BASE + rank))
+                continue
+            stroke = self.stroke_position(char)  # no reading: after every read character
+            parts.append(chr(far + stroke) if stroke is not None
+                         else chr(UNKNOWN_HAN_BASE + ord(char)))
+        return "".join(parts)
+
     @cached_property
     def compound_surnames(self) -> frozenset[str]:
         return frozenset(s for s in self.surname_readings if len(s) == 2)
