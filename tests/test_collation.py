@@ -337,3 +337,16 @@ def test_units_in_pinyin_order_read_characters_in_context():
 def test_reading_overrides_apply_to_units_too():
     tables = CharTables(parse_overrides("银 an1\n"))
     assert sort_entries(["银行", "报社"], "pinyin", "unit", tables=tables) == ["银行", "报社"]
+
+
+def test_common_surnames_in_the_order_official_lists_print_them():
+    # 100 common surnames as 姓氏笔画 lists of national and provincial bodies print them.
+    printed = (
+        "丁 于 马 王 韦 牛 毛 方 尹 邓 石 卢 叶 田 史 白 冯 司 邢 吕 朱 乔 任 刘 江 汤 许 孙 纪 严 "
+        "苏 杜 李 杨 吴 邱 何 余 谷 邹 汪 沈 宋 张 陆 陈 邵 武 范 林 罗 金 周 郑 孟 赵 胡 柯 钟 段 "
+        "侯 姚 贺 秦 袁 耿 聂 贾 夏 顾 钱 徐 殷 高 郭 唐 黄 曹 龚 盛 常 崔 康 章 梁 彭 葛 董 蒋 韩 "
+        "程 傅 曾 谢 蔡 谭 熊 黎 潘 薛 戴 魏"
+    ).split()
+    shuffled = printed[:]
+    random.Random(7).shuffle(shuffled)
+    assert sort_entries(shuffled, "stroke") == printed
