@@ -885,6 +885,13 @@ def _wait_for_write_activity(
         assert writer.poll() is None and time.monotonic() < deadline
 
 
+def _wait_for_temp_file(directory: Path, writer: subprocess.Popen[str]) -> None:
+    """Spin until a save's temporary file exists in ``directory``."""
+    deadline = time.monotonic() + 30
+    while not temp_files(directory):
+        assert writer.poll() is None and time.monotonic() < deadline
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not POSIX, reason="SIGKILL")
 def test_sigkill_mid_transaction_leaves_old_or_new_state(db_path: Path) -> None:
@@ -911,8 +918,9 @@ def test_sigkill_mid_transaction_leaves_old_or_new_state(db_path: Path) -> None:
                 _wait_for_write_activity(store.backup_dir, writer)
                 time.sleep(rng.uniform(0.0, 0.002))
             else:
-                _wait_for_write_activity(db_path.parent, writer, ignore=store.backup_dir.name)
-                time.sleep(rng.uniform(0.0, 0.002))
+                # A save's temporary file lives only while the save runs: kill the
+                # moment one exists.
+                _wait_for_temp_file(db_path.parent, writer)
         finally:
             writer.kill()  # SIGKILL: no cleanup, no finally blocks
             out, err = writer.communicate()
