@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from honours.collation import ranking
+from honours.collation.data.build_data import RECONCILIATION_COLUMNS
 from honours.collation.ranking import StrokeEntry, pinyin_rank_key, stroke_rank_key
 
 DATA = Path(ranking.__file__).resolve().parent / "data"
@@ -142,16 +143,7 @@ def test_surnames():
 
 def test_reconciliation_lists_every_non_source_decision():
     columns, *body = rows("reconciliation.tsv")
-    assert columns == [
-        "char",
-        "codepoint",
-        "kind_of_disagreement",
-        "cnchar",
-        "css",
-        "unihan",
-        "chosen",
-        "reason",
-    ]
+    assert columns == RECONCILIATION_COLUMNS
     decided = {r[0] for r in body}
     for e in strokes():
         if e.source in ("override", "trad-derived", "tgh-inferred"):

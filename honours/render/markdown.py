@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .text import grid_rows, proposer_line
+from .text import assemble, grid_rows, proposer_line
 from .view import ExportOptions, RollView, Section
 
 # \ ` * _ [ ] emphasis, code and links; < > HTML and autolinks; | table cells;
@@ -86,12 +86,8 @@ def _section(section: Section, padding: str) -> list[str]:
 
 def render_markdown(view: RollView, padding: str = " ") -> str:
     title = view.printed_title
-    lines = [f"# {escape(title, line_start=False)}", ""] if title else []
-    for section in view.sections:
-        lines += _section(section, padding)
-    while lines and lines[-1] == "":
-        lines.pop()
-    return "\n".join(lines) + "\n"
+    heading = [f"# {escape(title, line_start=False)}", ""] if title else []
+    return assemble(heading, view, lambda section: _section(section, padding))
 
 
 def render_roll(view: RollView, options: ExportOptions) -> bytes:

@@ -43,16 +43,23 @@ def section_lines(section: Section, padding: str = " ") -> list[str]:
     return lines
 
 
+def assemble(title_lines: list[str], view: RollView, section_lines_of) -> str:
+    """A text document: the title lines, then each top-level section's lines,
+    without trailing blank lines (shared by the txt and Markdown writers)."""
+    lines = list(title_lines)
+    for section in view.sections:
+        lines += section_lines_of(section)
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
 def render_text(view: RollView, padding: str = " ") -> str:
     """The roll as text; ``padding`` goes between the two characters of a
     two-character name (an ASCII space as in most published rosters, or U+3000).
     A subtree is printed without the roll's title."""
-    lines = [view.printed_title, ""] if view.printed_title else []
-    for section in view.sections:
-        lines += section_lines(section, padding)
-    while lines and lines[-1] == "":
-        lines.pop()
-    return "\n".join(lines) + "\n"
+    title = [view.printed_title, ""] if view.printed_title else []
+    return assemble(title, view, lambda section: section_lines(section, padding))
 
 
 def render_roll(view: RollView, options: ExportOptions) -> bytes:

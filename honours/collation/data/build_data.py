@@ -150,6 +150,12 @@ COMPONENT_PAIRS = (
 LEFT_FORMS = {"车": "1521"}
 
 
+
+#: Columns of reconciliation.tsv: one row per disagreement or decision.
+RECONCILIATION_COLUMNS = [
+    "char", "codepoint", "kind_of_disagreement", "cnchar", "css", "unihan", "chosen", "reason",
+]
+
 def component_pairs(seqs: dict[str, str]) -> list[tuple[str, str, str]]:
     """(traditional sequence, simplified as a left side, simplified elsewhere)."""
     pairs = []
@@ -719,16 +725,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     surnames_out += [f"{s}\t{r}\t{n}" for s, r, n in SURNAMES]
 
-    columns = [
-        "char",
-        "codepoint",
-        "kind_of_disagreement",
-        "cnchar",
-        "css",
-        "unihan",
-        "chosen",
-        "reason",
-    ]
+    columns = RECONCILIATION_COLUMNS
     rows = sorted(rec.rows, key=lambda r: (r["kind_of_disagreement"], r["codepoint"]))
     recon = ["\t".join(columns)] + ["\t".join(r[c] for c in columns) for r in rows]
 
