@@ -98,3 +98,13 @@ def jinshan_db(_jinshan_built, tmp_path) -> Path:
     db = tmp_path / "jinshan.json"
     shutil.copyfile(_jinshan_built, db)
     return db
+
+
+def load_script(name: str):
+    """A script of ``scripts/`` imported as a module, for tests that drive it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import ast
 import gettext
-import importlib.util
 import os
 import re
 import string
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import click
 import pytest
@@ -23,7 +21,8 @@ from babel.messages.pofile import read_po  # the test extra: pip install -e '.[t
 from honours.cli import app
 from honours.i18n import LOCALE_DIR, language_from
 
-REPO = Path(__file__).resolve().parent.parent
+from .conftest import REPO, load_script
+
 PACKAGE = REPO / "honours"
 PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "honours.po"
 MO = PO.with_suffix(".mo")
@@ -32,12 +31,7 @@ MO = PO.with_suffix(".mo")
 
 def _update_catalog():
     """scripts/update_catalog.py as a module (extraction, merging, compiling)."""
-    spec = importlib.util.spec_from_file_location(
-        "update_catalog", REPO / "scripts" / "update_catalog.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("update_catalog")
 
 
 def _po():

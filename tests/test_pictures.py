@@ -6,24 +6,18 @@ with ``python scripts/make_pictures.py`` and commit them.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, run_cli
+from .conftest import REPO, load_script, run_cli
 
 HINT = "the README pictures are out of date: run `python scripts/make_pictures.py` and commit"
 
 
 def _load_script():
-    spec = importlib.util.spec_from_file_location(
-        "make_pictures", REPO / "scripts" / "make_pictures.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("make_pictures")
 
 
 make_pictures = _load_script()
