@@ -312,6 +312,9 @@ def test_sort_reads_standard_input_and_files(tmp_path):
                               for line in reversed(OTHERS_2024.strip().splitlines())),
                     encoding="utf-8")
     result = run_cli("sort", str(grid))
+    # A grid in gives the grid out, as published: five columns, 马 罡 padded.
+    assert result.stdout.splitlines() == OTHERS_2024.strip().splitlines()
+    result = run_cli("sort", "--columns", "1", str(grid))
     assert result.stdout.splitlines() == squash(names(OTHERS_2024))
 
 

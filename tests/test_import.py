@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from honours.readers.text_reader import split_entries
+from honours.readers.pasted import split_entries
 
 from .conftest import Honours
 from .data.seed_jinshan_2024 import MEMBERS_2024, names

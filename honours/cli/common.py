@@ -90,29 +90,31 @@ def activate_overrides() -> list[Path]:
     return used
 
 
-def read_lines(source: str | None) -> list[str]:
-    """Lines of FILE, or of standard input when FILE is omitted or ``-``.
-
-    Files may be UTF-8 (with or without BOM), UTF-16 with BOM or GB18030, as
-    Excel and WPS save them (the same decoding as ``honours import``).
-    """
+def read_input(source: str | None) -> tuple[str, bytes]:
+    """(origin, bytes) of FILE, or of standard input when FILE is omitted or ``-``."""
     if source in (None, "-"):
         if sys.stdin is None:
             raise fail(_("no input: give a FILE or pipe entries into standard input"))
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
-    else:
-        try:
-            data = Path(source).read_bytes()
-        except OSError as error:
-            raise fail(
-                _("cannot read {file}: {error}").format(file=source, error=error.strerror or error)
-            ) from None
-    if isinstance(data, str):
-        return data.splitlines()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return _("standard input"), data
+    try:
+        return source, Path(source).read_bytes()
+    except OSError as error:
+        raise fail(
+            _("cannot read {file}: {error}").format(file=source, error=error.strerror or error)
+        ) from None
+
+
+def read_text(source: str | None) -> str:
+    """The text of FILE or standard input, decoded as ``honours import`` decodes:
+    UTF-8 (with or without BOM), UTF-16 with BOM or GB18030, as Excel and WPS
+    save it."""
     from ..readers.encoding import decode
 
-    text, _encoding = decode(data, source or _("standard input"))
-    return text.splitlines()
+    origin, data = read_input(source)
+    return decode(data, origin)[0]
 
 
 def is_interactive() -> bool:

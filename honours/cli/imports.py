@@ -66,12 +66,12 @@ def import_file(
                 format=fmt, choices=", ".join(FORMATS)
             )
         )
-    units = False
+    kind = None
     if into and fmt in ("auto", "txt"):
         from ..roll import resolve_category
 
-        units = resolve_category(store().snapshot(), into).kind != "person"
-    used, plan = read_file(file, fmt, sheet, units)
+        kind = resolve_category(store().snapshot(), into).kind
+    used, plan = read_file(file, fmt, sheet, kind)
     out = console(stderr=True)
     out.print(
         ngettext(

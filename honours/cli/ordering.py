@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import activate_overrides, console, escape, fail, read_lines, warn
+from .common import activate_overrides, console, escape, fail, read_input, warn
 
 RULES = ("stroke", "stroke-fullname", "pinyin")
 
@@ -15,15 +15,25 @@ def register(app: typer.Typer) -> None:
     app.command(
         "sort",
         help=_(
-            "Print entries sorted, one per line, in normalised display form.\n\n"
-            "Blank lines are ignored and tabs split a pasted grid."
+            "Print entries sorted, keeping the input's shape: a list stays a list, a grid "
+            "a grid of as many columns (or --columns N), and a roll keeps its headings, "
+            "each list sorted by the order its heading declares (or --by).\n\n"
+            "Names are read as pasted from Word, Excel or a PDF: cells split at tabs, "
+            "wide gaps and 、，; \"马 罡\" is one name; list numbers are dropped "
+            "(docs/pasted-text.md)."
         ),
     )(sort)
     app.command(
         "check",
         help=_(
-            "Exit 0 when the list is in order; otherwise name each entry out of place "
-            "and where it belongs, and exit 1."
+            "Proof-read a list or a whole draft roll (.txt, .docx, .xlsx, .csv): every list "
+            "whose heading declares an order (按姓氏笔画排序, 按姓名笔画排序, 按姓氏拼音排序 …) "
+            "is checked by that rule, with the count of names read; lists that declare no "
+            "order are named as not checked, and a heading's count is compared with what "
+            "was read.\n\n"
+            "Exit 0 when every checked list is in order, 1 when any entry is out of place "
+            "or a count differs (each named with its line or cell and where it belongs), "
+            "2 when the file cannot be read."
         ),
     )(check)
     app.command(
@@ -38,33 +48,53 @@ def register(app: typer.Typer) -> None:
 FileArg = Annotated[
     str | None,
     typer.Argument(
-        metavar="[FILE]", help=_("One entry per line; omitted or '-': standard input.")
+        metavar="[FILE]",
+        help=_(
+            "A list or a whole roll: .txt (UTF-8, GB18030 or UTF-16), .docx, .xlsx or .csv; "
+            "omitted or '-': standard input."
+        ),
     ),
 ]
 ByOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--by",
         "-b",
-        help=_("stroke (姓氏笔画, default), stroke-fullname (姓名笔画) or pinyin."),
+        help=_(
+            "stroke (姓氏笔画), stroke-fullname (姓名笔画) or pinyin; overrides the order a "
+            "heading declares. A list without headings defaults to stroke."
+        ),
     ),
 ]
 UnitsOption = Annotated[
     bool,
     typer.Option(
-        "--units", "-u", help=_("Entries are units or titles: no two-character blank.")
+        "--units", "-u",
+        help=_("Entries are units or titles: 、 and ， belong to them, no two-character blank."),
     ),
+]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help=_("Only this sheet of an .xlsx (default: all)."))
 ]
 
 
-def _entries(source: str | None) -> list[str]:
-    from ..collation import display_form, split_grid_line
+def _read_parts(source: str | None, units: bool, sheet: str | None = None):
+    """The input as (label, document) parts, read by the one reader of names."""
+    from pathlib import Path
 
-    return [display_form(cell) for line in read_lines(source) for cell in split_grid_line(line)]
+    from ..readers.documents import read_parts
+    from ..readers.pasted import read_document
+
+    origin, data = read_input(source)
+    path = Path(source) if source not in (None, "-") else Path(origin)
+    kind = "unit" if units else None
+    return [
+        (part.label, read_document(part.lines, kind)) for part in read_parts(path, data, sheet)
+    ]
 
 
-def _checked_rule(rule: str) -> str:
-    if rule not in RULES:
+def _checked_rule(rule: str | None) -> str | None:
+    if rule is not None and rule not in RULES:
         raise fail(
             _("unknown rule {rule!r}; choose one of {choices}").format(
                 rule=rule, choices=", ".join(RULES)
@@ -91,52 +121,259 @@ def _rule_words(rule: str, units: bool = False) -> str:
     }[rule]
 
 
-def sort(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = False) -> None:
+def _where(entry) -> str:
+    """Where an entry was read: line 12, or line 12, entry 3 in a line of several."""
+    if entry.place:
+        return _("{where}, entry {place}").format(where=entry.where, place=entry.place)
+    return entry.where
+
+
+def _count_words(count: int, kind: str) -> str:
+    if kind == "unit":
+        return ngettext("{count} unit", "{count} units", count).format(count=count)
+    if kind == "work":
+        return ngettext("{count} title", "{count} titles", count).format(count=count)
+    return ngettext("{count} name", "{count} names", count).format(count=count)
+
+
+# ------------------------------------------------------------------ sort
+
+
+def sort(
+    file: FileArg = None,
+    by: ByOption = None,
+    units: UnitsOption = False,
+    columns: Annotated[
+        int | None,
+        typer.Option(
+            "--columns", "-c", min=1,
+            help=_("Entries per output row (default: as the input's widest row)."),
+        ),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--format", "-f", help=_("text (default) or json."))
+    ] = "text",
+    sheet: SheetOption = None,
+) -> None:
     from ..collation import sort_entries
 
+    if output not in ("text", "json"):
+        raise fail(
+            _("unknown format {format!r}; choose one of {choices}").format(
+                format=output, choices="text, json"
+            )
+        )
     rule = _checked_rule(by)
-    entries = _entries(file)
+    parts = _read_parts(file, units, sheet)
     activate_overrides()
-    if rule != "pinyin":
-        _warn_unplaced(entries)
-    result = sort_entries(entries, rule, "unit" if units else "person")
-    typer.echo("\n".join(result)) if result else None
+    _warn_unplaced([e.name for _label, doc in parts for e in doc.entries if rule != "pinyin"])
+    sorted_parts = []
+    for label, document in parts:
+        headed = bool(document.headings)
+        sections = []
+        for section in document.sections:
+            if headed and section.heading is None:
+                continue
+            applied = rule or section.rule or (None if headed else "stroke")
+            names = [entry.name for entry in section.entries]
+            if applied and applied != "manual":
+                names = sort_entries(names, applied, section.kind)
+            elif names:
+                warn(
+                    _("{where}: {title} declares no order; left as it is").format(
+                        where=section.where, title=section.title
+                    )
+                )
+            sections.append((section, applied, names))
+        sorted_parts.append((label, sections))
+    if output == "json":
+        _print_sorted_json(sorted_parts)
+    else:
+        _print_sorted_text(sorted_parts, columns)
 
 
-def check(file: FileArg = None, by: ByOption = "stroke", units: UnitsOption = False) -> None:
-    from ..collation import check_order
+def _print_sorted_text(sorted_parts, columns: int | None) -> None:
+    """Headings as read, each list in rows as wide as the input's (or
+    ``columns``), tabs between cells and 马 罡 padded in grids, as rolls print."""
+    from ..render.text import proposer_line
+    from ..render.view import pad_name
+
+    lines: list[str] = []
+    for label, sections in sorted_parts:
+        if label:
+            lines.append(f"[{label}]")
+        for section, _applied, names in sections:
+            if section.heading:
+                lines.append(section.heading.display)
+            if section.kind == "work":  # numbered titles, each with its proposer line
+                proposers = {entry.name: entry.proposer for entry in section.entries}
+                for number, name in enumerate(names, start=1):
+                    lines.append(f"{number}. {name}")
+                    if proposers.get(name):
+                        lines.append(proposer_line(proposers[name]))
+                continue
+            width = columns or max(1, section.columns)
+            if width == 1:
+                lines += names
+                continue
+            joiner = section.joiner
+            cells = [pad_name(name) for name in names] if joiner == "\t" else names
+            lines += [joiner.join(cells[i:i + width]) for i in range(0, len(cells), width)]
+    if lines:
+        typer.echo("\n".join(lines))
+
+
+def _print_sorted_json(sorted_parts) -> None:
+    import json
+
+    listing = [
+        {
+            "sheet": label or None,
+            "heading": section.heading.display if section.heading else None,
+            "kind": section.kind,
+            "rule": applied,
+            "entries": names,
+        }
+        for label, sections in sorted_parts
+        for section, applied, names in sections
+    ]
+    typer.echo(json.dumps({"lists": listing}, ensure_ascii=False, indent=2))
+
+
+# ------------------------------------------------------------------ check
+
+
+def check(
+    file: FileArg = None, by: ByOption = None, units: UnitsOption = False,
+    sheet: SheetOption = None,
+) -> None:
+    from ..proofread import proofread
 
     rule = _checked_rule(by)
-    entries = _entries(file)
+    parts = _read_parts(file, units, sheet)
     activate_overrides()
-    problems = check_order(entries, rule, "unit" if units else "person")
+    checks = proofread(parts, by=rule)
     out = console()
-    if not problems:
+    headed = any(document.headings for _label, document in parts)
+    if not headed and len(checks) <= 1:
+        failed = _report_plain_list(out, checks, units)
+    else:
+        failed = _report_document(out, checks)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _report_plain_list(out, checks, units: bool) -> bool:
+    """A list without headings: one line when in order, else each misplaced entry."""
+    entries = checks[0].section.entries if checks else []
+    rule = checks[0].rule if checks else "stroke"
+    words = _rule_words(rule, units)
+    misplaced = checks[0].misplaced if checks else []
+    if not misplaced:
         out.print(
             ngettext(
-                "in order: {count} entry, {rule}", "in order: {count} entries, {rule}",
+                "in order: {count} entry read, {rule}", "in order: {count} entries read, {rule}",
                 len(entries),
-            ).format(count=len(entries), rule=_rule_words(rule, units))
+            ).format(count=len(entries), rule=words)
         )
-        return
+        return False
     heading = ngettext(
         "{count} of {total} entry out of place ({rule}):",
         "{count} of {total} entries out of place ({rule}):",
         len(entries),
-    ).format(count=len(problems), total=len(entries), rule=_rule_words(rule, units))
-    out.print(f"[bold]{heading}[/]")
-    for problem in problems:
-        if problem.after is None:
-            where = _("first, before {entry}").format(entry=problem.before)
-        else:
-            where = _("after {entry}").format(entry=problem.after)
-        out.print(
-            _("  entry {line} {entry}: belongs at {place}, {where}").format(
-                line=problem.line, entry=escape(problem.entry), place=problem.belongs_at,
-                where=escape(where),
+    ).format(count=len(misplaced), total=len(entries), rule=words)
+    out.print(f"[bold]{escape(heading)}[/]")
+    for problem in misplaced:
+        _print_misplaced(out, problem)
+    return True
+
+
+def _print_misplaced(out, problem) -> None:
+    if problem.after is None:
+        where = _("first, before {entry}").format(entry=problem.before)
+    else:
+        where = _("after {entry}").format(entry=problem.after)
+    out.print(
+        "  " + escape(
+            _("{where}: {entry} belongs at {place}, {position}").format(
+                where=_where(problem.entry), entry=problem.entry.name,
+                place=problem.belongs_at, position=where,
             )
         )
-    raise typer.Exit(1)
+    )
+
+
+def _report_document(out, checks) -> bool:
+    """A roll or a document of several lists: every section with what was read
+    and checked, then a summary."""
+    failed = False
+    checked = not_checked = out_of_order = 0
+    for check in checks:
+        section = check.section
+        title = section.title or _("(the list)")
+        if check.part:
+            title = f"{check.part} › {title}"
+        place = f" [dim]({escape(section.where)})[/]" if section.where else ""
+        read = _count_words(len(section.entries), section.kind)
+        if check.checked:
+            checked += 1
+            rule = _rule_words(check.rule, section.kind != "person")
+            if check.rule_source == "given":
+                rule = _("{rule}, as given by --by").format(rule=rule)
+            if check.misplaced:
+                out_of_order += 1
+                failed = True
+                state = ngettext(
+                    "{count} out of place", "{count} out of place", len(check.misplaced)
+                ).format(count=len(check.misplaced))
+                out.print(
+                    f"[bold red]✗[/] [bold]{escape(title)}[/]{place}: "
+                    + escape(_("{read} read; {rule}: {state}").format(
+                        read=read, rule=rule, state=state))
+                )
+                for problem in check.misplaced:
+                    _print_misplaced(out, problem)
+            else:
+                out.print(
+                    f"[green]✓[/] [bold]{escape(title)}[/]{place}: "
+                    + escape(_("{read} read; {rule}: in order").format(read=read, rule=rule))
+                )
+        elif section.entries:
+            not_checked += 1
+            why = (
+                _("排名不分先后 (no order) declared: not checked")
+                if check.rule == "manual"
+                else _("no order declared: not checked")
+            )
+            out.print(
+                f"[dim]–[/] [bold]{escape(title)}[/]{place}: "
+                + escape(_("{read} read; {why}").format(read=read, why=why))
+            )
+        if check.count_differs:
+            failed = True
+            heading = section.heading
+            out.print(
+                f"[bold red]![/] [bold]{escape(title)}[/]{place}: "
+                + escape(
+                    _("the heading says {count}{measure} but {found} were read").format(
+                        count=check.expected, measure=heading.measure or "",
+                        found=check.found,
+                    )
+                )
+            )
+    summary = _("{checked} checked, {bad} out of order, {skipped} not checked").format(
+        checked=ngettext("{count} list", "{count} lists", checked).format(count=checked),
+        bad=out_of_order, skipped=not_checked,
+    )
+    out.print(summary)
+    if not checked:
+        warn(
+            _(
+                "no list declares its order (按姓氏笔画排序 …): nothing was checked; "
+                "give --by to check every list by one rule"
+            )
+        )
+    return failed
 
 
 def explain(
@@ -149,7 +386,18 @@ def explain(
     from ..collation import default_tables
     from ..collation.explain import character_facts, explain_pair
 
-    rule = _checked_rule(by)
+    from ..readers.pasted import read_pasted
+
+    rule = _checked_rule(by) or "stroke"
+    texts = [
+        entry.name for text in texts
+        for entry in read_pasted(text, "unit" if units else "person").entries
+    ]
+    if not texts:
+        raise fail(_("explain takes one or two entries"))
+    if len(texts) > 2:
+        raise fail(_("explain takes one or two entries, not {count}: {entries}").format(
+            count=len(texts), entries="、".join(texts)))
     activate_overrides()
     tables = default_tables()
     out = console()
@@ -183,5 +431,3 @@ def explain(
                 reason=escape(decision.reason),
             )
         )
-    elif len(texts) > 2:
-        raise fail(_("explain takes one or two entries"))

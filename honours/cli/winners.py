@@ -7,7 +7,7 @@ import typer
 
 from ..i18n import _, ngettext
 from .categories import CategoryArg
-from .common import activate_overrides, console, escape, fail, note, read_lines, store, warn
+from .common import activate_overrides, console, escape, fail, note, read_text, store, warn
 
 if TYPE_CHECKING:
     from .. import roll
@@ -43,14 +43,21 @@ def register(app: typer.Typer) -> None:
     )(list_winners)
 
 
-def _entries_from_stdin() -> "list[roll.NewWinner]":
+def _pasted_entries(text: str, kind: str, extras: dict) -> "list[roll.NewWinner]":
+    """Entries of pasted text, read by the one reader of names; headings are
+    skipped with a note, and a "■ 提案者：…" line gives a work its proposer."""
     from .. import roll
-    from ..collation import split_grid_line
+    from ..readers.pasted import read_pasted
 
+    document = read_pasted(text, kind)
+    for section in document.headings:
+        note(_("{where}: heading skipped: {title}").format(where=section.where, title=section.title))
     entries = []
-    for number, line in enumerate(read_lines("-"), start=1):
-        for cell in split_grid_line(line):
-            entries.append(roll.NewWinner(cell, origin=_("line {number}").format(number=number)))
+    for entry in document.entries:
+        fields = dict(extras)
+        if entry.proposer:
+            fields["proposer"] = entry.proposer
+        entries.append(roll.NewWinner(entry.name, origin=entry.where, **fields))
     return entries
 
 
@@ -77,7 +84,6 @@ def _save(category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: b
 def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None:
     """One entry per line, saved as soon as it is confirmed; an empty line ends."""
     from .. import roll
-    from ..collation import split_grid_line
 
     db = store().snapshot()
     category = roll.resolve_category(db, category_ref)
@@ -94,11 +100,11 @@ def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None
             line = typer.prompt(_("name"), default="", show_default=False)
             if not line.strip():
                 break
-            cells = split_grid_line(line)
+            pasted = _pasted_entries(line, category.kind, extras)
+            if not pasted:
+                continue
             try:
-                names = _save(
-                    str(category.id), [roll.NewWinner(c, **extras) for c in cells], allow_duplicate
-                )
+                names = _save(str(category.id), pasted, allow_duplicate)
             except typer.Exit:
                 continue  # the message is printed; the clerk retypes the line
             added += len(names)
@@ -137,8 +143,8 @@ def add(
     entries: list[roll.NewWinner] = []
     for index, name in enumerate(names, start=1):
         if name == "-":
-            for entry in _entries_from_stdin():
-                entries.append(roll.NewWinner(entry.name, origin=entry.origin, **extras))
+            kind = roll.resolve_category(store().snapshot(), category).kind
+            entries += _pasted_entries(read_text("-"), kind, extras)
         else:
             entries.append(roll.NewWinner(
                     name, origin=_("argument {index}").format(index=index), **extras

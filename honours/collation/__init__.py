@@ -20,7 +20,6 @@ from .names import (
     display_form,
     is_han,
     ordering_form,
-    split_grid_line,
     validate_entry,
 )
 from .order import Misplacement, check_order, sort_entries, sort_records
@@ -62,7 +61,6 @@ __all__ = [
     "sort_entries",
     "sort_key",
     "sort_records",
-    "split_grid_line",
     "use_overrides",
     "validate_entry",
 ]

@@ -142,12 +142,3 @@ def validate_entry(raw: str, *, max_length: int = MAX_NAME_LENGTH, what: str = "
             ).format(what=_what(what), text=text[:20], length=len(text), limit=max_length)
         )
     return text
-
-
-def split_grid_line(line: str) -> list[str]:
-    """Split one pasted line into entries: tabs separate cells, blanks are dropped.
-
-    A cell such as "马 罡" stays one entry; its padding is removed by
-    :func:`display_form` later.
-    """
-    return [cell for cell in line.split("\t") if cell.strip()]

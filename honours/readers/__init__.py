@@ -38,10 +38,10 @@ def detect_format(path: Path, data: bytes) -> str:
 
 
 def read_file(
-    path: Path, fmt: str = "auto", sheet: str | None = None, units: bool = False
+    path: Path, fmt: str = "auto", sheet: str | None = None, kind: str | None = None
 ) -> tuple[str, ImportPlan]:
-    """Read ``path``; returns the format used and the plan.  ``units``: a plain
-    list of units or titles, whose names may contain 、 and ，."""
+    """Read ``path``; returns the format used and the plan.  ``kind``: what a
+    plain list holds (person, unit, work), which decides how its lines split."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -75,7 +75,7 @@ def read_file(
     if fmt == "txt":
         from .text_reader import read_text
 
-        return fmt, read_text(data, origin, units)
+        return fmt, read_text(data, origin, kind)
     raise UnreadableFile(
         _("unknown format {format!r}; choose one of {choices}").format(
             format=fmt, choices=", ".join(FORMATS)

@@ -1,0 +1,220 @@
+"""Documents a clerk receives, as lines for the reader of pasted text.
+
+A draft roll arrives as a Word document, an Excel sheet, a CSV file or text
+copied out of a PDF or a web page.  Each is turned into
+:class:`~honours.readers.pasted.SourceLine` objects that remember where every
+cell came from (line 12; table 1, row 3, cell 2; Sheet1!B4), so that
+``honours check`` can point at the very cell to fix.  Old binary formats (.doc,
+.xls, WPS's .wps/.et) are refused with how to save them in a readable form.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..i18n import _
+from .encoding import decode
+from .pasted import SourceLine, lines_of_text
+from .plan import UnreadableFile
+from .tabular import map_header
+
+#: The signature of the old binary Office formats (OLE2): .doc, .xls, .wps, .et.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Binary formats refused by name, with what to save them as.
+OLD_FORMATS = {
+    ".xls": ".xlsx", ".et": ".xlsx", ".ett": ".xlsx",
+    ".doc": ".docx", ".wps": ".docx", ".wpt": ".docx", ".dps": ".docx", ".ppt": ".docx",
+}
+
+
+@dataclass
+class DocumentPart:
+    """A part read on its own: the whole of a text or Word file, or one sheet."""
+
+    label: str  # "" for a single-part document, else the sheet's name
+    lines: list[SourceLine]
+
+
+def refuse_old_format(path: Path, data: bytes) -> None:
+    """Raise :class:`UnreadableFile` for .xls/.doc/.et/.wps, by name or content."""
+    suffix = path.suffix.lower()
+    if suffix in OLD_FORMATS or data.startswith(OLE_SIGNATURE):
+        target = OLD_FORMATS.get(suffix, ".xlsx / .docx")
+        raise UnreadableFile(
+            _(
+                "{file} is in an old binary Office format ({suffix}) that cannot be read; "
+                "open it in Excel, Word or WPS and save it as {target} "
+                "(文件 → 另存为), then try again"
+            ).format(file=path, suffix=suffix or "OLE2", target=target)
+        )
+
+
+def kind_of(path: Path, data: bytes) -> str:
+    """docx, xlsx, csv or text, by extension and then by content."""
+    suffix = path.suffix.lower()
+    if suffix in (".docx", ".docm"):
+        return "docx"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return "text"
+        if any(name.startswith("word/") for name in names):
+            return "docx"
+        if any(name.startswith("xl/") for name in names):
+            return "xlsx"
+    return "text"
+
+
+def read_parts(path: Path, data: bytes, sheet: str | None = None) -> list[DocumentPart]:
+    """The document at ``path`` (its bytes ``data``) as parts of lines."""
+    refuse_old_format(path, data)
+    kind = kind_of(path, data)
+    if kind == "docx":
+        return [DocumentPart("", _docx_lines(data, str(path)))]
+    if kind == "xlsx":
+        return _xlsx_parts(data, str(path), sheet)
+    text, _encoding = decode(data, str(path))
+    if kind == "csv":
+        return [DocumentPart("", _table_lines(_csv_rows(text, str(path))))]
+    return [DocumentPart("", lines_of_text(text, _("line {number}")))]
+
+
+# ------------------------------------------------------------------ Word
+
+
+def _docx_lines(data: bytes, origin: str) -> list[SourceLine]:
+    """Paragraphs and table rows in reading order."""
+    from docx import Document
+    from docx.table import Table
+
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises many kinds on a broken package
+        raise UnreadableFile(
+            _("{origin} is not a readable .docx document ({error})").format(
+                origin=origin, error=error.__class__.__name__
+            )
+        ) from None
+    lines: list[SourceLine] = []
+    paragraph_number = table_number = 0
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            table_number += 1
+            lines += _docx_table(block, table_number)
+            continue
+        paragraph_number += 1
+        where = _("paragraph {number}").format(number=paragraph_number)
+        # A line break inside a paragraph (Shift+Enter) starts a new line of names.
+        for text in block.text.split("\n"):
+            lines.append(SourceLine([(text, where)], paragraph_number))
+    return lines
+
+
+def _docx_table(table, number: int) -> list[SourceLine]:
+    lines = []
+    seen: set[int] = set()  # merged cells repeat in every row and column they span
+    for row_number, row in enumerate(table.rows, start=1):
+        cells = []
+        for cell_number, cell in enumerate(row.cells, start=1):
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            where = _("table {table}, row {row}, cell {cell}").format(
+                table=number, row=row_number, cell=cell_number
+            )
+            # Paragraphs inside one cell are separate entries, like lines.
+            cells.append(("\t".join(p.text for p in cell.paragraphs), where))
+        lines.append(SourceLine(cells, row_number))
+    return lines
+
+
+# ------------------------------------------------------------------ Excel and CSV
+
+
+def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPart]:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # zip, XML and openpyxl errors alike
+        raise UnreadableFile(
+            _("{origin} is not a readable .xlsx workbook ({error})").format(
+                origin=origin, error=error.__class__.__name__
+            )
+        ) from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise UnreadableFile(
+                _("{origin} has no sheet {sheet!r}; its sheets are {sheets}").format(
+                    origin=origin, sheet=sheet, sheets=", ".join(book.sheetnames)
+                )
+            )
+        parts = []
+        for worksheet in book.worksheets:
+            if sheet is not None and worksheet.title != sheet:
+                continue
+            rows = []
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                rows.append([
+                    (_cell_text(value), f"{worksheet.title}!{get_column_letter(column)}{number}")
+                    for column, value in enumerate(values, start=1)
+                ])
+            lines = _table_lines(rows)
+            if any(line.filled for line in lines):
+                parts.append(DocumentPart(worksheet.title, lines))
+    finally:
+        book.close()
+    if len(parts) == 1:
+        parts[0].label = ""
+    return parts
+
+
+def _csv_rows(text: str, origin: str) -> list[list[tuple[str, str]]]:
+    from .csv_reader import _delimiter
+
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        return [
+            [(cell, _("row {row}, column {column}").format(row=number, column=column))
+             for column, cell in enumerate(cells, start=1)]
+            for number, cells in enumerate(reader, start=1)
+        ]
+    except csv.Error as error:
+        raise UnreadableFile(
+            _("{origin} is not a well-formed CSV file: {error}").format(origin=origin, error=error)
+        ) from None
+
+
+def _table_lines(rows: list[list[tuple[str, str]]]) -> list[SourceLine]:
+    """Rows of a sheet: every cell of a grid, or, under a header row that names
+    a 姓名 (or 名称, 题目 …) column, that column alone."""
+    lines = []
+    column: int | None = None
+    for number, cells in enumerate(rows, start=1):
+        if column is None:
+            mapping = map_header([text for text, _where in cells])
+            if mapping is not None:
+                column = mapping.get("title", mapping.get("name"))
+                continue  # the header row itself
+            lines.append(SourceLine(cells, number))
+        elif column < len(cells):
+            lines.append(SourceLine([cells[column]], number))
+    return lines
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

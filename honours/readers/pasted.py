@@ -1,0 +1,617 @@
+"""Text as clerks paste it: the one reader of names for every command.
+
+``add -``, the ``add`` prompt, ``sort``, ``check``, ``explain`` and ``import``
+all read names through this module, so a line means the same everywhere
+(docs/pasted-text.md has the rules with examples):
+
+* cells are separated by tabs, by runs of two or more spaces (ASCII, U+3000 or
+  no-break), and, in lists of people, by 、，,;；;
+* a single space inside a two-character name is padding ("马 罡", "马　罡");
+* a leading list number (1. 1、 （1） 一、 ①) or bullet is not part of a name;
+* headings ("1. 市、区政协委员（37名，按姓氏笔画排序）", "优秀教师：", a title
+  followed by a heading) are recognised and never taken as entries; a heading
+  may declare the list's order and count, also on a line of its own
+  （按姓氏笔画为序）;
+* "■ 提案者：…" under a numbered title gives that work's proposer.
+
+Everything here is pure and runs in linear time on any line (no regular
+expression with nested or adjacent unbounded quantifiers): no I/O, no
+database.  A document is given as :class:`SourceLine` objects, each one a row of
+cells with the place it came from, so a .txt line, a Word table row and an
+Excel row are read by the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ..collation import display_form, is_han
+
+#: Whitespace that pads or separates cells: ASCII space, ideographic space, no-break space.
+PADDING = " \u3000\u00a0"
+#: What separates entries in a list of people besides tabs and wide gaps.
+NAME_SEPARATORS = "、，,;；"
+#: Characters that mark a list item, stripped from the start of a line or cell.
+BULLETS = "■□●○◆◇▪▫•·◎★☆-—*"
+
+_CHINESE_NUMERALS = "一二三四五六七八九十百零〇"
+#: A list number at the start of a line; bounded quantifiers only (linear).
+_LIST_NUMBER = re.compile(
+    rf"(?:[{_CHINESE_NUMERALS}]{{1,4}}[、．.]"
+    rf"|[(（][{_CHINESE_NUMERALS}]{{1,4}}[)）]"
+    r"|\d{1,4}[.．、](?!\d)"
+    r"|[(（]\d{1,4}[)）]"
+    r"|[①-⑳⑴-⒇⒈-⒛])"
+)
+#: A count in a heading: 37名, 共16家, 12 件.
+_COUNT = re.compile(r"共?(\d{1,7}) ?([名家件个项人篇部位])")
+#: The proposer of a work, on the line after its title.
+_PROPOSER_LABELS = ("提案者", "提案人", "申报人", "申报单位", "作者")
+
+#: Depth of a heading by its number style, in the order official documents nest
+#: them: 一、 → （一） → 1. → （1） → ①; an unnumbered heading is a top level.
+_DEPTH_CHINESE, _DEPTH_CHINESE_PAREN, _DEPTH_ARABIC = 1, 2, 3
+_DEPTH_ARABIC_PAREN, _DEPTH_CIRCLED = 4, 5
+
+#: Measure word → what a list holds.
+KIND_BY_MEASURE = {
+    "名": "person", "人": "person", "位": "person",
+    "家": "unit", "个": "unit",
+    "件": "work", "篇": "work", "项": "work", "部": "work",
+}
+
+
+# ------------------------------------------------------------------ declared order
+
+
+def declared_rule(text: str) -> str | None:
+    """The ordering rule a heading or note declares, or None.
+
+    按姓氏笔画排序 / 以姓氏笔画为序 / 按姓氏笔划排列 → ``stroke``; 按姓名笔画排序 →
+    ``stroke-fullname``; 按姓氏拼音(字母)排序 / 按音序 → ``pinyin``; 排名不分先后 →
+    ``manual``.  Plain substring tests: linear, and tolerant of the many
+    wordings offices use.
+    """
+    squeezed = "".join(text.split()).replace("笔划", "笔画")
+    if "不分先后" in squeezed or "排名不分" in squeezed:
+        return "manual"
+    if not any(word in squeezed for word in ("序", "排列", "排名", "为准")) and not any(
+        squeezed.startswith(lead) for lead in ("按", "以", "依")
+    ):
+        return None
+    if "拼音" in squeezed or "音序" in squeezed or "字母" in squeezed:
+        return "pinyin"
+    if "笔画" in squeezed:
+        return "stroke-fullname" if "姓名笔画" in squeezed else "stroke"
+    return None
+
+
+# ------------------------------------------------------------------ headings
+
+
+@dataclass
+class Heading:
+    """A heading line: its number, title and what it declares."""
+
+    title: str
+    number: str = ""
+    count: int | None = None
+    measure: str | None = None
+    rule: str | None = None
+    strong: bool = False  # certainly a heading: numbered 一、, a count or order, a colon
+    display: str = ""  # the heading line as read
+
+    @property
+    def depth(self) -> int:
+        number = self.number
+        if not number:
+            return 0
+        if number[0] in "(（":
+            return _DEPTH_CHINESE_PAREN if number[1] in _CHINESE_NUMERALS else _DEPTH_ARABIC_PAREN
+        if number[0] in _CHINESE_NUMERALS:
+            return _DEPTH_CHINESE
+        if number[0].isdigit():
+            return _DEPTH_ARABIC
+        return _DEPTH_CIRCLED
+
+    @property
+    def kind(self) -> str | None:
+        return KIND_BY_MEASURE.get(self.measure or "")
+
+    @property
+    def is_first_number(self) -> bool:
+        """一、 1. （1） ①: the first of a numbered series, which opens a group."""
+        digits = "".join(ch for ch in self.number if ch.isdigit() or ch in _CHINESE_NUMERALS)
+        return digits in ("1", "一") or self.number.startswith(("①", "⑴", "⒈"))
+
+
+def strip_list_number(text: str) -> tuple[str, str]:
+    """(number, rest): a leading list number or bullet and the text after it."""
+    stripped = text.lstrip(PADDING + "\t")
+    if stripped[:1] and stripped[0] in BULLETS and not stripped.startswith("——"):
+        return stripped[0], stripped[1:].lstrip(PADDING)
+    match = _LIST_NUMBER.match(stripped)
+    if not match:
+        return "", stripped
+    return match.group(0).replace(" ", ""), stripped[match.end():].lstrip(PADDING)
+
+
+def _suffix(title: str) -> tuple[str, int | None, str | None, str | None] | None:
+    """Split "TITLE（37名，按姓氏笔画排序）" into title, count, measure and rule,
+    or None when the line does not end in such a bracket."""
+    if not title.endswith((")", "）")):
+        return None
+    opening = max(title.rfind("("), title.rfind("（"))
+    if opening <= 0:
+        return None
+    inner = title[opening + 1:-1]
+    count = measure = rule = None
+    for part in re.split(r"[,，;；、 \u3000]", inner):
+        if not part:
+            continue
+        match = _COUNT.fullmatch(part)
+        if match and count is None:
+            count, measure = int(match.group(1)), match.group(2)
+            continue
+        declared = declared_rule(part)
+        if declared is not None and rule is None:
+            rule = declared
+            continue
+        return None  # a bracket that is part of the title: （新汇路-亭枫公路）
+    if count is None and rule is None:
+        return None
+    return title[:opening].rstrip(PADDING), count, measure, rule
+
+
+def parse_heading(text: str) -> Heading | None:
+    """The heading on a line of one cell, or None if it cannot be one.
+
+    Weak headings (an unnumbered title with nothing declared) are only taken
+    as headings by :func:`read_document` when a heading follows them.
+    """
+    number, rest = strip_list_number(text)
+    rest = rest.rstrip(PADDING)
+    colon = rest.endswith(("：", ":"))
+    if colon:
+        rest = rest[:-1].rstrip(PADDING)
+    if not rest or any(sep in rest for sep in ("\t",)):
+        return None
+    heading = Heading(
+        title=rest, number=number if number not in BULLETS else "", display=text.strip(PADDING)
+    )
+    suffix = _suffix(rest)
+    if suffix:
+        heading.title, heading.count, heading.measure, heading.rule = suffix
+        heading.strong = True
+    if colon or (heading.number and heading.depth in (_DEPTH_CHINESE, _DEPTH_CHINESE_PAREN)):
+        heading.strong = True
+    heading.title = display_form(heading.title)
+    if not heading.title:
+        return None
+    return heading
+
+
+#: How a note about the order starts when it is not in brackets.
+_NOTE_LEADS = ("按", "以", "依", "注", "说明", "排名", "名单", "上述", "下列", "均按")
+
+
+def is_declaration(text: str) -> str | None:
+    """A note on a line of its own that declares an order: （按姓氏笔画排序）,
+    以下名单按姓氏笔画为序, （排名不分先后）.  Returns the rule or None; a title
+    that ends in such a bracket is a heading, not a note."""
+    core = text.strip(PADDING + "\t").rstrip("。.")
+    if not core or len(core) > 40:
+        return None
+    if core[0] in "(（" and core[-1] in ")）":
+        core = core[1:-1]
+    elif not core.startswith(_NOTE_LEADS):
+        return None
+    if any(bracket in core for bracket in "()（）"):
+        return None
+    return declared_rule(core)
+
+
+def proposer_of(text: str) -> str | None:
+    """The proposer on a "■ 提案者：…" line, or None."""
+    stripped = text.strip(PADDING + "\t")
+    if stripped[:1] in BULLETS:
+        stripped = stripped[1:].lstrip(PADDING)
+    for label in _PROPOSER_LABELS:
+        if stripped.startswith(label):
+            rest = stripped[len(label):].lstrip(PADDING)
+            if rest[:1] in ("：", ":"):
+                return rest[1:].strip(PADDING) or None
+    return None
+
+
+# ------------------------------------------------------------------ cells and entries
+
+
+def split_cells(line: str, people: bool = True) -> list[tuple[str, bool]]:
+    """Cells of one line, each with whether it follows a pure whitespace gap.
+
+    Tabs, runs of two or more padding characters and (for ``people``) the
+    punctuation of :data:`NAME_SEPARATORS` end a cell; a single padding
+    character stays inside it.  One pass over the line.
+    """
+    cells: list[tuple[str, bool]] = []
+    current: list[str] = []
+    gap = 0  # padding characters seen since the last non-padding character
+    after_space = False
+    for char in line:
+        if char in PADDING:
+            gap += 1
+            continue
+        if char == "\t" or (people and char in NAME_SEPARATORS):
+            cells.append(("".join(current), after_space))
+            current, gap, after_space = [], 0, False
+            continue
+        if gap >= 2 and current:
+            cells.append(("".join(current), after_space))
+            current, after_space = [], True
+        elif gap == 1 and current:
+            current.append(" ")
+        gap = 0
+        current.append(char)
+    cells.append(("".join(current), after_space))
+    return [(cell, spaced) for cell, spaced in cells if cell.strip(PADDING)]
+
+
+def _single_han(text: str) -> bool:
+    return len(text) == 1 and is_han(text)
+
+
+def _has_han(text: str) -> bool:
+    return any(is_han(char) for char in text)
+
+
+def _is_filler(text: str) -> bool:
+    """Numbers, punctuation and marks only: a 序号 column or a dash, not an entry."""
+    return not any(unicodedata.category(char)[0] in "LS" for char in text) or text.isdigit()
+
+
+def split_entries(line: str, people: bool = True) -> list[str]:
+    """The entries on one line of names, in display form.
+
+    "马 罡\\t刘 振" and "马 罡  刘 振" are two names; "马 罡 刘 振" pairs
+    single Chinese characters into two-character names; "马  罡" (two ASCII
+    spaces: the padding of a monospaced grid) is one name; "张三 李四" is two
+    names; "John Smith" stays one.  With ``people`` false (units, titles of
+    works), only tabs and wide gaps separate, and 、，belong to the name.
+    """
+    _number, line = strip_list_number(line)
+    entries: list[str] = []
+    pending_single = ""  # a one-character cell that may pair with the next
+    for cell, spaced in split_cells(line, people):
+        if not people:
+            text = display_form(cell)
+            if not _is_filler(text):
+                entries.append(text)
+            continue
+        _number, cell = strip_list_number(cell)
+        for token, first in _tokens(cell):
+            if pending_single and first and spaced and _single_han(token):
+                entries[-1] = pending_single + token  # "马  罡": a padded name split by a gap
+                pending_single = ""
+                continue
+            pending_single = ""
+            if _is_filler(token):
+                continue
+            entries.append(token)
+        last = entries[-1] if entries else ""
+        pending_single = last if _single_han(last) else ""
+    return entries
+
+
+def _tokens(cell: str) -> Iterator[tuple[str, bool]]:
+    """Names inside one cell split at single spaces: two single Chinese
+    characters make one name, Latin words stay together; with whether the
+    token is the cell's first."""
+    parts = cell.split()
+    index = 0
+    first = True
+    while index < len(parts):
+        part = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if _single_han(part) and _single_han(following):
+            yield display_form(part + following), first
+            index += 2
+        elif not _has_han(part) and following and not _has_han(following):
+            words = [part]
+            index += 1
+            while index < len(parts) and not _has_han(parts[index]):
+                words.append(parts[index])
+                index += 1
+            yield " ".join(words), first
+        else:
+            yield display_form(part), first
+            index += 1
+        first = False
+
+
+# ------------------------------------------------------------------ documents
+
+
+@dataclass
+class SourceLine:
+    """One line of a document: its cells and where each came from.
+
+    A text line is one cell ("line 12"); a Word or Excel row has a cell per
+    column ("table 1, row 3, cell 2", "Sheet1!B4").
+    """
+
+    cells: list[tuple[str, str]]  # (text, where)
+    number: int = 0  # line or row number
+    proposer: str = ""  # from a "■ 提案者：…" line below it
+
+    @property
+    def text(self) -> str:
+        return "\t".join(text for text, _where in self.cells if text.strip(PADDING))
+
+    @property
+    def filled(self) -> list[tuple[str, str]]:
+        return [(text, where) for text, where in self.cells if text.strip(PADDING + "\t")]
+
+
+@dataclass
+class Entry:
+    """A name (or unit, or title of a work) read from a document."""
+
+    name: str
+    where: str  # the line or cell it came from
+    place: int = 0  # its place among several names in that line or cell; 0 = alone
+    proposer: str = ""
+
+
+@dataclass
+class Section:
+    """A heading and the entries under it (before any further heading)."""
+
+    heading: Heading | None
+    where: str = ""
+    parent: Section | None = None
+    rule: str | None = None  # declared (heading or a note), else None
+    rule_where: str = ""
+    rows: list[SourceLine] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+    kind: str = "person"
+    columns: int = 0  # the widest row's number of entries
+    joiner: str = "\t"  # what separated entries on a row: a tab (a grid), 、 or ，
+
+    @property
+    def title(self) -> str:
+        return self.heading.title if self.heading else ""
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        own = (self.title,) if self.heading else ()
+        return (self.parent.path if self.parent else ()) + own
+
+    @property
+    def depth(self) -> int:
+        return self.heading.depth if self.heading else -1
+
+    def descendants_count(self) -> int:
+        return len(self.entries) + sum(child.descendants_count() for child in self.children)
+
+
+@dataclass
+class Document:
+    """A document read into sections; ``sections`` in reading order (flat),
+    the tree through ``parent``/``children``."""
+
+    sections: list[Section]
+    title: str = ""  # a document title line (光荣榜), if one was found
+    default_rule: str | None = None  # a note before any heading
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [entry for section in self.sections for entry in section.entries]
+
+    @property
+    def headings(self) -> list[Section]:
+        return [section for section in self.sections if section.heading]
+
+
+def lines_of_text(text: str, label: str = "line {number}") -> list[SourceLine]:
+    """A text's lines as :class:`SourceLine` objects ("line 12")."""
+    return [
+        SourceLine([(line, label.format(number=number))], number)
+        for number, line in enumerate(text.splitlines(), start=1)
+    ]
+
+
+def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Document:
+    """Read a document's lines into sections of entries.
+
+    ``kind`` (person, unit, work) fixes how every list is split; None
+    decides per section, from the heading's measure word, else from what the
+    entries look like (names of people are 2–4 characters).
+    """
+    content = [line for line in lines if line.filled]
+    sections: list[Section] = []
+    stack: list[Section] = []
+    document = Document(sections=[])
+    current = Section(heading=None)
+    sections.append(current)
+
+    def open_section(heading: Heading, where: str) -> Section:
+        while stack and stack[-1].depth >= heading.depth:
+            stack.pop()
+        section = Section(heading=heading, where=where, parent=stack[-1] if stack else None)
+        section.rule = heading.rule
+        section.rule_where = where if heading.rule else ""
+        if section.parent:
+            section.parent.children.append(section)
+        stack.append(section)
+        sections.append(section)
+        return section
+
+    headings = [_heading_of(line) for line in content]
+    for index, line in enumerate(content):
+        filled = line.filled
+        where = filled[0][1]
+        heading, inline = headings[index]
+        if len(filled) == 1:
+            declared = is_declaration(filled[0][0])
+            if declared is not None and not (heading and heading.count):
+                target = current if current.heading or current.rows else None
+                if target is None:
+                    document.default_rule = document.default_rule or declared
+                elif target.rule is None:
+                    target.rule, target.rule_where = declared, where
+                continue
+            who = proposer_of(filled[0][0])
+            if who is not None:
+                if current.rows and not current.rows[-1].proposer:
+                    current.rows[-1].proposer = who
+                else:
+                    current.rows.append(line)  # no title above it: keep it visible
+                continue
+        if heading is not None and (
+            heading.strong or _weak_heading_here(content, headings, index, current)
+        ):
+            if _is_document_title(heading, headings, index, sections, document):
+                document.title = heading.title  # 光荣榜 above an unnumbered award
+                continue
+            current = open_section(heading, where)
+            if inline:
+                current.rows.append(SourceLine([(inline, where)], line.number))
+            continue
+        current.rows.append(line)
+    document.sections = [s for s in sections if s.heading or s.rows]
+    for section in document.sections:
+        _read_rows(section, kind)
+        if section.rule is None and document.default_rule and section.entries:
+            section.rule = document.default_rule
+    return document
+
+
+def _is_document_title(
+    heading: Heading, headings: list[tuple[Heading | None, str]], index: int,
+    sections: list[Section], document: Document,
+) -> bool:
+    """The first heading, unnumbered and declaring nothing, above an unnumbered
+    heading: the roll's title (光荣榜), not a category."""
+    if document.title or len(sections) > 1 or sections[0].rows or index + 1 >= len(headings):
+        return False
+    following = headings[index + 1][0]
+    return (
+        not heading.number and heading.count is None and heading.rule is None
+        and not headings[index][1] and following is not None and not following.number
+    )
+
+
+def _heading_of(line: SourceLine) -> tuple[Heading | None, str]:
+    """The heading a line holds, and any entries after its colon on the same
+    line ("优秀教师（3名）：张三、李四")."""
+    filled = line.filled
+    if len(filled) != 1:
+        return None, ""
+    text = filled[0][0]
+    if proposer_of(text) is not None:
+        return None, ""
+    heading = parse_heading(text)
+    if heading is not None:
+        return heading, ""
+    for colon in ("：", ":"):
+        position = text.find(colon)
+        if 0 < position < len(text) - 1:
+            left, rest = text[: position + 1], text[position + 1:]
+            if any(mark in left for mark in "，,。；;") or "。" in rest:
+                continue  # a sentence, not "优秀教师：张三、李四"
+            head = parse_heading(left)
+            separated = any(sep in rest for sep in NAME_SEPARATORS + "\t")
+            if head is not None and len(head.title) <= 60 and rest.strip(PADDING) and (
+                head.count is not None or head.rule is not None or separated
+            ):
+                return head, rest
+    return None, ""
+
+
+def _weak_heading_here(
+    content: list[SourceLine], headings: list[tuple[Heading | None, str]], index: int,
+    current: Section,
+) -> bool:
+    """An unnumbered title with nothing declared is a heading when the next
+    line opens a group: a heading numbered first (一、 1. （1） ①) or one with a
+    count.  Before "二、" it is the last entry of a list; a short name in a list
+    of people stays an entry."""
+    if index + 1 >= len(content):
+        return False
+    heading = headings[index][0]
+    following = headings[index + 1][0]
+    if heading is None or following is None or not following.strong:
+        return False
+    if heading.number:  # "1. 上海市金山区教育局" in a numbered list of units
+        return False
+    if current.rows and len(heading.title) <= 4:
+        return False  # a short name at the end of a list
+    if following.number:
+        after = content[index + 2].filled[0][0] if index + 2 < len(content) else ""
+        if proposer_of(after) is not None:
+            return False  # "1. title" then "■ 提案者：": a work
+        return following.is_first_number
+    return following.count is not None
+
+
+def _read_rows(section: Section, kind: str | None) -> None:
+    """Split the section's rows into entries by the kind of list it is."""
+    heading_kind = section.heading.kind if section.heading else None
+    has_proposers = any(row.proposer for row in section.rows)
+    chosen = kind or heading_kind or ("work" if has_proposers else None)
+    if chosen is None:
+        people = _entries_of(section.rows, people=True)
+        names = [entry.name for entry in people]
+        personal = sum(_looks_like_person(name) for name in names)
+        chosen = "person" if names and personal * 2 >= len(names) else (
+            "unit" if names else "person"
+        )
+    section.kind = chosen
+    section.entries = _entries_of(section.rows, people=chosen == "person")
+    widths = [len(_entries_of([row], people=chosen == "person")) for row in section.rows]
+    section.columns = max(widths, default=0)
+    section.joiner = _joiner(section.rows, chosen == "person")
+
+
+def _joiner(rows: list[SourceLine], people: bool) -> str:
+    """How the widest rows separate their entries: 、 or ， in running text,
+    else a tab (a grid, however it was padded)."""
+    for row in rows:
+        if len(row.cells) > 1:
+            return "\t"
+        text = row.cells[0][0]
+        if "\t" in text:
+            return "\t"
+        if people:
+            for mark in ("、", "，", ","):
+                if mark in text:
+                    return mark
+    return "\t"
+
+
+def _looks_like_person(name: str) -> bool:
+    core = "".join(ch for ch in name if is_han(ch))
+    return 2 <= len(core) <= 4 or "·" in name
+
+
+def _entries_of(rows: list[SourceLine], people: bool) -> list[Entry]:
+    entries: list[Entry] = []
+    for row in rows:
+        for text, where in row.cells:
+            names = split_entries(text, people)
+            many = len(names) > 1
+            for place, name in enumerate(names, start=1):
+                entries.append(Entry(name, where, place if many else 0))
+        if row.proposer and entries:
+            entries[-1].proposer = row.proposer
+    return entries
+
+
+def read_pasted(text: str, kind: str | None = None) -> Document:
+    """Pasted text (standard input, a prompt, a .txt file) read into sections."""
+    return read_document(lines_of_text(text), kind)
