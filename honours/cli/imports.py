@@ -80,6 +80,8 @@ def import_file(
             len(plan.rows),
         ).format(file=escape(str(file)), source=escape(plan.source), count=len(plan.rows))
     )
+    for notice in plan.notices:
+        note(notice)
     try:
         with _progress(len(plan.rows)) as advance:
             with store().transaction(backup="import") as db:

@@ -314,7 +314,18 @@ def _report_document(out, checks) -> bool:
         if check.part:
             title = f"{check.part} › {title}"
         place = f" [dim]({escape(section.where)})[/]" if section.where else ""
-        read = _count_words(len(section.entries), section.kind)
+        count = _count_words(len(section.entries), section.kind)
+        if check.expected is not None and not check.count_differs:
+            read = _("{count} read, as the heading says").format(count=count)
+        else:
+            read = _("{count} read").format(count=count)
+        if not section.entries and section.children and check.expected is not None:
+            if not check.count_differs:  # a group: its count is the sum of its lists
+                below = _count_words(check.found, section.children[0].kind)
+                out.print(
+                    f"[green]✓[/] [bold]{escape(title)}[/]{place}: "
+                    + escape(_("{count} read below it, as the heading says").format(count=below))
+                )
         if check.checked:
             checked += 1
             rule = _rule_words(check.rule, section.kind != "person")
@@ -328,7 +339,7 @@ def _report_document(out, checks) -> bool:
                 ).format(count=len(check.misplaced))
                 out.print(
                     f"[bold red]✗[/] [bold]{escape(title)}[/]{place}: "
-                    + escape(_("{read} read; {rule}: {state}").format(
+                    + escape(_("{read}; {rule}: {state}").format(
                         read=read, rule=rule, state=state))
                 )
                 for problem in check.misplaced:
@@ -336,7 +347,7 @@ def _report_document(out, checks) -> bool:
             else:
                 out.print(
                     f"[green]✓[/] [bold]{escape(title)}[/]{place}: "
-                    + escape(_("{read} read; {rule}: in order").format(read=read, rule=rule))
+                    + escape(_("{read}; {rule}: in order").format(read=read, rule=rule))
                 )
         elif section.entries:
             not_checked += 1
@@ -347,7 +358,7 @@ def _report_document(out, checks) -> bool:
             )
             out.print(
                 f"[dim]–[/] [bold]{escape(title)}[/]{place}: "
-                + escape(_("{read} read; {why}").format(read=read, why=why))
+                + escape(_("{read}; {why}").format(read=read, why=why))
             )
         if check.count_differs:
             failed = True

@@ -34,7 +34,19 @@ def detect_format(path: Path, data: bytes) -> str:
         text, _encoding = decode(data, str(path))
     except UnreadableFile:
         return "txt"  # let the reader report it
+    if _is_text_table(text):
+        return "csv"  # Excel's and WPS's "Unicode 文本": tab-separated with a header
     return "roll" if looks_like_roll(text) else "txt"
+
+
+def _is_text_table(text: str) -> bool:
+    """Whether the first non-blank line is a tab-separated header row (姓名 …)."""
+    from .tabular import map_header
+
+    for line in text[:65536].splitlines():
+        if line.strip():
+            return "\t" in line and map_header(line.split("\t")) is not None
+    return False
 
 
 def read_file(
@@ -53,6 +65,9 @@ def read_file(
         raise UnreadableFile(
             _("cannot read {file}: {error}").format(file=path, error=error.strerror or error)
         ) from None
+    from .documents import refuse_old_format
+
+    refuse_old_format(path, data)
     if fmt == "auto":
         fmt = detect_format(path, data)
     origin = str(path)

@@ -121,13 +121,15 @@ def _docx_lines(data: bytes, origin: str) -> list[SourceLine]:
 
 def _docx_table(table, number: int) -> list[SourceLine]:
     lines = []
-    seen: set[int] = set()  # merged cells repeat in every row and column they span
+    # Merged cells repeat in every row and column they span; the set holds the
+    # XML elements themselves, so that their identity stays stable.
+    seen: set = set()
     for row_number, row in enumerate(table.rows, start=1):
         cells = []
         for cell_number, cell in enumerate(row.cells, start=1):
-            if id(cell._tc) in seen:
+            if cell._tc in seen:
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             where = _("table {table}, row {row}, cell {cell}").format(
                 table=number, row=row_number, cell=cell_number
             )
@@ -197,18 +199,25 @@ def _csv_rows(text: str, origin: str) -> list[list[tuple[str, str]]]:
 
 def _table_lines(rows: list[list[tuple[str, str]]]) -> list[SourceLine]:
     """Rows of a sheet: every cell of a grid, or, under a header row that names
-    a 姓名 (or 名称, 题目 …) column, that column alone."""
-    lines = []
-    column: int | None = None
+    a 姓名 (or 名称, 题目 …) column, that column alone (a work's 题目 before its
+    proposer's name); a 类别 column makes each category a list of its own."""
+    lines: list[SourceLine] = []
+    mapping: dict[str, int] | None = None
+    category = None
     for number, cells in enumerate(rows, start=1):
-        if column is None:
+        if mapping is None:
             mapping = map_header([text for text, _where in cells])
-            if mapping is not None:
-                column = mapping.get("title", mapping.get("name"))
-                continue  # the header row itself
-            lines.append(SourceLine(cells, number))
-        elif column < len(cells):
-            lines.append(SourceLine([cells[column]], number))
+            if mapping is None:
+                lines.append(SourceLine(cells, number))
+            continue  # the header row itself is not read as entries
+        values = {field: cells[index] for field, index in mapping.items() if index < len(cells)}
+        if "category" in values and values["category"][0].strip() not in ("", category):
+            category = values["category"][0].strip()
+            lines.append(SourceLine([values["category"]], number, is_heading=True))
+        title = values.get("title")
+        chosen = title if title and title[0].strip() else values.get("name")
+        if chosen is not None:
+            lines.append(SourceLine([chosen], number))
     return lines
 
 

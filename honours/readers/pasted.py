@@ -172,23 +172,29 @@ def parse_heading(text: str) -> Heading | None:
     Weak headings (an unnumbered title with nothing declared) are only taken
     as headings by :func:`read_document` when a heading follows them.
     """
+    text = original = text.strip(PADDING)
+    marked = text.startswith("#")  # a Markdown heading
+    if marked:
+        text = text.lstrip("#").lstrip(PADDING)
     number, rest = strip_list_number(text)
     rest = rest.rstrip(PADDING)
     colon = rest.endswith(("：", ":"))
     if colon:
         rest = rest[:-1].rstrip(PADDING)
-    if not rest or any(sep in rest for sep in ("\t",)):
+    if not rest or "\t" in rest or "|" in rest:
         return None
     heading = Heading(
-        title=rest, number=number if number not in BULLETS else "", display=text.strip(PADDING)
+        title=rest, number=number if number not in BULLETS else "", display=original
     )
     suffix = _suffix(rest)
     if suffix:
         heading.title, heading.count, heading.measure, heading.rule = suffix
         heading.strong = True
-    if colon or (heading.number and heading.depth in (_DEPTH_CHINESE, _DEPTH_CHINESE_PAREN)):
-        heading.strong = True
     heading.title = display_form(heading.title)
+    # 一、 numbers headings; "一、张三" in a numbered list of people is a name.
+    chinese_numbered = heading.number and heading.depth in (_DEPTH_CHINESE, _DEPTH_CHINESE_PAREN)
+    if marked or colon or (chinese_numbered and len(heading.title) > 4):
+        heading.strong = True
     if not heading.title:
         return None
     return heading
@@ -245,7 +251,7 @@ def split_cells(line: str, people: bool = True) -> list[tuple[str, bool]]:
         if char in PADDING:
             gap += 1
             continue
-        if char == "\t" or (people and char in NAME_SEPARATORS):
+        if char in "\t|" or (people and char in NAME_SEPARATORS):
             cells.append(("".join(current), after_space))
             current, gap, after_space = [], 0, False
             continue
@@ -346,6 +352,7 @@ class SourceLine:
     cells: list[tuple[str, str]]  # (text, where)
     number: int = 0  # line or row number
     proposer: str = ""  # from a "■ 提案者：…" line below it
+    is_heading: bool = False  # known to be a heading (a table's 类别 column)
 
     @property
     def text(self) -> str:
@@ -456,7 +463,9 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
         filled = line.filled
         where = filled[0][1]
         heading, inline = headings[index]
-        if len(filled) == 1:
+        if line.is_heading and heading is not None:
+            heading.strong = True
+        if len(filled) == 1 and not line.is_heading:
             declared = is_declaration(filled[0][0])
             if declared is not None and not (heading and heading.count):
                 target = current if current.heading or current.rows else None
@@ -475,7 +484,7 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
         if heading is not None and (
             heading.strong or _weak_heading_here(content, headings, index, current)
         ):
-            if _is_document_title(heading, headings, index, sections, document):
+            if not line.is_heading and _is_document_title(heading, headings, index, sections, document):
                 document.title = heading.title  # 光荣榜 above an unnumbered award
                 continue
             current = open_section(heading, where)
@@ -502,7 +511,8 @@ def _is_document_title(
     following = headings[index + 1][0]
     return (
         not heading.number and heading.count is None and heading.rule is None
-        and not headings[index][1] and following is not None and not following.number
+        and not headings[index][1] and following is not None and following.strong
+        and not following.number
     )
 
 

@@ -55,5 +55,6 @@ class ImportPlan:
     rows: list[RowSpec] = field(default_factory=list)
     categories: list[CategorySpec] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # found while reading
+    notices: list[str] = field(default_factory=list)  # what the clerk should know, not errors
     settings: dict[str, str] = field(default_factory=dict)
     certificate_serial: int = 0

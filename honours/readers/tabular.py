@@ -33,24 +33,39 @@ def _clean_header(cell: object) -> str:
 
 
 def map_header(cells: Sequence[object]) -> dict[str, int] | None:
-    """Field -> column index, if ``cells`` look like a header row (a name or
-    title column and nothing but known names or blanks)."""
+    """Field -> column index, if ``cells`` look like a header row: a column
+    named 姓名 (or 名称, 题目, name …).  Other columns are left to
+    :func:`other_columns`."""
+    headers = [_clean_header(cell) for cell in cells]
     mapping: dict[str, int] = {}
-    unknown = 0
-    for index, cell in enumerate(cells):
-        header = _clean_header(cell)
-        if not header:
-            continue
-        for field, names in HEADER_NAMES.items():
-            if field not in mapping and header in (n.lower() for n in names):
+    for field, names in HEADER_NAMES.items():
+        # The most specific name wins: 工作单位 over 职务 for the affiliation.
+        for name in names:
+            name = name.lower()
+            index = next(
+                (i for i, header in enumerate(headers)
+                 if header == name and i not in mapping.values()),
+                None,
+            )
+            if index is not None:
                 mapping[field] = index
                 break
-        else:
-            if header not in IGNORED_HEADERS:
-                unknown += 1
-    if ("name" in mapping or "title" in mapping) and unknown <= len(mapping):
+    if "name" in mapping or "title" in mapping:
         return mapping
     return None
+
+
+def other_columns(cells: Sequence[object], mapping: dict[str, int]) -> dict[int, str]:
+    """Column index -> header of the columns no field takes (性别, 出生年月, a
+    second 单位 …), except those the tool computes itself (序号)."""
+    taken = set(mapping.values())
+    others = {}
+    for index, cell in enumerate(cells):
+        header = str(cell or "").strip()
+        if index in taken or not header or _clean_header(cell) in IGNORED_HEADERS:
+            continue
+        others[index] = header
+    return others
 
 
 def rows_to_plan(
@@ -59,6 +74,7 @@ def rows_to_plan(
     """``rows`` are (origin, cells) pairs; title rows above the header are skipped."""
     plan = ImportPlan(source=source)
     mapping: dict[str, int] | None = None
+    others: dict[int, str] = {}
     for origin, cells in rows:
         if mapping is None:
             mapping = map_header(cells)
@@ -66,6 +82,13 @@ def rows_to_plan(
                 plan.source += _("; header at {origin}: ").format(origin=origin) + ", ".join(
                     f"{field}={_clean_header(cells[i])}" for field, i in mapping.items()
                 )
+                others = other_columns(cells, mapping)
+                if others:
+                    plan.notices.append(
+                        _("columns kept in each winner's note: {columns}").format(
+                            columns="、".join(others.values())
+                        )
+                    )
             continue
         values = {
             field: _text(cells[index]) if index < len(cells) else ""
@@ -73,6 +96,12 @@ def rows_to_plan(
         }
         if not any(values.values()):
             continue  # a blank row
+        extra = [
+            f"{header}：{_text(cells[index])}" for index, header in others.items()
+            if index < len(cells) and _text(cells[index]).strip()
+        ]
+        if extra:  # 性别：男；出生年月：1980.01 — never dropped silently
+            values["note"] = "；".join(filter(None, [values.get("note", ""), *extra]))
         title = values.get("title", "")
         if title:  # a work: its title is the entry, the name column its proposer
             name, proposer = title, values.get("proposer") or values.get("name", "")
