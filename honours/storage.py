@@ -17,7 +17,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -84,6 +84,10 @@ class UnsupportedSchema(StoreError):
         super().__init__(message)
         self.path = path
         self.schema = schema
+
+
+class DatabaseMissing(StoreError):
+    """The database file does not exist, and the command only reads it."""
 
 
 class DatabaseBusy(StoreError):
@@ -193,6 +197,9 @@ def _parse(raw: bytes) -> dict[str, Any]:
     """Turn file bytes into validated TinyDB data (``_meta`` included) or raise ``_Invalid``."""
     if not raw.strip():
         raise _Invalid(DamagedDatabase, _("the file is empty"))
+    foreign = _foreign_file(raw)
+    if foreign is not None:
+        raise _Invalid(NotAHonoursDatabase, foreign)
     try:
         # utf-8-sig: tolerate a BOM added by a Windows editor.
         text = raw.decode("utf-8-sig")
@@ -224,7 +231,12 @@ def _parse(raw: bytes) -> dict[str, Any]:
             (d for d in meta_table.values() if isinstance(d, dict) and "application" in d), None
         )
     if meta is None or meta.get("application") != APPLICATION:
-        raise _Invalid(NotAHonoursDatabase, _("it has no honours `_meta` record"))
+        if data.get("format") == "honours-roll":
+            raise _Invalid(
+                NotAHonoursDatabase,
+                _("it is a roll exported as JSON; bring it in with `honours import FILE`"),
+            )
+        raise _Invalid(NotAHonoursDatabase, _("it is a JSON file of another program"))
     schema = meta.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool) or schema != SCHEMA_VERSION:
         raise _Invalid(
@@ -246,6 +258,39 @@ def _parse(raw: bytes) -> dict[str, Any]:
                     ),
                 )
     return data
+
+
+def _foreign_file(raw: bytes) -> str | None:
+    """What a file plainly is when it is not JSON at all: a workbook, a Word
+    document, a table or a roll in text, said so that the clerk knows what to do."""
+    if raw.startswith(b"PK\x03\x04"):
+        head = raw[:4096]
+        if b"word/" in head:
+            what = _("a Word document (.docx)")
+        elif b"xl/" in head:
+            what = _("an Excel workbook (.xlsx)")
+        else:
+            what = _("a ZIP archive")
+        return _("it is {what}; to bring its names in, use `honours import FILE`").format(
+            what=what
+        )
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _("it is an old Office file (.xls or .doc); save it as .xlsx and use "
+                 "`honours import FILE`")
+    if raw.startswith(b"%PDF"):
+        return _("it is a PDF document")
+    stripped = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"{", b"["):
+        return None  # JSON: judged by its content
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # binary garbage: a damaged file
+    try:
+        raw[:65536].decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < 65530:
+            return None  # not text either: treat as damaged
+    return _("it is a text file (a list, a table or a roll?); to bring its names in, use "
+             "`honours import FILE`")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -407,6 +452,8 @@ class Store:
         path: Path,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         keep_backups: int = DEFAULT_KEEP_BACKUPS,
+        announce: Callable[[str], None] | None = None,
+        missing_ok: bool = True,
     ) -> None:
         if keep_backups < 0:
             raise ValueError("keep_backups must be 0 or more")
@@ -414,6 +461,11 @@ class Store:
         self.lock_timeout = lock_timeout
         self.keep_backups = keep_backups
         self._in_transaction = False
+        # Told when a save creates the database (a new file, maybe in a new folder).
+        self.announce = announce
+        # False: reading a missing file, or a transaction that does not say it may
+        # create one, raises DatabaseMissing (the command line's contract).
+        self.missing_ok = missing_ok
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -524,9 +576,23 @@ class Store:
     def snapshot(self) -> TinyDB:
         """The current content as a read-only in-memory TinyDB, without taking the lock.
 
-        Safe without the lock because every save replaces the file atomically.
+        Safe without the lock because every save replaces the file atomically.  A
+        missing file reads as empty, or raises :class:`DatabaseMissing` when the
+        store is not ``missing_ok``; nothing is created either way.
         """
-        return TinyDB(storage=_MemoryStorage, data=self._load().data, read_only=True)
+        loaded = self._load()
+        if loaded.raw is None and not self.missing_ok:
+            raise self._missing()
+        return TinyDB(storage=_MemoryStorage, data=loaded.data, read_only=True)
+
+    def _missing(self) -> DatabaseMissing:
+        return DatabaseMissing(
+            _(
+                "The database {path} does not exist. Start one with `honours category add "
+                "TITLE` (or `honours import FILE`), or check the --db option and the "
+                "{variable} environment variable."
+            ).format(path=self.path, variable=ENV_VAR)
+        )
 
     # ----------------------------------------------------------------- locking
 
@@ -585,13 +651,19 @@ class Store:
     # ----------------------------------------------------------------- transactions
 
     @contextmanager
-    def transaction(self, backup: str | None = None) -> Iterator[TinyDB]:
+    def transaction(self, backup: str | None = None, create: bool = False) -> Iterator[TinyDB]:
         """Lock, load, yield an in-memory TinyDB, then save once if anything changed.
 
         If the body raises, nothing is written and the exception propagates. If ``backup``
         is a non-empty reason and an existing file is about to change, a backup is taken
-        first.
+        first.  In a store that is not ``missing_ok``, only a transaction that may
+        ``create`` the database runs when the file does not exist; any other raises
+        :class:`DatabaseMissing` before it locks, so that nothing (no lock file, no
+        folder) is left behind.
         """
+        if not (create or self.missing_ok) and not self._file.exists():
+            raise self._missing()
+        new_folder = not self._file.parent.exists()
         with self._locked():
             loaded = self._load()
             db = TinyDB(storage=_MemoryStorage, data=loaded.data)
@@ -603,8 +675,19 @@ class Store:
                     if backup and loaded.raw is not None:
                         self._write_backup(loaded.raw, backup, loaded.mode)
                     self._save(payload, loaded.mode)
+                    if loaded.raw is None and self.announce is not None:
+                        self._announce_creation(new_folder)
             finally:
                 storage.end()
+
+    def _announce_creation(self, new_folder: bool) -> None:
+        if new_folder:
+            message = _("created a new database {path} in the new folder {folder}").format(
+                path=self.path, folder=self._file.parent
+            )
+        else:
+            message = _("created a new database {path}").format(path=self.path)
+        self.announce(message)
 
     @staticmethod
     def _changed(loaded: _Loaded, tables: dict[str, Any]) -> bool:

@@ -157,6 +157,9 @@ def test_show_grid_columns_align(jinshan):
 
 
 def test_show_of_an_empty_roll(honours):
+    missing = honours("show", ok=False)
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+    honours("settings", "set", "title", "光荣榜")  # the database exists, with no category
     assert "empty" in honours("show").output
 
 

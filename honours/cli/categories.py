@@ -89,7 +89,7 @@ def add(
 ) -> None:
     from .. import roll
 
-    with store().transaction() as db:
+    with store().transaction(create=True) as db:
         category = roll.add_category(
             db, title, parent=parent, kind=kind or "person", sort=sort, measure=measure,
             columns=columns, description=description or "", honour=honour or "",

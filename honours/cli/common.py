@@ -36,7 +36,7 @@ def store():
     """The database in use (imported on demand: `sort` and `--help` never need it)."""
     from ..storage import Store
 
-    return Store(db_path())
+    return Store(db_path(), announce=note, missing_ok=False)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -240,7 +240,8 @@ def _database_findings() -> list[Finding]:
         ))
     else:
         findings.append(Finding(section, OK, _("Writable.")))
-        findings.append(_lock_finding(section, current))
+        if file.exists():  # a lock file is never made for a database that is not there
+            findings.append(_lock_finding(section, current))
 
     # Free space.
     try:

@@ -84,7 +84,7 @@ def import_file(
         note(notice)
     try:
         with _progress(len(plan.rows)) as advance:
-            with store().transaction(backup="import") as db:
+            with store().transaction(backup="import", create=True) as db:
                 report = apply_plan(
                     db, plan, into=into, skip_invalid=skip_invalid,
                     allow_duplicate=allow_duplicate, progress=advance,

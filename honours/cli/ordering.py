@@ -308,12 +308,21 @@ def _report_document(out, checks) -> bool:
     and checked, then a summary."""
     failed = False
     checked = not_checked = out_of_order = 0
-    for check in checks:
+
+    def say(mark: str, check, text: str) -> None:
         section = check.section
         title = section.title or _("(the list)")
         if check.part:
             title = f"{check.part} › {title}"
-        place = f" [dim]({escape(section.where)})[/]" if section.where else ""
+        template = _("{title} ({where}): {text}") if section.where else _("{title}: {text}")
+        out.print(
+            mark + " " + escape(template).format(
+                title=f"[bold]{escape(title)}[/]", where=escape(section.where), text=escape(text)
+            )
+        )
+
+    for check in checks:
+        section = check.section
         count = _count_words(len(section.entries), section.kind)
         if check.expected is not None and not check.count_differs:
             read = _("{count} read, as the heading says").format(count=count)
@@ -322,10 +331,8 @@ def _report_document(out, checks) -> bool:
         if not section.entries and section.children and check.expected is not None:
             if not check.count_differs:  # a group: its count is the sum of its lists
                 below = _count_words(check.found, section.children[0].kind)
-                out.print(
-                    f"[green]✓[/] [bold]{escape(title)}[/]{place}: "
-                    + escape(_("{count} read below it, as the heading says").format(count=below))
-                )
+                say("[green]✓[/]", check,
+                    _("{count} read below it, as the heading says").format(count=below))
         if check.checked:
             checked += 1
             rule = _rule_words(check.rule, section.kind != "person")
@@ -337,18 +344,13 @@ def _report_document(out, checks) -> bool:
                 state = ngettext(
                     "{count} out of place", "{count} out of place", len(check.misplaced)
                 ).format(count=len(check.misplaced))
-                out.print(
-                    f"[bold red]✗[/] [bold]{escape(title)}[/]{place}: "
-                    + escape(_("{read}; {rule}: {state}").format(
-                        read=read, rule=rule, state=state))
-                )
+                say("[bold red]✗[/]", check,
+                    _("{read}; {rule}: {state}").format(read=read, rule=rule, state=state))
                 for problem in check.misplaced:
                     _print_misplaced(out, problem)
             else:
-                out.print(
-                    f"[green]✓[/] [bold]{escape(title)}[/]{place}: "
-                    + escape(_("{read}; {rule}: in order").format(read=read, rule=rule))
-                )
+                say("[green]✓[/]", check,
+                    _("{read}; {rule}: in order").format(read=read, rule=rule))
         elif section.entries:
             not_checked += 1
             why = (
@@ -356,22 +358,14 @@ def _report_document(out, checks) -> bool:
                 if check.rule == "manual"
                 else _("no order declared: not checked")
             )
-            out.print(
-                f"[dim]–[/] [bold]{escape(title)}[/]{place}: "
-                + escape(_("{read}; {why}").format(read=read, why=why))
-            )
+            say("[dim]–[/]", check, _("{read}; {why}").format(read=read, why=why))
         if check.count_differs:
             failed = True
-            heading = section.heading
-            out.print(
-                f"[bold red]![/] [bold]{escape(title)}[/]{place}: "
-                + escape(
-                    _("the heading says {count}{measure} but {found} were read").format(
-                        count=check.expected, measure=heading.measure or "",
-                        found=check.found,
-                    )
-                )
-            )
+            say("[bold red]![/]", check,
+                _("the heading says {count}{measure} but {found} were read").format(
+                    count=check.expected, measure=section.heading.measure or "",
+                    found=check.found,
+                ))
     summary = _("{checked} checked, {bad} out of order, {skipped} not checked").format(
         checked=ngettext("{count} list", "{count} lists", checked).format(count=checked),
         bad=out_of_order, skipped=not_checked,
@@ -396,7 +390,6 @@ def explain(
 
     from ..collation import default_tables
     from ..collation.explain import character_facts, explain_pair
-
     from ..readers.pasted import read_pasted
 
     rule = _checked_rule(by) or "stroke"

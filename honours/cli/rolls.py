@@ -234,6 +234,6 @@ def settings_set(
 ) -> None:
     from ..roll import DEFAULT_SETTINGS, set_setting
 
-    with store().transaction() as db:
+    with store().transaction(create=True) as db:
         values = set_setting(db, key, value or DEFAULT_SETTINGS.get(key, ""))
     console().print(f"{key}: {escape(values[key])}")

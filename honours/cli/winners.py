@@ -51,7 +51,9 @@ def _pasted_entries(text: str, kind: str, extras: dict) -> "list[roll.NewWinner]
 
     document = read_pasted(text, kind)
     for section in document.headings:
-        note(_("{where}: heading skipped: {title}").format(where=section.where, title=section.title))
+        note(
+            _("{where}: heading skipped: {title}").format(where=section.where, title=section.title)
+        )
     entries = []
     for entry in document.entries:
         fields = dict(extras)

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..collation import display_form, is_han
 
@@ -172,6 +173,8 @@ def parse_heading(text: str) -> Heading | None:
     Weak headings (an unnumbered title with nothing declared) are only taken
     as headings by :func:`read_document` when a heading follows them.
     """
+    if _plain(text):  # a name, or an unnumbered title declaring nothing
+        return Heading(title=text, display=text)
     text = original = text.strip(PADDING)
     marked = text.startswith("#")  # a Markdown heading
     if marked:
@@ -208,6 +211,8 @@ def is_declaration(text: str) -> str | None:
     """A note on a line of its own that declares an order: （按姓氏笔画排序）,
     以下名单按姓氏笔画为序, （排名不分先后）.  Returns the rule or None; a title
     that ends in such a bracket is a heading, not a note."""
+    if _plain(text) and not any(word in text for word in ("笔", "拼音", "音序", "先后")):
+        return None  # the common case: a name
     core = text.strip(PADDING + "\t").rstrip("。.")
     if not core or len(core) > 40:
         return None
@@ -222,6 +227,8 @@ def is_declaration(text: str) -> str | None:
 
 def proposer_of(text: str) -> str | None:
     """The proposer on a "■ 提案者：…" line, or None."""
+    if "：" not in text and ":" not in text:
+        return None
     stripped = text.strip(PADDING + "\t")
     if stripped[:1] in BULLETS:
         stripped = stripped[1:].lstrip(PADDING)
@@ -266,12 +273,41 @@ def split_cells(line: str, people: bool = True) -> list[tuple[str, bool]]:
     return [(cell, spaced) for cell, spaced in cells if cell.strip(PADDING)]
 
 
+_HAN_SEARCH = None  # built on first use from collation's Han blocks
+
+
+def _han() -> re.Pattern[str]:
+    global _HAN_SEARCH
+    if _HAN_SEARCH is None:
+        from ..collation.names import _han_class
+
+        _HAN_SEARCH = re.compile(f"[{_han_class()}]")
+    return _HAN_SEARCH
+
+
 def _single_han(text: str) -> bool:
     return len(text) == 1 and is_han(text)
 
 
 def _has_han(text: str) -> bool:
-    return any(is_han(char) for char in text)
+    return _han().search(text) is not None
+
+
+#: A character that may make a line more than one plain entry: padding and
+#: separators, digits and brackets (numbers, counts), colons, markers.
+_SPECIAL_CHARS = r"\t\r\f\v \u3000\u00a0、，,;；|:：#()（）\d①-⑳⑴-⒇⒈-⒛" + re.escape(BULLETS)
+_SPECIAL = re.compile(rf"[\n{_SPECIAL_CHARS}]")
+#: The same but across lines: a text of one plain name per line.
+_SPECIAL_IN_LINES = re.compile(rf"[{_SPECIAL_CHARS}]|笔|拼音|音序|先后")
+
+
+def _plain(text: str) -> bool:
+    """A line that can only be one name or title as it stands (the common case,
+    read without the general machinery): no special character, some Han, NFC."""
+    return (
+        _SPECIAL.search(text) is None and _has_han(text)
+        and unicodedata.is_normalized("NFC", text)
+    )
 
 
 def _is_filler(text: str) -> bool:
@@ -288,6 +324,8 @@ def split_entries(line: str, people: bool = True) -> list[str]:
     names; "John Smith" stays one.  With ``people`` false (units, titles of
     works), only tabs and wide gaps separate, and 、，belong to the name.
     """
+    if _plain(line):
+        return [line]
     _number, line = strip_list_number(line)
     entries: list[str] = []
     pending_single = ""  # a one-character cell that may pair with the next
@@ -358,8 +396,9 @@ class SourceLine:
     def text(self) -> str:
         return "\t".join(text for text, _where in self.cells if text.strip(PADDING))
 
-    @property
+    @cached_property
     def filled(self) -> list[tuple[str, str]]:
+        """The cells that hold something (computed once: lines are read whole)."""
         return [(text, where) for text, where in self.cells if text.strip(PADDING + "\t")]
 
 
@@ -439,7 +478,11 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
     decides per section, from the heading's measure word, else from what the
     entries look like (names of people are 2–4 characters).
     """
-    content = [line for line in lines if line.filled]
+    lines = list(lines)
+    plain = _plain_list(lines, kind)
+    if plain is not None:
+        return plain
+    content = _join_broken_headings([line for line in lines if line.filled])
     sections: list[Section] = []
     stack: list[Section] = []
     document = Document(sections=[])
@@ -484,7 +527,9 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
         if heading is not None and (
             heading.strong or _weak_heading_here(content, headings, index, current)
         ):
-            if not line.is_heading and _is_document_title(heading, headings, index, sections, document):
+            if not line.is_heading and _is_document_title(
+                heading, headings, index, sections, document
+            ):
                 document.title = heading.title  # 光荣榜 above an unnumbered award
                 continue
             current = open_section(heading, where)
@@ -498,6 +543,59 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
         if section.rule is None and document.default_rule and section.entries:
             section.rule = document.default_rule
     return document
+
+
+def _open_brackets(text: str) -> int:
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
+
+
+def _join_broken_headings(content: list[SourceLine]) -> list[SourceLine]:
+    """A heading broken inside its bracket, as text copied out of a PDF often is
+    ("1. 市、区政协委员（37名，按姓氏" / "笔画排序）"), made one line again."""
+    joined: list[SourceLine] = []
+    index = 0
+    while index < len(content):
+        line = content[index]
+        following = content[index + 1] if index + 1 < len(content) else None
+        if (
+            following is not None and len(line.filled) == 1 and len(following.filled) == 1
+            and _open_brackets(line.filled[0][0]) > 0
+            and _open_brackets(line.filled[0][0] + following.filled[0][0]) == 0
+            and len(line.filled[0][0]) + len(following.filled[0][0]) <= 200
+        ):
+            text = line.filled[0][0].rstrip(PADDING) + following.filled[0][0].strip(PADDING)
+            joined.append(SourceLine([(text, line.filled[0][1])], line.number))
+            index += 2
+            continue
+        joined.append(line)
+        index += 1
+    return joined
+
+
+def _plain_list(lines: list[SourceLine], kind: str | None) -> Document | None:
+    """One plain name per line and nothing else (no heading, note, number or
+    separator anywhere): the list read in one pass, as a long list should be."""
+    if not all(len(line.cells) == 1 for line in lines):
+        return None
+    texts = [line.cells[0][0] for line in lines]
+    joined = "\n".join(texts).strip("\n")
+    if not joined or _SPECIAL_IN_LINES.search(joined) or not unicodedata.is_normalized(
+        "NFC", joined
+    ):
+        return None
+    han = _han()
+    if not all(han.search(text) for text in texts if text):
+        return None
+    section = Section(heading=None, columns=1)
+    section.entries = [
+        Entry(line.cells[0][0], line.cells[0][1]) for line in lines if line.cells[0][0]
+    ]
+    if kind is None:  # judged on a sample: a long list is all of one kind
+        sample = [entry.name for entry in section.entries[:1000]]
+        personal = sum(_looks_like_person(name) for name in sample)
+        kind = "person" if personal * 2 >= len(sample) else "unit"
+    section.kind = kind
+    return Document(sections=[section])
 
 
 def _is_document_title(
@@ -525,14 +623,13 @@ def _heading_of(line: SourceLine) -> tuple[Heading | None, str]:
     text = filled[0][0]
     if proposer_of(text) is not None:
         return None, ""
-    heading = parse_heading(text)
-    if heading is not None:
-        return heading, ""
     for colon in ("：", ":"):
         position = text.find(colon)
-        if 0 < position < len(text) - 1:
+        if 0 < position < len(text.rstrip(PADDING)) - 1:
             left, rest = text[: position + 1], text[position + 1:]
-            if any(mark in left for mark in "，,。；;") or "。" in rest:
+            bare = left[: max(left.rfind("（"), left.rfind("("))] if left[:-1].endswith(
+                ("）", ")")) else left  # the count and order in brackets may hold a comma
+            if any(mark in bare for mark in "，,。；;") or "。" in rest:
                 continue  # a sentence, not "优秀教师：张三、李四"
             head = parse_heading(left)
             separated = any(sep in rest for sep in NAME_SEPARATORS + "\t")
@@ -540,7 +637,7 @@ def _heading_of(line: SourceLine) -> tuple[Heading | None, str]:
                 head.count is not None or head.rule is not None or separated
             ):
                 return head, rest
-    return None, ""
+    return parse_heading(text), ""
 
 
 def _weak_heading_here(
@@ -574,17 +671,18 @@ def _read_rows(section: Section, kind: str | None) -> None:
     heading_kind = section.heading.kind if section.heading else None
     has_proposers = any(row.proposer for row in section.rows)
     chosen = kind or heading_kind or ("work" if has_proposers else None)
+    rows = _entries_by_row(section.rows, people=chosen in (None, "person"))
     if chosen is None:
-        people = _entries_of(section.rows, people=True)
-        names = [entry.name for entry in people]
+        names = [entry.name for row in rows for entry in row]
         personal = sum(_looks_like_person(name) for name in names)
         chosen = "person" if names and personal * 2 >= len(names) else (
             "unit" if names else "person"
         )
+        if chosen != "person":
+            rows = _entries_by_row(section.rows, people=False)
     section.kind = chosen
-    section.entries = _entries_of(section.rows, people=chosen == "person")
-    widths = [len(_entries_of([row], people=chosen == "person")) for row in section.rows]
-    section.columns = max(widths, default=0)
+    section.entries = [entry for row in rows for entry in row]
+    section.columns = max(map(len, rows), default=0)
     section.joiner = _joiner(section.rows, chosen == "person")
 
 
@@ -605,21 +703,25 @@ def _joiner(rows: list[SourceLine], people: bool) -> str:
 
 
 def _looks_like_person(name: str) -> bool:
-    core = "".join(ch for ch in name if is_han(ch))
-    return 2 <= len(core) <= 4 or "·" in name
+    return 2 <= len(_han().findall(name)) <= 4 or "·" in name
 
 
-def _entries_of(rows: list[SourceLine], people: bool) -> list[Entry]:
-    entries: list[Entry] = []
+def _entries_by_row(rows: list[SourceLine], people: bool) -> list[list[Entry]]:
+    """Each row's entries; a proposer line goes to the last entry above it."""
+    result: list[list[Entry]] = []
+    last: Entry | None = None
     for row in rows:
+        entries: list[Entry] = []
         for text, where in row.cells:
             names = split_entries(text, people)
             many = len(names) > 1
             for place, name in enumerate(names, start=1):
                 entries.append(Entry(name, where, place if many else 0))
-        if row.proposer and entries:
-            entries[-1].proposer = row.proposer
-    return entries
+        last = entries[-1] if entries else last
+        if row.proposer and last is not None:
+            last.proposer = row.proposer
+        result.append(entries)
+    return result
 
 
 def read_pasted(text: str, kind: str | None = None) -> Document:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..i18n import _
 from .encoding import decode
-from .pasted import read_document
 from .pasted import lines_of_text as _lines
+from .pasted import read_document
 from .plan import ImportPlan, RowSpec
 
 
