@@ -42,8 +42,7 @@ class ListCheck:
 
     @property
     def expected(self) -> int | None:
-        heading = self.section.heading
-        return heading.count if heading else None
+        return self.section.count
 
     @property
     def found(self) -> int:

@@ -363,7 +363,7 @@ def _report_document(out, checks) -> bool:
             failed = True
             say("[bold red]![/]", check,
                 _("the heading says {count}{measure} but {found} were read").format(
-                    count=check.expected, measure=section.heading.measure or "",
+                    count=check.expected, measure=section.measure or "",
                     found=check.found,
                 ))
     summary = _("{checked} checked, {bad} out of order, {skipped} not checked").format(

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..collation import display_form, is_han
+from ..collation.names import _ANNOTATION
 
 #: Whitespace that pads or separates cells: ASCII space, ideographic space, no-break space.
 PADDING = " \u3000\u00a0"
@@ -56,6 +57,12 @@ _PROPOSER_LABELS = ("提案者", "提案人", "申报人", "申报单位", "作�
 #: them: 一、 → （一） → 1. → （1） → ①; an unnumbered heading is a top level.
 _DEPTH_CHINESE, _DEPTH_CHINESE_PAREN, _DEPTH_ARABIC = 1, 2, 3
 _DEPTH_ARABIC_PAREN, _DEPTH_CIRCLED = 4, 5
+
+#: An office on a line of its own heads the names below it (主席, 副主席, 秘书长 …).
+_OFFICE = re.compile(
+    r"(?:副|名誉|常务|执行|荣誉)?(?:主席|主任|秘书长|委员|常委|书记|会长|理事长|理事|院长|校长"
+    r"|部长|成员|顾问|组长|队长|团长|社长|董事长|董事|监事长|监事|总经理|主编)"
+)
 
 #: Measure word → what a list holds.
 KIND_BY_MEASURE = {
@@ -140,15 +147,9 @@ def strip_list_number(text: str) -> tuple[str, str]:
     return match.group(0).replace(" ", ""), stripped[match.end():].lstrip(PADDING)
 
 
-def _suffix(title: str) -> tuple[str, int | None, str | None, str | None] | None:
-    """Split "TITLE（37名，按姓氏笔画排序）" into title, count, measure and rule,
-    or None when the line does not end in such a bracket."""
-    if not title.endswith((")", "）")):
-        return None
-    opening = max(title.rfind("("), title.rfind("（"))
-    if opening <= 0:
-        return None
-    inner = title[opening + 1:-1]
+def _declarations(inner: str) -> tuple[int | None, str | None, str | None] | None:
+    """Count, measure word and rule of "37名，按姓氏笔画排序" or "共16名", or None
+    when the text says anything else."""
     count = measure = rule = None
     for part in re.split(r"[,，;；、 \u3000]", inner):
         if not part:
@@ -164,7 +165,30 @@ def _suffix(title: str) -> tuple[str, int | None, str | None, str | None] | None
         return None  # a bracket that is part of the title: （新汇路-亭枫公路）
     if count is None and rule is None:
         return None
-    return title[:opening].rstrip(PADDING), count, measure, rule
+    return count, measure, rule
+
+
+def _suffix(title: str) -> tuple[str, int | None, str | None, str | None] | None:
+    """Split "TITLE（37名，按姓氏笔画排序）" (or "TITLE(278名)(按姓氏笔画为序)")
+    into title, count, measure and rule, or None when the line does not end in
+    such a bracket."""
+    if not title.endswith((")", "）")):
+        return None
+    opening = max(title.rfind("("), title.rfind("（"))
+    if opening <= 0:
+        return None
+    found = _declarations(title[opening + 1:-1])
+    if found is None:
+        return None
+    count, measure, rule = found
+    title = title[:opening].rstrip(PADDING)
+    earlier = _suffix(title)  # a second bracket before it: (278名)(按姓氏笔画为序)
+    if earlier is not None:
+        title, count_before, measure_before, rule_before = earlier
+        count, measure = (count, measure) if count is not None else (
+            count_before, measure_before)
+        rule = rule if rule is not None else rule_before
+    return title, count, measure, rule
 
 
 def parse_heading(text: str) -> Heading | None:
@@ -174,7 +198,7 @@ def parse_heading(text: str) -> Heading | None:
     as headings by :func:`read_document` when a heading follows them.
     """
     if _plain(text):  # a name, or an unnumbered title declaring nothing
-        return Heading(title=text, display=text)
+        return Heading(title=text, display=text, strong=bool(_OFFICE.fullmatch(text)))
     text = original = text.strip(PADDING)
     marked = text.startswith("#")  # a Markdown heading
     if marked:
@@ -193,10 +217,14 @@ def parse_heading(text: str) -> Heading | None:
     if suffix:
         heading.title, heading.count, heading.measure, heading.rule = suffix
         heading.strong = True
+        if heading.title.endswith(("：", ":")):  # "委员：（按姓氏笔画为序）"
+            heading.title = heading.title[:-1]
     heading.title = display_form(heading.title)
     # 一、 numbers headings; "一、张三" in a numbered list of people is a name.
     chinese_numbered = heading.number and heading.depth in (_DEPTH_CHINESE, _DEPTH_CHINESE_PAREN)
-    if marked or colon or (chinese_numbered and len(heading.title) > 4):
+    if marked or colon or (chinese_numbered and len(heading.title) > 4) or _OFFICE.fullmatch(
+        heading.title
+    ):
         heading.strong = True
     if not heading.title:
         return None
@@ -207,10 +235,19 @@ def parse_heading(text: str) -> Heading | None:
 _NOTE_LEADS = ("按", "以", "依", "注", "说明", "排名", "名单", "上述", "下列", "均按")
 
 
-def is_declaration(text: str) -> str | None:
-    """A note on a line of its own that declares an order: （按姓氏笔画排序）,
-    以下名单按姓氏笔画为序, （排名不分先后）.  Returns the rule or None; a title
-    that ends in such a bracket is a heading, not a note."""
+@dataclass
+class Note:
+    """What a note on a line of its own declares: （共16名，按姓氏笔画排序）."""
+
+    rule: str | None
+    count: int | None = None
+    measure: str | None = None
+
+
+def parse_note(text: str) -> Note | None:
+    """A note on a line of its own that declares an order (and maybe a count):
+    （按姓氏笔画排序）, 以下名单按姓氏笔画为序, （排名不分先后）, (30人,按姓氏笔画排序).
+    None for anything else; a title that ends in such a bracket is a heading."""
     if _plain(text) and not any(word in text for word in ("笔", "拼音", "音序", "先后")):
         return None  # the common case: a name
     core = text.strip(PADDING + "\t").rstrip("。.")
@@ -222,7 +259,32 @@ def is_declaration(text: str) -> str | None:
         return None
     if any(bracket in core for bracket in "()（）"):
         return None
-    return declared_rule(core)
+    found = _declarations(core)
+    if found is not None and found[2] is not None:
+        return Note(rule=found[2], count=found[0], measure=found[1])
+    rule = declared_rule(core)
+    return Note(rule) if rule is not None else None
+
+
+def is_declaration(text: str) -> str | None:
+    """The rule a note on a line of its own declares, or None (:func:`parse_note`)."""
+    note = parse_note(text)
+    return note.rule if note else None
+
+
+_DATE = re.compile(
+    r"[(（]?[\d〇零一二三四五六七八九十]{2,4}年[\d〇零一二三四五六七八九十]{1,3}月"
+    r"(?:[\d〇零一二三四五六七八九十]{1,3}日)?[)）]?"
+)
+
+
+def _is_aside(text: str) -> bool:
+    """A line that is a date or a remark in brackets: never an entry."""
+    core = text.strip(PADDING + "\t")
+    if _DATE.fullmatch(core):
+        return True
+    return len(core) > 2 and core[0] in "(（" and core[-1] in ")）" and _open_brackets(
+        core[1:-1]) == 0
 
 
 def proposer_of(text: str) -> str | None:
@@ -248,17 +310,21 @@ def split_cells(line: str, people: bool = True) -> list[tuple[str, bool]]:
 
     Tabs, runs of two or more padding characters and (for ``people``) the
     punctuation of :data:`NAME_SEPARATORS` end a cell; a single padding
-    character stays inside it.  One pass over the line.
+    character stays inside it; punctuation inside a closed bracket does not
+    separate (毕惠仙(女，彝族)).  Linear: one pass to match brackets, one to split.
     """
+    enclosed = _enclosed(line) if people and ("(" in line or "（" in line) else None
     cells: list[tuple[str, bool]] = []
     current: list[str] = []
     gap = 0  # padding characters seen since the last non-padding character
     after_space = False
-    for char in line:
+    for position, char in enumerate(line):
         if char in PADDING:
             gap += 1
             continue
-        if char in "\t|" or (people and char in NAME_SEPARATORS):
+        if char in "\t|" or (
+            people and char in NAME_SEPARATORS and not (enclosed and enclosed[position])
+        ):
             cells.append(("".join(current), after_space))
             current, gap, after_space = [], 0, False
             continue
@@ -271,6 +337,23 @@ def split_cells(line: str, people: bool = True) -> list[tuple[str, bool]]:
         current.append(char)
     cells.append(("".join(current), after_space))
     return [(cell, spaced) for cell, spaced in cells if cell.strip(PADDING)]
+
+
+def _enclosed(line: str) -> list[bool]:
+    """For each position, whether it lies inside a matched pair of brackets."""
+    inside = [False] * len(line)
+    openings: list[int] = []
+    for position, char in enumerate(line):
+        if char in "(（":
+            openings.append(position)
+        elif char in ")）" and openings:
+            start = openings.pop()
+            if not openings:  # mark the outermost pair once: linear overall
+                for covered in range(start, position + 1):
+                    inside[covered] = True
+        elif char == "\t":
+            openings.clear()  # a bracket never spans cells of a table
+    return inside
 
 
 _HAN_SEARCH = None  # built on first use from collation's Han blocks
@@ -287,6 +370,13 @@ def _han() -> re.Pattern[str]:
 
 def _single_han(text: str) -> bool:
     return len(text) == 1 and is_han(text)
+
+
+def _single_han_annotated(text: str) -> bool:
+    """One Chinese character, maybe followed by an annotation: 畅(女), 丹（兼）."""
+    if len(text) > 1 and text[1] in "(（" and text[-1] in ")）":
+        return is_han(text[0])
+    return _single_han(text)
 
 
 def _has_han(text: str) -> bool:
@@ -332,12 +422,16 @@ def split_entries(line: str, people: bool = True) -> list[str]:
     for cell, spaced in split_cells(line, people):
         if not people:
             text = display_form(cell)
-            if not _is_filler(text):
+            if pending_single and spaced and _single_han_annotated(text):
+                entries[-1] = pending_single + text  # "李    军" in a list of units
+                pending_single = ""
+            elif not _is_filler(text):
                 entries.append(text)
+                pending_single = text if _single_han(text) else ""
             continue
         _number, cell = strip_list_number(cell)
         for token, first in _tokens(cell):
-            if pending_single and first and spaced and _single_han(token):
+            if pending_single and first and spaced and _single_han_annotated(token):
                 entries[-1] = pending_single + token  # "马  罡": a padded name split by a gap
                 pending_single = ""
                 continue
@@ -360,8 +454,8 @@ def _tokens(cell: str) -> Iterator[tuple[str, bool]]:
     while index < len(parts):
         part = parts[index]
         following = parts[index + 1] if index + 1 < len(parts) else ""
-        if _single_han(part) and _single_han(following):
-            yield display_form(part + following), first
+        if _single_han(part) and _single_han_annotated(following):
+            yield display_form(part + following), first  # 马 罡, 蔡 畅(女)
             index += 2
         elif not _has_han(part) and following and not _has_han(following):
             words = [part]
@@ -410,6 +504,7 @@ class Entry:
     where: str  # the line or cell it came from
     place: int = 0  # its place among several names in that line or cell; 0 = alone
     proposer: str = ""
+    affiliation: str = ""  # a school or unit printed beside a person's name
 
 
 @dataclass
@@ -421,6 +516,8 @@ class Section:
     parent: Section | None = None
     rule: str | None = None  # declared (heading or a note), else None
     rule_where: str = ""
+    count: int | None = None  # declared (heading or a note): the count to check
+    measure: str | None = None
     rows: list[SourceLine] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
@@ -495,6 +592,7 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
         section = Section(heading=heading, where=where, parent=stack[-1] if stack else None)
         section.rule = heading.rule
         section.rule_where = where if heading.rule else ""
+        section.count, section.measure = heading.count, heading.measure
         if section.parent:
             section.parent.children.append(section)
         stack.append(section)
@@ -509,14 +607,26 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
         if line.is_heading and heading is not None:
             heading.strong = True
         if len(filled) == 1 and not line.is_heading:
-            declared = is_declaration(filled[0][0])
-            if declared is not None and not (heading and heading.count):
-                target = current if current.heading or current.rows else None
-                if target is None:
-                    document.default_rule = document.default_rule or declared
-                elif target.rule is None:
-                    target.rule, target.rule_where = declared, where
+            note = parse_note(filled[0][0])
+            if note is not None:
+                if current.heading is None:  # before any heading: every list below
+                    document.default_rule = document.default_rule or note.rule
+                    if current.rows and all(_is_title_line(row) for row in current.rows):
+                        # 候选人初步人选名单 / （共16名，按姓氏笔画排序）: the lines
+                        # above the note are the document's title, not names.
+                        document.title = document.title or "".join(
+                            row.filled[0][0].strip(PADDING) for row in current.rows)
+                        current.rows = []
+                    if note.count is not None and current.count is None:
+                        current.count, current.measure = note.count, note.measure
+                else:
+                    if current.rule is None:
+                        current.rule, current.rule_where = note.rule, where
+                    if note.count is not None and current.count is None:
+                        current.count, current.measure = note.count, note.measure
                 continue
+            if _is_aside(filled[0][0]):
+                continue  # （二零一九年六月二十七日）: a date or remark, not a name
             who = proposer_of(filled[0][0])
             if who is not None:
                 if current.rows and not current.rows[-1].proposer:
@@ -543,6 +653,13 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
         if section.rule is None and document.default_rule and section.entries:
             section.rule = document.default_rule
     return document
+
+
+def _is_title_line(line: SourceLine) -> bool:
+    """One cell of text that cannot be a person's name (a title above a list)."""
+    filled = line.filled
+    return len(filled) == 1 and not _looks_like_person(filled[0][0].strip(PADDING)) and len(
+        split_cells(filled[0][0])) == 1
 
 
 def _open_brackets(text: str) -> int:
@@ -629,12 +746,20 @@ def _heading_of(line: SourceLine) -> tuple[Heading | None, str]:
             left, rest = text[: position + 1], text[position + 1:]
             bare = left[: max(left.rfind("（"), left.rfind("("))] if left[:-1].endswith(
                 ("）", ")")) else left  # the count and order in brackets may hold a comma
+            rest = rest.rstrip(PADDING).removesuffix("。")
             if any(mark in bare for mark in "，,。；;") or "。" in rest:
                 continue  # a sentence, not "优秀教师：张三、李四"
+            if parse_note(rest) is not None:
+                break  # "成员：（按姓氏拼音排序）": a heading and its note, read whole below
             head = parse_heading(left)
-            separated = any(sep in rest for sep in NAME_SEPARATORS + "\t")
+            separated = any(sep in rest for sep in NAME_SEPARATORS + "\t") or any(
+                gap in rest.strip(PADDING) for gap in ("  ", "\u3000"))
+            # 主    任：龚贵华, 党委副书记、纪委书记：夏显波 — an office and its holders
+            names = split_entries(rest)
+            office = head is not None and len(head.title) <= 20 and bool(names) and all(
+                _looks_like_person(name) for name in names)
             if head is not None and len(head.title) <= 60 and rest.strip(PADDING) and (
-                head.count is not None or head.rule is not None or separated
+                head.count is not None or head.rule is not None or separated or office
             ):
                 return head, rest
     return parse_heading(text), ""
@@ -656,14 +781,22 @@ def _weak_heading_here(
         return False
     if heading.number:  # "1. 上海市金山区教育局" in a numbered list of units
         return False
+    if (current.rows or current.heading) and _looks_like_person(heading.title):
+        return False  # a name at the end of (or alone in) a list
+    if len(split_entries(content[index].filled[0][0])) > 1:
+        return False  # a line of names: 王永志 王振义 李振声
     if current.rows and len(heading.title) <= 4:
         return False  # a short name at the end of a list
+    if not following.number and current.rows and not _looks_like_person(heading.title):
+        last = _entries_by_row(current.rows[-1:], people=True)[-1]
+        if last and _looks_like_person(last[0].name):
+            return True  # a committee's name after a list of people, above its offices
     if following.number:
         after = content[index + 2].filled[0][0] if index + 2 < len(content) else ""
         if proposer_of(after) is not None:
             return False  # "1. title" then "■ 提案者：": a work
         return following.is_first_number
-    return following.count is not None
+    return following.count is not None or following.rule is not None
 
 
 def _read_rows(section: Section, kind: str | None) -> None:
@@ -680,6 +813,8 @@ def _read_rows(section: Section, kind: str | None) -> None:
         )
         if chosen != "person":
             rows = _entries_by_row(section.rows, people=False)
+    if chosen == "person":
+        rows = _affiliation_column(rows)
     section.kind = chosen
     section.entries = [entry for row in rows for entry in row]
     section.columns = max(map(len, rows), default=0)
@@ -703,25 +838,100 @@ def _joiner(rows: list[SourceLine], people: bool) -> str:
 
 
 def _looks_like_person(name: str) -> bool:
+    """2–4 Chinese characters (annotations aside: 马继龙(回族)), or a · name."""
+    if "(" in name or "（" in name:
+        name = _ANNOTATION.sub("", name)
     return 2 <= len(_han().findall(name)) <= 4 or "·" in name
 
 
 def _entries_by_row(rows: list[SourceLine], people: bool) -> list[list[Entry]]:
-    """Each row's entries; a proposer line goes to the last entry above it."""
+    """Each row's entries; a proposer line goes to the last entry above it.
+
+    In lists of people, a table's header row (序号 姓名 单位) is skipped and only
+    its name column read; a unit or school printed beside a name (张三  福州一中)
+    becomes that person's affiliation; a line that is a sentence (王芝兰，女，
+    回族，…书记。) gives one name, the rest describing it.
+    """
     result: list[list[Entry]] = []
     last: Entry | None = None
+    column: int | None = None  # the name column under a header row
     for row in rows:
         entries: list[Entry] = []
-        for text, where in row.cells:
+        cells = row.cells
+        if people:
+            cells, column, header = _name_column(row, column)
+            if header:
+                result.append([])
+                continue
+        for text, where in cells:
             names = split_entries(text, people)
+            if people and len(names) > 1 and text.rstrip(PADDING).endswith("。"):
+                names = [names[0]]  # a sentence about one person
             many = len(names) > 1
             for place, name in enumerate(names, start=1):
                 entries.append(Entry(name, where, place if many else 0))
+        if people:
+            entries = _with_affiliations(entries)
         last = entries[-1] if entries else last
         if row.proposer and last is not None:
             last.proposer = row.proposer
         result.append(entries)
     return result
+
+
+def _name_column(
+    row: SourceLine, column: int | None
+) -> tuple[list[tuple[str, str]], int | None, bool]:
+    """(cells to read, name column, whether the row is a header): under a
+    header row that names a 姓名 column, only that column holds names."""
+    from .tabular import map_header
+
+    if len(row.cells) == 1:
+        text, where = row.cells[0]
+        if "\t" not in text and "  " not in text and "\u3000" not in text:
+            return row.cells, column, False
+        raw = [(cell, where) for cell, _spaced in split_cells(text, people=False)]
+    else:
+        raw = row.cells
+    if column is None:
+        mapping = map_header([text for text, _where in raw])
+        if mapping is not None and "name" in mapping:
+            return [], mapping["name"], True
+        return row.cells, None, False
+    if column < len(raw):
+        return [raw[column]], column, False
+    return row.cells, column, False
+
+
+def _affiliation_column(rows: list[list[Entry]]) -> list[list[Entry]]:
+    """One person a line with a school beside: when most lines are "name, unit",
+    the second entry of every two-entry line is the unit, even a short one
+    (叶恭银 浙江大学)."""
+    filled = [row for row in rows if row]
+    paired = sum(1 for row in filled if len(row) == 1 and row[0].affiliation)
+    if not filled or paired * 2 < len(filled):
+        return rows
+    for row in rows:
+        if len(row) == 2 and not row[0].affiliation:
+            row[0].affiliation = row[1].name
+            del row[1]
+    return rows
+
+
+def _with_affiliations(entries: list[Entry]) -> list[Entry]:
+    """A long entry right after a name is that person's school or unit."""
+    kept: list[Entry] = []
+    for entry in entries:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None and not previous.affiliation
+            and _looks_like_person(previous.name) and not _looks_like_person(entry.name)
+            and len(entry.name) > 4
+        ):
+            previous.affiliation = entry.name
+            continue
+        kept.append(entry)
+    return kept
 
 
 def read_pasted(text: str, kind: str | None = None) -> Document:

@@ -74,9 +74,9 @@ def _emit(section: Section, plan: ImportPlan) -> int:
             origin=section.where,
             kind=kind,
             sort=section.rule or "manual",
-            measure=heading.measure,
+            measure=section.measure,
             columns=section.columns if section.entries and kind != "work" else None,
-            expected_count=heading.count,
+            expected_count=section.count,
         )
     )
     for entry in section.entries:
@@ -85,14 +85,14 @@ def _emit(section: Section, plan: ImportPlan) -> int:
             RowSpec(origin=entry.where, name=name, category=section.path, proposer=entry.proposer)
         )
     found = len(section.entries) + sum(_emit(child, plan) for child in section.children)
-    if heading.count is not None and heading.count != found:
+    if section.count is not None and section.count != found:
         plan.problems.append(
             _(
                 "{where}: {title} says {count}{measure} "
                 "but {found} entries were found below it"
             ).format(
                 where=section.where, title=section.title, count=heading.count,
-                measure=heading.measure, found=found,
+                measure=section.measure, found=found,
             )
         )
     return found
