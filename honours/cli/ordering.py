@@ -83,13 +83,12 @@ def _read_parts(source: str | None, units: bool, sheet: str | None = None):
     from pathlib import Path
 
     from ..readers.documents import read_parts
-    from ..readers.pasted import read_document
 
     origin, data = read_input(source)
     path = Path(source) if source not in (None, "-") else Path(origin)
     kind = "unit" if units else None
     return [
-        (part.label, read_document(part.lines, kind)) for part in read_parts(path, data, sheet)
+        (part.label, part.read(kind)) for part in read_parts(path, data, sheet)
     ]
 
 

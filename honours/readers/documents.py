@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..i18n import _
 from .encoding import decode
-from .pasted import SourceLine, lines_of_text
+from .pasted import Document, SourceLine, read_document, read_pasted
 from .plan import UnreadableFile
 from .tabular import map_header
 
@@ -37,6 +37,12 @@ class DocumentPart:
 
     label: str  # "" for a single-part document, else the sheet's name
     lines: list[SourceLine]
+    text: str | None = None  # a text file, read by the fast path when it can be
+
+    def read(self, kind: str | None = None) -> Document:
+        if self.text is not None:
+            return read_pasted(self.text, kind, _("line {number}"))
+        return read_document(self.lines, kind)
 
 
 def refuse_old_format(path: Path, data: bytes) -> None:
@@ -85,7 +91,7 @@ def read_parts(path: Path, data: bytes, sheet: str | None = None) -> list[Docume
     text, _encoding = decode(data, str(path))
     if kind == "csv":
         return [DocumentPart("", _table_lines(_csv_rows(text, str(path))))]
-    return [DocumentPart("", lines_of_text(text, _("line {number}")))]
+    return [DocumentPart("", [], text)]
 
 
 # ------------------------------------------------------------------ Word

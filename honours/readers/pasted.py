@@ -496,15 +496,32 @@ class SourceLine:
         return [(text, where) for text, where in self.cells if text.strip(PADDING + "\t")]
 
 
-@dataclass
 class Entry:
-    """A name (or unit, or title of a work) read from a document."""
+    """A name (or unit, or title of a work) read from a document.
 
-    name: str
-    where: str  # the line or cell it came from
-    place: int = 0  # its place among several names in that line or cell; 0 = alone
-    proposer: str = ""
-    affiliation: str = ""  # a school or unit printed beside a person's name
+    ``where`` is the line or cell it came from; a long plain list gives the
+    line number and a label instead, formatted only when a message needs it.
+    """
+
+    __slots__ = ("name", "_where", "place", "proposer", "affiliation", "_line", "_label")
+
+    def __init__(
+        self, name: str, where: str = "", place: int = 0, proposer: str = "",
+        affiliation: str = "", line: int = 0, label: str = "",
+    ) -> None:
+        self.name = name
+        self._where = where
+        self.place = place  # its place among several names in that line or cell; 0 = alone
+        self.proposer = proposer
+        self.affiliation = affiliation  # a school or unit printed beside a person's name
+        self._line, self._label = line, label
+
+    @property
+    def where(self) -> str:
+        return self._where or self._label.format(number=self._line)
+
+    def __repr__(self) -> str:
+        return f"Entry({self.name!r}, {self.where!r})"
 
 
 @dataclass
@@ -703,12 +720,15 @@ def _plain_list(lines: list[SourceLine], kind: str | None) -> Document | None:
     han = _han()
     if not all(han.search(text) for text in texts if text):
         return None
-    section = Section(heading=None, columns=1)
-    section.entries = [
-        Entry(line.cells[0][0], line.cells[0][1]) for line in lines if line.cells[0][0]
-    ]
+    return _plain_document(
+        [Entry(line.cells[0][0], line.cells[0][1]) for line in lines if line.cells[0][0]], kind
+    )
+
+
+def _plain_document(entries: list[Entry], kind: str | None) -> Document:
+    section = Section(heading=None, columns=1, entries=entries)
     if kind is None:  # judged on a sample: a long list is all of one kind
-        sample = [entry.name for entry in section.entries[:1000]]
+        sample = [entry.name for entry in entries[:1000]]
         personal = sum(_looks_like_person(name) for name in sample)
         kind = "person" if personal * 2 >= len(sample) else "unit"
     section.kind = kind
@@ -934,6 +954,28 @@ def _with_affiliations(entries: list[Entry]) -> list[Entry]:
     return kept
 
 
-def read_pasted(text: str, kind: str | None = None) -> Document:
-    """Pasted text (standard input, a prompt, a .txt file) read into sections."""
-    return read_document(lines_of_text(text), kind)
+def read_pasted(
+    text: str, kind: str | None = None, label: str = "line {number}"
+) -> Document:
+    """Pasted text (standard input, a prompt, a .txt file) read into sections;
+    ``label`` names a line in messages ("line 12")."""
+    plain = _plain_text(text, label, kind)
+    if plain is not None:
+        return plain
+    return read_document(lines_of_text(text, label), kind)
+
+
+def _plain_text(text: str, label: str, kind: str | None) -> Document | None:
+    """A text of one plain name per line, read without building line objects:
+    a list of a million names costs little more than splitting it."""
+    if _SPECIAL_IN_LINES.search(text) or not unicodedata.is_normalized("NFC", text):
+        return None
+    lines = text.split("\n")
+    han = _han()
+    if not all(han.search(line) for line in lines if line):
+        return None
+    entries = [
+        Entry(line, "", 0, "", "", number, label)
+        for number, line in enumerate(lines, start=1) if line
+    ]
+    return _plain_document(entries, kind)

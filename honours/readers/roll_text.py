@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..i18n import _
 from .encoding import decode
-from .pasted import Section, lines_of_text, read_document, strip_list_number
+from .pasted import Section, read_pasted, strip_list_number
 from .plan import CategorySpec, ImportPlan, RowSpec
 
 
@@ -20,7 +20,7 @@ def looks_like_roll(text: str) -> bool:
     """Whether a text file is laid out as a roll rather than a plain list of
     names: some heading declares a count or an order, or a work has its
     proposer line."""
-    document = read_document(lines_of_text(text[:20000]))
+    document = read_pasted(text[:20000])
     return any(
         section.heading.count is not None or section.heading.rule is not None
         or section.kind == "work"
@@ -34,7 +34,7 @@ def read_roll_text(data: bytes, origin: str) -> ImportPlan:
 
 
 def parse_roll(text: str, source: str) -> ImportPlan:
-    document = read_document(lines_of_text(text, _("line {number}")))
+    document = read_pasted(text, label=_("line {number}"))
     plan = ImportPlan(source=source)
     if document.title:
         plan.settings["title"] = document.title

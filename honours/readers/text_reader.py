@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from ..i18n import _
 from .encoding import decode
-from .pasted import lines_of_text as _lines
-from .pasted import read_document
+from .pasted import read_pasted
 from .plan import ImportPlan, RowSpec
 
 
@@ -16,7 +15,7 @@ def read_text(data: bytes, origin: str, kind: str | None = None) -> ImportPlan:
     of people but belong to the names of units and titles."""
     text, encoding = decode(data, origin)
     plan = ImportPlan(source=_("plain text ({encoding})").format(encoding=encoding))
-    document = read_document(_lines(text, _("line {number}")), kind)
+    document = read_pasted(text, kind, _("line {number}"))
     for entry in document.entries:
         plan.rows.append(RowSpec(origin=entry.where, name=entry.name, proposer=entry.proposer))
     return plan
