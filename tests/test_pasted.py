@@ -421,3 +421,69 @@ def test_zip_detection_is_not_fooled_by_names(tmp_path):
     result = run_cli("--db", str(path), "show")
     assert "Excel workbook" in result.stderr
     assert Path(path).exists()
+
+
+# -- long lists with a few names out of place ----------------------------------------------
+
+
+def _long_list(n: int = 3000) -> list[str]:
+    import importlib.util
+
+    from honours.collation import sort_entries
+
+    from .conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("names", REPO / "benchmarks" / "names.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return sort_entries(list(dict.fromkeys(module.generate(n, seed=7))), "stroke")
+
+
+def _layouts(names: list[str]) -> dict[str, str]:
+    from honours.render.view import pad_name
+
+    def rows(width: int, cell, joiner: str) -> list[str]:
+        cells = [cell(name) for name in names]
+        return [joiner.join(cells[i:i + width]) for i in range(0, len(cells), width)]
+
+    heading = f"二、优秀共产党员（{len(names)}名，按姓氏笔画排序）"
+    return {
+        "word grid": "\n".join([heading, *rows(5, pad_name, "\t")]),
+        "pdf grid": "\n".join(["优秀共产党员名单", "（按姓氏笔画为序）",
+                               *rows(6, lambda n: pad_name(n, "\u3000"), "\u3000")]),
+        "web page": "\n".join([heading, *rows(20, str, "、")]),
+        "monospace": "\n".join([heading, *rows(4, lambda n: f"{pad_name(n, '  '):<8}", "  ")]),
+        "numbered": "\n".join([heading, *(f"{i}. {n}" for i, n in enumerate(names, 1))]),
+    }
+
+
+@pytest.mark.parametrize("layout", ["word grid", "pdf grid", "web page", "monospace", "numbered"])
+def test_a_long_list_with_a_few_names_moved_is_read_whole_and_exactly_caught(tmp_path, layout):
+    import random
+
+    from honours.collation import sort_key
+
+    names = _long_list()
+    key = sort_key("stroke", "person")
+    rng = random.Random(layout)
+    moved: set[str] = set()
+    order = list(names)
+    while len(moved) < 5:
+        source = rng.randrange(len(order))
+        target = rng.randrange(len(order))
+        name = order[source]
+        if abs(source - target) < 300 or name in moved or names.count(name) > 1:
+            continue
+        neighbours = order[max(target - 1, 0):target + 1]
+        if any(key(other) == key(name) for other in neighbours):
+            continue
+        order.insert(target, order.pop(source))
+        moved.add(name)
+    path = tmp_path / "draft.txt"
+    path.write_text(_layouts(order)[layout], encoding="utf-8")
+    result = run_cli("check", str(path))
+    assert result.returncode == 1
+    assert f"{len(names)} names read" in result.stdout
+    reported = {line.split(": ", 1)[1].split(" belongs at")[0]
+                for line in result.stdout.splitlines() if "belongs at" in line}
+    assert reported == moved

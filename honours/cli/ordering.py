@@ -254,7 +254,10 @@ def check(
     checks = proofread(parts, by=rule)
     out = console()
     headed = any(document.headings for _label, document in parts)
-    if not headed and len(checks) <= 1:
+    # A bare list gets a one-line answer; a list whose note declares its order or
+    # count (（共16名，按姓氏笔画排序）) is reported like a roll's list.
+    bare = not checks or (checks[0].rule_source != "declared" and checks[0].expected is None)
+    if not headed and len(checks) <= 1 and bare:
         failed = _report_plain_list(out, checks, units)
     else:
         failed = _report_document(out, checks)
