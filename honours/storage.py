@@ -598,6 +598,16 @@ class Store:
         return Path(os.path.realpath(self.path))
 
     @property
+    def file(self) -> Path:
+        """The database file itself (a symlink resolved)."""
+        return self._file
+
+    def beside(self, suffix: str) -> Path:
+        """A companion file of the database: ``NAME{suffix}`` in the same folder."""
+        file = self._file
+        return file.with_name(f"{file.stem}{suffix}")
+
+    @property
     def backup_dir(self) -> Path:
         file = self._file
         return file.with_name(f"{file.stem}.backups")
@@ -897,6 +907,10 @@ class Store:
             with suppress(FileNotFoundError):
                 old.path.unlink()
 
+    def find_backup(self, name: str) -> Backup:
+        """The backup called ``name`` (with or without ``.json``), or BackupNotFound."""
+        return self._find_backup(name)
+
     def _find_backup(self, name: str) -> Backup:
         candidates = {name, f"{name}.json"}
         if os.sep in name or (os.altsep and os.altsep in name) or name in {"", ".", ".."}:
@@ -911,12 +925,14 @@ class Store:
             ).format(name=name, folder=self.backup_dir)
         )
 
-    def restore(self, name: str, hooks: SaveHooks | None = None) -> RestoredBackup:
+    def restore(
+        self, name: str, hooks: SaveHooks | None = None, reason: str = "before-restore"
+    ) -> RestoredBackup:
         """Replace the database with backup ``name``, keeping what it replaces.
 
-        A readable current file is first backed up (reason ``before-restore``); an unreadable
-        one (damaged, foreign or newer) is kept as ``<name>.damaged-<time>`` or
-        ``<name>.set-aside-<time>`` beside it, never deleted.
+        A readable current file is first backed up (``reason``, by default
+        ``before-restore``); an unreadable one (damaged, foreign or newer) is kept as
+        ``<name>.damaged-<time>`` or ``<name>.set-aside-<time>`` beside it, never deleted.
         """
         with self._locked():
             chosen = self._find_backup(name)
@@ -936,29 +952,48 @@ class Store:
                     "Nothing was changed in {path}."
                 ).format(name=chosen.name, detail=invalid.detail, path=self.path)
                 raise invalid.error(message, chosen.path) from None
-
-            target = self._file
-            current = self._read_raw()
-            mode: int | None = None
-            safety: Backup | None = None
-            set_aside: Path | None = None
-            if current is not None:
-                with suppress(OSError):
-                    mode = stat.S_IMODE(target.stat().st_mode)
-                try:
-                    _parse(current)
-                except _Invalid as invalid:
-                    set_aside = self._set_aside(target, current, invalid, mode)
-                else:
-                    safety = self._write_backup(
-                        current, "before-restore", mode, protect=chosen.name
-                    )
-            if hooks is not None:
-                hooks.before_save()
-            self._save(raw, mode)
-            if hooks is not None:
-                hooks.after_save(safety, current if set_aside is None else None, raw)
+            safety, set_aside = self._put_in_place(raw, reason, chosen.name, hooks)
             return RestoredBackup(**vars(chosen), safety_backup=safety, set_aside=set_aside)
+
+    def replace_with_empty(
+        self, hooks: SaveHooks | None = None, reason: str = "before-undo"
+    ) -> Backup | None:
+        """Make the database empty (undoing the change that created it), keeping a
+        backup of the current content; returns that backup."""
+        with self._locked():
+            safety, _aside = self._put_in_place(_serialise({}), reason, None, hooks)
+            return safety
+
+    def _put_in_place(
+        self, raw: bytes, reason: str, protect: str | None, hooks: SaveHooks | None
+    ) -> tuple[Backup | None, Path | None]:
+        """Under the lock: keep the current file (backup or set aside), then save ``raw``."""
+        if hooks is not None:
+            hooks.before_save()
+        target = self._file
+        current = self._read_raw()
+        mode: int | None = None
+        safety: Backup | None = None
+        set_aside: Path | None = None
+        if current is not None:
+            with suppress(OSError):
+                mode = stat.S_IMODE(target.stat().st_mode)
+            try:
+                _parse(current)
+            except _Invalid as invalid:
+                set_aside = self._set_aside(target, current, invalid, mode)
+            else:
+                safety = self._write_backup(current, reason, mode, protect=protect)
+        try:
+            self._save(raw, mode)
+        except BaseException:
+            if safety is not None:
+                with suppress(OSError):
+                    safety.path.unlink()
+            raise
+        if hooks is not None:
+            hooks.after_save(safety, current, raw)
+        return safety, set_aside
 
     def _set_aside(self, target: Path, current: bytes, invalid: _Invalid, mode: int | None) -> Path:
         """Keep an unreadable database under another name before it is replaced.

@@ -16,6 +16,7 @@ class State:
     """Global options, set by the root callback."""
 
     db_option: str | None = None
+    argv: list[str] | None = None  # the arguments as typed, for the journal
 
 
 state = State()
@@ -37,6 +38,26 @@ def store():
     from ..storage import Store
 
     return Store(db_path())
+
+
+def change(reason: str):
+    """A transaction recorded in the journal and backed up first, so it can be undone
+    (``reason`` names the backup)."""
+    from ..journal import recorded_change
+
+    return recorded_change(store(), reason, state.argv)
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask before a step that drops or changes recorded work; ``--yes`` answers for scripts.
+    Without a terminal to ask on, refuse rather than guess."""
+    if yes:
+        return
+    if not is_interactive():
+        raise fail(_("{question} Add --yes to go ahead without being asked.").format(
+            question=question))
+    if not typer.confirm(question, default=False):
+        raise fail(_("nothing was changed"), code=1)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
