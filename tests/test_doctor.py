@@ -3,7 +3,6 @@ and nothing it does changes the database."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap

@@ -363,7 +363,8 @@ def test_large_imports_show_progress_and_are_one_save(people, tmp_path, db):
     people("import", str(path), "--into", "委员")
     records = json.loads(people("list", "委员", "--format", "json").output)
     assert len(records) == 6000
-    backups = [line for line in people("backup", "list").output.splitlines() if line.startswith("honours-") and "import" in line]
+    backups = [line for line in people("backup", "list").output.splitlines()
+               if line.startswith("honours-") and "import" in line]
     assert len(backups) == 1  # one save, one backup
 
 

@@ -167,3 +167,9 @@ def test_list_json_and_csv_agree_on_place(honours):
     by_csv = {line.split(",")[1]: line.split(",")[header.index("place")] for line in rows[1:]}
     assert {r["name"]: str(r["place"]) for r in records} == by_csv
     assert {r["name"]: r["position"] for r in records} == {"王五": 0, "丁一": 1}
+
+
+def test_explain_refuses_three_entries_before_printing_anything(honours):
+    refused = honours("explain", "王", "李", "张", ok=False)
+    assert refused.exit_code == 2 and "one or two entries" in refused.output
+    assert "strokes" not in refused.output and "┃" not in refused.output

@@ -92,9 +92,9 @@ def activate_overrides() -> list[Path]:
 
     used, strokes, readings = [], {}, {}
     for path in override_files():
-        if not path.is_file():
-            continue
         try:
+            if not path.is_file():
+                continue
             parsed = parse_overrides(path.read_text("utf-8-sig"), origin=str(path))
         except (OSError, UnicodeDecodeError) as error:
             raise fail(

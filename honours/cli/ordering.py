@@ -149,6 +149,8 @@ def explain(
     from ..collation import default_tables
     from ..collation.explain import character_facts, explain_pair
 
+    if len(texts) > 2:  # refused before anything is printed
+        raise fail(_("explain takes one or two entries"))
     rule = _checked_rule(by)
     activate_overrides()
     tables = default_tables()
@@ -183,5 +185,3 @@ def explain(
                 reason=escape(decision.reason),
             )
         )
-    elif len(texts) > 2:
-        raise fail(_("explain takes one or two entries"))
