@@ -170,7 +170,7 @@ class Change(SaveHooks):
             raise StoreError(
                 _(
                     "The change was saved, but the journal {path} could not be written: "
-                    "{error}. `honours undo` will refuse until the next change."
+                    "{error}. `honours undo` cannot go back past this change."
                 ).format(path=journal_path(self.store), error=error.strerror or error)
             ) from error
 
@@ -220,14 +220,31 @@ def undo_plan(store: Store, count: int) -> list[Entry]:
         )
     chosen = list(reversed(entries[-count:]))
     oldest = chosen[-1]
-    if not oldest.created:
-        known = {backup.name for backup in store.list_backups()}
-        if oldest.backup is None or oldest.backup not in known:
+    known = {backup.name: backup for backup in store.list_backups()}
+    if not oldest.created and (oldest.backup is None or oldest.backup not in known):
+        raise NothingToUndo(
+            _(
+                "Change #{number} cannot be undone: its backup {name} is no longer kept "
+                "(the newest {keep} backups are). Nothing was undone."
+            ).format(number=oldest.number, name=oldest.backup, keep=store.keep_backups)
+        )
+    # Each change must start where the one before it ended; otherwise a change nobody
+    # recorded happened in between, and undoing past it would silently drop it.
+    for later, earlier in zip(chosen, chosen[1:]):
+        backup = known.get(later.backup or "")
+        try:
+            content = backup.path.read_bytes() if backup else None
+        except OSError:
+            content = None
+        if content is None or content_hash(content) != earlier.after:
             raise NothingToUndo(
                 _(
-                    "Change #{number} cannot be undone: its backup {name} is no longer kept "
-                    "(the newest {keep} backups are). Nothing was undone."
-                ).format(number=oldest.number, name=oldest.backup, keep=store.keep_backups)
+                    "Undo cannot go back past change #{number}: the database it started "
+                    "from is not what change #{earlier} left (a change was made that the "
+                    "journal does not show, or a backup is missing). Nothing was undone; "
+                    "`honours backup list` and `honours backup restore NAME` go back to a "
+                    "chosen backup."
+                ).format(number=later.number, earlier=earlier.number)
             )
     return chosen
 

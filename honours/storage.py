@@ -446,6 +446,7 @@ def write_file_atomically(target: Path, payload: bytes, replace: bool = True) ->
     if target.is_dir():
         raise StoreError(_("{path} is a folder, not a file").format(path=target))
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    _remove_orphaned_temp_files(target)
     try:
         _atomic_write(target, payload, mode)
     except OSError as error:

@@ -173,3 +173,28 @@ def test_explain_refuses_three_entries_before_printing_anything(honours):
     refused = honours("explain", "王", "李", "张", ok=False)
     assert refused.exit_code == 2 and "one or two entries" in refused.output
     assert "strokes" not in refused.output and "┃" not in refused.output
+
+
+def test_undo_does_not_cross_a_change_the_journal_does_not_show(honours, db):
+    honours("category", "add", "名单")
+    honours("add", "名单", "甲一")
+    db.write_text(db.read_text("utf-8").replace("甲一", "甲二"), "utf-8")  # by hand
+    honours("add", "名单", "乙二")
+    honours("undo")  # the last change alone is fine: back to the hand-edited file
+    assert winners(honours) == ["甲二"]
+    refused = honours("undo", "3", ok=False)  # would drop the hand edit unsaid
+    assert refused.exit_code == 2 and "cannot go back past change" in refused.output
+    assert winners(honours) == ["甲二"]
+
+
+def test_a_journal_line_cut_by_a_crash_is_skipped(honours, db):
+    honours("category", "add", "名单")
+    path = db.with_name("roll.journal.jsonl")
+    with path.open("a", encoding="utf-8") as cut:
+        cut.write('{"number": 2, "time": "2026-')
+    honours("add", "名单", "甲一")
+    lines = path.read_text("utf-8").splitlines()
+    assert len(lines) == 3 and lines[-1].startswith("{")  # the new line starts afresh
+    assert "added 甲一 to 名单" in honours("log").output
+    honours("undo")
+    assert winners(honours) == []
