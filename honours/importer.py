@@ -15,6 +15,7 @@ from tinydb import TinyDB
 from . import roll
 from .errors import HonoursError
 from .i18n import _, ngettext
+from .ledger import raise_certificate_serial
 from .readers.plan import ImportPlan, RowSpec
 
 #: Rows are validated and added in chunks of this size, for the progress bar.
@@ -143,7 +144,7 @@ def apply_plan(
                 ).format(settings=", ".join(sorted(plan.settings)))
             )
     if plan.certificate_serial:
-        roll.raise_certificate_serial(db, plan.certificate_serial)
+        raise_certificate_serial(db, plan.certificate_serial)
     if report.problems and not skip_invalid:
         raise ImportRefused(report)
     return report

@@ -319,8 +319,10 @@ def move_category(
     return Category.from_doc(table.get(doc_id=category.id))
 
 
-def remove_category(db: TinyDB, reference: str, force: bool = False) -> tuple[Category, int, int]:
-    """Remove a category; returns it with the number of subcategories and winners removed."""
+def remove_category(
+    db: TinyDB, reference: str, force: bool = False
+) -> tuple[Category, int, list[Winner]]:
+    """Remove a category; returns it with the number of subcategories and the winners removed."""
     category = resolve_category(db, reference)
     below = _descendants(db, category)
     ids = [category.id] + [c.id for c in below]
@@ -334,7 +336,7 @@ def remove_category(db: TinyDB, reference: str, force: bool = False) -> tuple[Ca
         )
     db.table(WINNERS).remove(doc_ids=[w.doc_id for w in winners])
     db.table(CATEGORIES).remove(doc_ids=ids)
-    return category, len(below), len(winners)
+    return category, len(below), [Winner.from_doc(doc) for doc in winners]
 
 
 # -- winners -----------------------------------------------------------------------------
@@ -424,7 +426,16 @@ def prepare_winners(
         except InvalidName as error:
             problems.append(f"{where}{error}")
             continue
-        if not allow_duplicate and (name in existing or name in seen):
+        if not allow_duplicate and name in seen:
+            problems.append(
+                where
+                + _(
+                    "{name} is given more than once "
+                    "(use --allow-duplicate for two people of the same name)"
+                ).format(name=name)
+            )
+            continue
+        if not allow_duplicate and name in existing:
             problems.append(
                 where
                 + _(
@@ -645,28 +656,9 @@ def honour_of(chain: list[Category]) -> str:
     return " ".join(category.title for category in chain)
 
 
-def certificate_serial(db: TinyDB) -> int:
-    """The last certificate serial issued (0 before the first)."""
-    from tinydb import Query
-
-    found = db.table(COUNTERS).get(Query().name == CERTIFICATE_SERIAL)
-    return found["value"] if found else 0
-
-
-def raise_certificate_serial(db: TinyDB, value: int) -> None:
-    """Make sure later serials come after ``value`` (an import's numbers)."""
-    from tinydb import Query
-
-    table = db.table(COUNTERS)
-    found = table.get(Query().name == CERTIFICATE_SERIAL)
-    if found is None:
-        table.insert({"name": CERTIFICATE_SERIAL, "value": value})
-    elif found["value"] < value:
-        table.update({"value": value}, doc_ids=[found.doc_id])
-
-
 def roll_view(db: TinyDB, reference: str | None = None):
     """The whole roll, or the subtree of ``reference``, ready to render."""
+    from .ledger import certificate_serial
     from .render.view import Entry, RollView, Section, heading_number
 
     counts = count_winners(db)
@@ -720,66 +712,3 @@ def roll_view(db: TinyDB, reference: str | None = None):
         title=stored_settings(db)["title"], sections=sections, settings=stored_settings(db),
         subtree=bool(reference), certificate_serial=certificate_serial(db),
     )
-
-
-
-# -- certificates ------------------------------------------------------------------------
-
-COUNTERS = "counters"
-CERTIFICATE_SERIAL = "certificate-serial"
-
-
-def _next_serial(db: TinyDB) -> int:
-    """The next certificate serial: it only ever grows, so a removed winner's
-    number is never issued again."""
-    value = certificate_serial(db) + 1
-    raise_certificate_serial(db, value)
-    return value
-
-
-def issue_certificates(db: TinyDB, reference: str | None = None) -> int:
-    """Give every winner of the roll (or subtree) that has no certificate number
-    one, in roll order; numbers already issued never change.  Returns how many
-    were issued."""
-    view = roll_view(db, reference)
-    values = settings(db)
-    pattern = values["certificate-pattern"]
-    check_certificate_pattern(pattern)
-    issued = {doc["certificate"] for doc in db.table(WINNERS).all() if doc.get("certificate")}
-    table = db.table(WINNERS)
-    count = 0
-    for section in view.walk():
-        for entry in section.entries:
-            if entry.certificate:
-                continue
-            number = pattern.format(serial=_next_serial(db), year=values["year"])
-            while number in issued:  # a pattern changed back and forth: skip taken numbers
-                number = pattern.format(serial=_next_serial(db), year=values["year"])
-            issued.add(number)
-            table.update({"certificate": number}, doc_ids=[entry.id])
-            count += 1
-    return count
-
-
-def register_view(db: TinyDB, reference: str | None = None):
-    """The certificate register (证书发放名册) of the roll or a subtree, in roll order."""
-    from .render.view import RegisterRow, RegisterView
-
-    view = roll_view(db, reference)
-    rows = []
-    for section in view.walk():
-        for entry in section.entries:
-            is_work = section.kind == "work"
-            rows.append(
-                RegisterRow(
-                    sequence=len(rows) + 1,
-                    certificate=entry.certificate,
-                    recipient=entry.proposer if is_work else entry.name,
-                    honour=section.honour,
-                    category=section.path,
-                    kind=section.kind,
-                    work=entry.name if is_work else "",
-                )
-            )
-    title = (view.sections[0].title if reference and view.sections else view.title)
-    return RegisterView(title=f"{title}证书发放名册", rows=rows)

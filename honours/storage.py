@@ -365,6 +365,18 @@ def _atomic_write(target: Path, payload: bytes, mode: int | None) -> None:
     ``mode`` keeps the permissions of the file being replaced; ``None`` lets the umask decide,
     as for any new file.
     """
+    temp = _write_temp(target, payload, mode)
+    try:
+        _replace(temp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(target.parent)
+
+
+def _write_temp(target: Path, payload: bytes, mode: int | None) -> Path:
+    """``payload`` in a new, fsynced temporary file beside ``target``; returns its path."""
     directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
     temp = directory / f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}{_TEMP_SUFFIX}"
@@ -383,12 +395,89 @@ def _atomic_write(target: Path, payload: bytes, mode: int | None) -> None:
             os.close(fd)
         if mode is not None and not hasattr(os, "fchmod"):
             os.chmod(temp, mode)
-        _replace(temp, target)
     except BaseException:
         with suppress(OSError):
             os.unlink(temp)
         raise
-    _fsync_directory(directory)
+    return temp
+
+
+class PreparedFile:
+    """An output file written in full beside its target, put in place by :meth:`commit`.
+
+    Lets a command write its file only once everything that must come first (the
+    certificate ledger) is recorded, and still refuse early: an existing target
+    without ``replace``, a folder, or a write error all fail in :func:`prepare_file`,
+    before any number is issued.
+    """
+
+    def __init__(self, target: Path, temp: Path, size: int) -> None:
+        self.target = target
+        self.temp = temp
+        self.size = size
+        self.committed = False
+
+    def commit(self) -> None:
+        if self.committed:
+            return
+        try:
+            _replace(self.temp, self.target)
+        except OSError as error:
+            self.discard()
+            raise StoreError(
+                _("cannot write {path}: {error}").format(
+                    path=self.target, error=error.strerror or error
+                )
+            ) from None
+        self.committed = True
+        _fsync_directory(self.target.parent)
+
+    def discard(self) -> None:
+        if not self.committed:
+            with suppress(OSError):
+                os.unlink(self.temp)
+
+
+def prepare_file(target: Path, payload: bytes, replace: bool = False) -> PreparedFile:
+    """Write ``payload`` to a temporary file beside ``target`` (see :class:`PreparedFile`)."""
+    if target.exists() and not replace:
+        raise StoreError(_("{path} exists; add --force to replace it").format(path=target))
+    if target.is_dir():
+        raise StoreError(_("{path} is a folder, not a file").format(path=target))
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    _remove_orphaned_temp_files(target)
+    try:
+        temp = _write_temp(target, payload, mode)
+    except OSError as error:
+        raise StoreError(
+            _("cannot write {path}: {error}").format(path=target, error=error.strerror or error)
+        ) from None
+    return PreparedFile(target, temp, len(payload))
+
+
+def _remove_orphaned_temp_files(target: Path) -> None:
+    """Temporary files of ``target`` left by a killed command (its process is gone)."""
+    prefix = f".{target.name}."
+    with suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX)):
+                continue
+            pid = entry.name[len(prefix):].split("-", 1)[0]
+            if pid.isdigit() and not _process_alive(int(pid)):
+                with suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def write_file_atomically(target: Path, payload: bytes, replace: bool = True) -> None:
@@ -402,6 +491,7 @@ def write_file_atomically(target: Path, payload: bytes, replace: bool = True) ->
     if target.is_dir():
         raise StoreError(_("{path} is a folder, not a file").format(path=target))
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    _remove_orphaned_temp_files(target)
     try:
         _atomic_write(target, payload, mode)
     except OSError as error:
@@ -432,7 +522,90 @@ def _remove_stale_temp_files(directory: Path, prefix: str) -> None:
                     os.unlink(entry.path)
 
 
+
+# --------------------------------------------------------------------------- permissions
+
+
+def write_refusal(path: Path) -> str | None:
+    """Why the database at ``path`` must not be written, or ``None`` when it may be.
+
+    Checked before any work by every writing command and by ``honours doctor``, so
+    both say the same.  The mode bits are read, not only ``os.access``: root may
+    write any file, but a file or folder its owner made read-only is a decision to
+    respect, and a save replaces the file by a rename, which a read-only file
+    alone would not prevent.
+    """
+    file = Path(os.path.realpath(path))
+    folder = file.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the first save creates the missing folders here
+    try:
+        flags = os.statvfs(folder).f_flag if hasattr(os, "statvfs") else 0
+    except OSError:
+        flags = 0
+    if flags & getattr(os, "ST_RDONLY", 1):
+        return _("{folder} is on a read-only file system").format(folder=folder)
+    try:
+        info = file.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        return _("{path} cannot be examined: {error}").format(
+            path=file, error=error.strerror or error
+        )
+    if info is not None:
+        if not stat.S_ISREG(info.st_mode):
+            return _("{path} is not a regular file").format(path=file)
+        if not _may_write(info, file):
+            return _("the file {path} is read-only (mode {mode})").format(
+                path=file, mode=f"{stat.S_IMODE(info.st_mode):04o}"
+            )
+    try:
+        folder_info = folder.stat()
+    except OSError as error:
+        return _("{path} cannot be examined: {error}").format(
+            path=folder, error=error.strerror or error
+        )
+    if not stat.S_ISDIR(folder_info.st_mode):
+        return _("{path} is not a folder").format(path=folder)
+    if not _may_write(folder_info, folder, search=True):
+        return _("the folder {folder} is read-only (mode {mode})").format(
+            folder=folder, mode=f"{stat.S_IMODE(folder_info.st_mode):04o}"
+        )
+    return None
+
+
+def _may_write(info: os.stat_result, path: Path, search: bool = False) -> bool:
+    """The mode bits that apply to this user allow writing (and entering, for a folder).
+
+    For root, whom the kernel lets write anything, a file counts as writable only
+    when some write bit is set: ``chmod 444`` means "do not change this"."""
+    wanted = os.W_OK | (os.X_OK if search else 0)
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:  # Windows: only the read-only attribute exists
+        return bool(info.st_mode & stat.S_IWRITE)
+    if geteuid() == 0:
+        return bool(info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    return os.access(path, wanted)
+
+
+class ReadOnlyDatabase(StoreError):
+    """The database (its file, folder or file system) must not be written."""
+
 # --------------------------------------------------------------------------- store
+
+
+class SaveHooks:
+    """What a command does around the save, under the lock: ``before_save`` (write the
+    certificate ledger, put an output file in place) and ``after_save`` (record the
+    change in the journal).  The default does nothing."""
+
+    def before_save(self) -> None:
+        """Called just before the database file is replaced; raising cancels the save."""
+
+    def after_save(self, backup: Backup | None, before: bytes | None, after: bytes) -> None:
+        """Called once the new content is saved: ``backup`` holds ``before`` (the previous
+        file, ``None`` if there was none), ``after`` is the content now saved."""
 
 
 @dataclass
@@ -476,6 +649,16 @@ class Store:
     def _file(self) -> Path:
         """The real file: saving through a symlink must replace its target, not the link."""
         return Path(os.path.realpath(self.path))
+
+    @property
+    def file(self) -> Path:
+        """The database file itself (a symlink resolved)."""
+        return self._file
+
+    def beside(self, suffix: str) -> Path:
+        """A companion file of the database: ``NAME{suffix}`` in the same folder."""
+        file = self._file
+        return file.with_name(f"{file.stem}{suffix}")
 
     @property
     def backup_dir(self) -> Path:
@@ -601,6 +784,7 @@ class Store:
         if self._in_transaction:
             # A nested transaction would read data the outer one has not saved yet.
             raise StoreError(_("A honours transaction is already open on this database."))
+        self.check_writable()
         lock_path = self.lock_path
         try:
             lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -648,18 +832,34 @@ class Store:
             self._in_transaction = False
             lock.release()
 
+    def check_writable(self) -> None:
+        """Refuse, before any work, a database that must not be written (see
+        :func:`write_refusal`)."""
+        reason = write_refusal(self.path)
+        if reason:
+            raise ReadOnlyDatabase(
+                _(
+                    "The database {path} cannot be changed: {reason}. Nothing was done. "
+                    "Make it writable (e.g. `chmod u+w FILE`) or use another database "
+                    "with --db PATH."
+                ).format(path=self.path, reason=reason)
+            )
+
     # ----------------------------------------------------------------- transactions
 
     @contextmanager
-    def transaction(self, backup: str | None = None, create: bool = False) -> Iterator[TinyDB]:
+    def transaction(
+        self, backup: str | None = None, hooks: SaveHooks | None = None, create: bool = False
+    ) -> Iterator[TinyDB]:
         """Lock, load, yield an in-memory TinyDB, then save once if anything changed.
 
         If the body raises, nothing is written and the exception propagates. If ``backup``
         is a non-empty reason and an existing file is about to change, a backup is taken
-        first.  In a store that is not ``missing_ok``, only a transaction that may
-        ``create`` the database runs when the file does not exist; any other raises
-        :class:`DatabaseMissing` before it locks, so that nothing (no lock file, no
-        folder) is left behind.
+        first. ``hooks`` run under the lock just before and just after the save (the
+        ledger, an output file and the journal are written there).  In a store that is
+        not ``missing_ok``, only a transaction that may ``create`` the database runs when
+        the file does not exist; any other raises :class:`DatabaseMissing` before it
+        locks, so that nothing (no lock file, no folder) is left behind.
         """
         if not (create or self.missing_ok) and not self._file.exists():
             raise self._missing()
@@ -672,11 +872,23 @@ class Store:
                 yield db
                 if storage.dirty and self._changed(loaded, storage.data):
                     payload = _serialise(storage.data)
+                    taken = None
                     if backup and loaded.raw is not None:
-                        self._write_backup(loaded.raw, backup, loaded.mode)
-                    self._save(payload, loaded.mode)
+                        taken = self._write_backup(loaded.raw, backup, loaded.mode)
+                    try:
+                        if hooks is not None:
+                            hooks.before_save()
+                        self._save(payload, loaded.mode)
+                    except BaseException:
+                        # A backup of a change that never happened would undo nothing.
+                        if taken is not None:
+                            with suppress(OSError):
+                                taken.path.unlink()
+                        raise
                     if loaded.raw is None and self.announce is not None:
                         self._announce_creation(new_folder)
+                    if hooks is not None:
+                        hooks.after_save(taken, loaded.raw, payload)
             finally:
                 storage.end()
 
@@ -779,6 +991,10 @@ class Store:
             with suppress(FileNotFoundError):
                 old.path.unlink()
 
+    def find_backup(self, name: str) -> Backup:
+        """The backup called ``name`` (with or without ``.json``), or BackupNotFound."""
+        return self._find_backup(name)
+
     def _find_backup(self, name: str) -> Backup:
         candidates = {name, f"{name}.json"}
         if os.sep in name or (os.altsep and os.altsep in name) or name in {"", ".", ".."}:
@@ -793,12 +1009,14 @@ class Store:
             ).format(name=name, folder=self.backup_dir)
         )
 
-    def restore(self, name: str) -> RestoredBackup:
+    def restore(
+        self, name: str, hooks: SaveHooks | None = None, reason: str = "before-restore"
+    ) -> RestoredBackup:
         """Replace the database with backup ``name``, keeping what it replaces.
 
-        A readable current file is first backed up (reason ``before-restore``); an unreadable
-        one (damaged, foreign or newer) is kept as ``<name>.damaged-<time>`` or
-        ``<name>.set-aside-<time>`` beside it, never deleted.
+        A readable current file is first backed up (``reason``, by default
+        ``before-restore``); an unreadable one (damaged, foreign or newer) is kept as
+        ``<name>.damaged-<time>`` or ``<name>.set-aside-<time>`` beside it, never deleted.
         """
         with self._locked():
             chosen = self._find_backup(name)
@@ -818,25 +1036,48 @@ class Store:
                     "Nothing was changed in {path}."
                 ).format(name=chosen.name, detail=invalid.detail, path=self.path)
                 raise invalid.error(message, chosen.path) from None
-
-            target = self._file
-            current = self._read_raw()
-            mode: int | None = None
-            safety: Backup | None = None
-            set_aside: Path | None = None
-            if current is not None:
-                with suppress(OSError):
-                    mode = stat.S_IMODE(target.stat().st_mode)
-                try:
-                    _parse(current)
-                except _Invalid as invalid:
-                    set_aside = self._set_aside(target, current, invalid, mode)
-                else:
-                    safety = self._write_backup(
-                        current, "before-restore", mode, protect=chosen.name
-                    )
-            self._save(raw, mode)
+            safety, set_aside = self._put_in_place(raw, reason, chosen.name, hooks)
             return RestoredBackup(**vars(chosen), safety_backup=safety, set_aside=set_aside)
+
+    def replace_with_empty(
+        self, hooks: SaveHooks | None = None, reason: str = "before-undo"
+    ) -> Backup | None:
+        """Make the database empty (undoing the change that created it), keeping a
+        backup of the current content; returns that backup."""
+        with self._locked():
+            safety, _aside = self._put_in_place(_serialise({}), reason, None, hooks)
+            return safety
+
+    def _put_in_place(
+        self, raw: bytes, reason: str, protect: str | None, hooks: SaveHooks | None
+    ) -> tuple[Backup | None, Path | None]:
+        """Under the lock: keep the current file (backup or set aside), then save ``raw``."""
+        if hooks is not None:
+            hooks.before_save()
+        target = self._file
+        current = self._read_raw()
+        mode: int | None = None
+        safety: Backup | None = None
+        set_aside: Path | None = None
+        if current is not None:
+            with suppress(OSError):
+                mode = stat.S_IMODE(target.stat().st_mode)
+            try:
+                _parse(current)
+            except _Invalid as invalid:
+                set_aside = self._set_aside(target, current, invalid, mode)
+            else:
+                safety = self._write_backup(current, reason, mode, protect=protect)
+        try:
+            self._save(raw, mode)
+        except BaseException:
+            if safety is not None:
+                with suppress(OSError):
+                    safety.path.unlink()
+            raise
+        if hooks is not None:
+            hooks.after_save(safety, current, raw)
+        return safety, set_aside
 
     def _set_aside(self, target: Path, current: bytes, invalid: _Invalid, mode: int | None) -> Path:
         """Keep an unreadable database under another name before it is replaced.

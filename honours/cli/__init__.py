@@ -28,6 +28,11 @@ class HonoursGroup(TyperGroup):
     def get_params(self, ctx):
         return translate_params(super().get_params(ctx))
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        if parent is None:
+            state.argv = list(args)  # the command as typed, for the journal
+        return super().make_context(info_name, args, parent=parent, **extra)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -99,7 +104,7 @@ def root(
     state.db_option = db
 
 
-from . import backups, categories, imports, ordering, rolls, winners  # noqa: E402  (register)
+from . import backups, categories, history, imports, ordering, rolls, winners  # noqa: E402
 from . import certificates as certificate_commands  # noqa: E402
 from . import doctor as doctor_command  # noqa: E402
 
@@ -111,6 +116,7 @@ rolls.register(app)
 imports.register(app)
 ordering.register(app)
 backups.register(app)
+history.register(app)
 certificate_commands.register(app)
 doctor_command.register(app)
 

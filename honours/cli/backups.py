@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import console, escape, override_files, store
+from .common import confirm, console, escape, note, override_files, state, store
 
 app = typer.Typer(help=_("List and restore the database's backups."), no_args_is_help=True)
 
@@ -55,25 +55,30 @@ def info() -> None:
 
 @app.command("list", help=_("List backups, newest first."))
 def list_backups() -> None:
-    from rich.table import Table
-
     backups = store().list_backups()
     if not backups:
         console().print(
             _("no backups yet: destructive commands keep one before they change data")
         )
         return
-    table = Table()
-    # The name is what `backup restore` takes: never shorten it.
-    table.add_column(_("name"), min_width=max(len(b.name) for b in backups), no_wrap=True)
-    for column in (_("taken"), _("reason"), _("size")):
-        table.add_column(column)
+    from ..journal import journal_by_backup
+
+    undoes = journal_by_backup(store())
+    out = console()
     for backup in backups:
-        table.add_row(
-            backup.name, backup.created.strftime("%Y-%m-%d %H:%M:%S"), backup.reason,
-            f"{backup.size:,}",
+        entry = undoes.get(backup.name)
+        what = (
+            _("undoes #{number}: {summary}").format(number=entry.number, summary=entry.summary)
+            if entry else _("taken before: {reason}").format(reason=backup.reason)
         )
-    console().print(table)
+        # The name is what `backup restore` takes: on a line of its own, never shortened.
+        out.print(f"[bold]{escape(backup.name)}[/]", no_wrap=True, overflow="ignore")
+        out.print(
+            "    " + _("{time}, {size} bytes; {what}").format(
+                time=backup.created.strftime("%Y-%m-%d %H:%M:%S"), size=f"{backup.size:,}",
+                what=escape(what),
+            )
+        )
 
 
 @app.command(
@@ -82,10 +87,40 @@ def list_backups() -> None:
 )
 def restore(
     name: Annotated[str, typer.Argument(help=_("Backup name as listed by `honours backup list`."))],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help=_("Restore without asking (for scripts)."))
+    ] = False,
 ) -> None:
-    restored = store().restore(name)
+    from ..journal import Change, changes_after, command_line
+
+    current = store()
+    current.check_writable()
+    chosen = current.find_backup(name)
+    dropped = changes_after(current, chosen)
+    if dropped:
+        note(
+            ngettext(
+                "Restoring {name} drops {count} later change:",
+                "Restoring {name} drops {count} later changes:",
+                len(dropped),
+            ).format(name=chosen.name, count=len(dropped))
+        )
+        for entry in dropped:
+            note(f"  #{entry.number} {entry.time.replace('T', ' ')} {entry.summary}")
+        note(_("(certificate numbers issued by them stay used; `honours undo` takes the "
+               "restore back)"))
+    confirm(_("Restore {name}?").format(name=chosen.name), yes)
+    hooks = Change(store=current, command=command_line(state.argv))
+    hooks.describe(
+        ngettext(
+            "restored backup {name}, dropping {count} later change",
+            "restored backup {name}, dropping {count} later changes",
+            len(dropped),
+        ).format(name=chosen.name, count=len(dropped))
+    )
+    restored = current.restore(chosen.name, hooks)
     console().print(
         _("restored {name} into {path}").format(
-            name=escape(restored.name), path=escape(str(store().path))
+            name=escape(restored.name), path=escape(str(current.path))
         )
     )

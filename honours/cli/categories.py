@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from .common import console, escape, store
+from .common import change, console, escape, fail, store
 
 app = typer.Typer(
     help=_(
@@ -89,12 +89,14 @@ def add(
 ) -> None:
     from .. import roll
 
-    with store().transaction(create=True) as db:
+    with change("category-add", create=True) as recorded:
+        db = recorded.db
         category = roll.add_category(
             db, title, parent=parent, kind=kind or "person", sort=sort, measure=measure,
             columns=columns, description=description or "", honour=honour or "",
         )
         path = roll.path_of(db, category)
+        recorded.describe(_("created category {path}").format(path=path))
     console().print(_("added category {id}: {path}").format(id=category.id, path=escape(path)))
 
 
@@ -178,13 +180,36 @@ def edit(
 ) -> None:
     from .. import roll
 
-    with store().transaction() as db:
-        changed = roll.edit_category(
-            db, category, title=title, kind=kind, sort=sort, measure=measure,
-            columns=columns, description=description, honour=honour,
+    given = {
+        "title": title, "kind": kind, "sort": sort, "measure": measure, "columns": columns,
+        "description": description, "honour": honour,
+    }
+    if all(value is None for value in given.values()):
+        raise fail(
+            _("nothing to change: give --title, --kind, --sort, --measure, --columns, "
+              "--description or --honour")
         )
+    with change("category-edit") as recorded:
+        db = recorded.db
+        before = roll.resolve_category(db, category)
+        old_path = roll.path_of(db, before)
+        changed = roll.edit_category(db, category, **given)
         path = roll.path_of(db, changed)
-    console().print(_("updated category {id}: {path}").format(id=changed.id, path=escape(path)))
+        differences = [
+            _("{field} {old!r} → {new!r}").format(
+                field=key, old=getattr(before, key), new=getattr(changed, key))
+            for key in given
+            if getattr(before, key) != getattr(changed, key)
+        ]
+        if differences:
+            recorded.describe(_("changed category {path}: {changes}").format(
+                path=old_path, changes=_("; ").join(differences)))
+    if not differences:
+        console().print(_("category {id} {path} already had these values: nothing changed")
+                        .format(id=changed.id, path=escape(path)))
+        return
+    console().print(_("updated category {id}: {path} ({changes})").format(
+        id=changed.id, path=escape(path), changes=escape(_("; ").join(differences))))
 
 
 @app.command(
@@ -206,9 +231,13 @@ def move(
 
     if parent and top:
         raise typer.BadParameter(_("give --parent or --top, not both"))
-    with store().transaction() as db:
+    with change("category-move") as recorded:
+        db = recorded.db
+        old_path = roll.path_of(db, roll.resolve_category(db, category))
         moved = roll.move_category(db, category, parent=parent, to_top=top, position=position)
         path = roll.path_of(db, moved)
+        recorded.describe(_("moved category {old} to {path}, position {position}").format(
+            old=old_path, path=path, position=moved.position + 1))
     console().print(
         _("moved category {id}: {path} (position {position})").format(
             id=moved.id, path=escape(path), position=moved.position + 1
@@ -227,12 +256,24 @@ def remove(
     ] = False,
 ) -> None:
     from .. import roll
+    from .winners import revoke_certificates
 
-    with store().transaction(backup="category-remove") as db:
+    with change("category-remove") as recorded:
+        db = recorded.db
+        path = roll.path_of(db, roll.resolve_category(db, category))
         removed, below, winners = roll.remove_category(db, category, force=force)
+        recorded.describe(
+            _("removed category {path} with {below} subcategories and {winners} winners")
+            .format(path=path, below=below, winners=len(winners))
+        )
+        revoked = revoke_certificates(recorded, winners, path)
     console().print(
         _(
             "removed {title} with {below} subcategories and {winners} winners "
-            "(`honours backup list` shows the backup)"
-        ).format(title=escape(removed.title), below=below, winners=winners)
+            "(`honours undo` brings them back)"
+        ).format(title=escape(removed.title), below=below, winners=len(winners))
     )
+    if revoked:
+        console(stderr=True).print(
+            _("certificate numbers revoked (never issued again): {numbers}").format(
+                numbers="、".join(revoked)), markup=False)

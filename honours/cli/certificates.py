@@ -17,8 +17,9 @@ def register(app: typer.Typer) -> None:
         help=_(
             "Print the certificates (荣誉证书): one page per winner, people and units; "
             "a work's certificate goes to its proposer, as in the register.\n\n"
-            "Certificate numbers come from the register: winners without one get the next "
-            "number now, as `honours register` does. The text comes from the template, the "
+            "Certificate numbers come from the register: winners without one are issued "
+            "the next number as part of writing the file, as `honours register -o` does; "
+            "a command that fails issues none. The text comes from the template, the "
             "positions from the layout file (docs/certificates.md)."
         ),
     )(certificates)
@@ -159,44 +160,51 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
             note(_("no Chinese font found here: text sizes in the .docx are estimated"))
 
     from ..certificates.text import date_text, fill, select_rows, split_names
-    from .rolls import issued_register
+    from .rolls import issue_and_write
 
-    def chosen_rows(register):
-        # Inside the transaction: an unknown --only name issues no number.
-        return select_rows(register.rows, split_names(only)) if only else register.rows
+    outcome: dict = {}
 
-    _register, values, rows = issued_register(category, check=chosen_rows)
-    if not rows:
-        raise fail(_("there are no winners to print certificates for"))
-    when = date_text(values.get("date", ""))
-    pages = [fill(texts, layout, row, values, when) for row in rows]
+    def build(register, values) -> list[tuple[Path, bytes]]:
+        # Inside the change: an unknown --only name, a failed rendering or an
+        # existing file refuses before any number is issued.
+        rows = select_rows(register.rows, split_names(only)) if only else register.rows
+        if not rows:
+            raise fail(_("there are no winners to print certificates for"))
+        when = date_text(values.get("date", ""))
+        pages = [fill(texts, layout, row, values, when) for row in rows]
+        payload = pdf_payload = None
+        warnings: list[str] = []
+        if fmt == "pdf" or preview_path is not None:
+            from ..certificates.pdf import render_pdf
 
-    payload = pdf_payload = None
-    warnings: list[str] = []
-    if fmt == "pdf" or preview_path is not None:
-        from ..certificates.pdf import render_pdf
+            pdf_payload, warnings = render_pdf(
+                pages if fmt == "pdf" else pages[:1], layout, chosen, background_path)
+            payload = pdf_payload
+        if fmt == "docx":
+            from ..certificates.docx import render_docx
 
-        pdf_payload, warnings = render_pdf(
-            pages if fmt == "pdf" else pages[:1], layout, chosen, background_path)
-        payload = pdf_payload
-    if fmt == "docx":
-        from ..certificates.docx import render_docx
+            measure = None
+            if chosen is not None:
+                from ..certificates.pdf import font_measure
 
-        measure = None
-        if chosen is not None:
-            from ..certificates.pdf import font_measure
+                measure = font_measure(chosen)
+            payload = render_docx(pages, layout, measure)
+        outcome.update(pages=len(pages), warnings=warnings)
+        files = [(target, payload)]
+        if preview_path is not None and pdf_payload is not None:
+            from ..certificates.preview import first_page_png
 
-            measure = font_measure(chosen)
-        payload = render_docx(pages, layout, measure)
-    for message in dict.fromkeys(warnings):
+            files.append((preview_path, first_page_png(pdf_payload)))
+        return files
+
+    issue_and_write(category, build, force)
+    for message in dict.fromkeys(outcome["warnings"]):
         warn(message)
-    _write(target, payload, force)
     note(
-        ngettext("{count} certificate", "{count} certificates", len(pages)).format(
-            count=len(pages)
+        ngettext("{count} certificate", "{count} certificates", outcome["pages"]).format(
+            count=outcome["pages"]
         )
     )
-    _preview(pdf_payload, preview_path, force)
 
 
 def _preview(pdf_payload: bytes | None, path: Path | None, force: bool) -> None:

@@ -16,6 +16,7 @@ class State:
     """Global options, set by the root callback."""
 
     db_option: str | None = None
+    argv: list[str] | None = None  # the arguments as typed, for the journal
 
 
 state = State()
@@ -37,6 +38,27 @@ def store():
     from ..storage import Store
 
     return Store(db_path(), announce=note, missing_ok=False)
+
+
+def change(reason: str, create: bool = False):
+    """A transaction recorded in the journal and backed up first, so it can be undone
+    (``reason`` names the backup); only a change that may ``create`` the database
+    runs when it does not exist yet."""
+    from ..journal import recorded_change
+
+    return recorded_change(store(), reason, state.argv, create=create)
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask before a step that drops or changes recorded work; ``--yes`` answers for scripts.
+    Without a terminal to ask on, refuse rather than guess."""
+    if yes:
+        return
+    if not is_interactive():
+        raise fail(_("{question} Add --yes to go ahead without being asked.").format(
+            question=question))
+    if not typer.confirm(question, default=False):
+        raise fail(_("nothing was changed"), code=1)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -71,9 +93,9 @@ def activate_overrides() -> list[Path]:
 
     used, strokes, readings = [], {}, {}
     for path in override_files():
-        if not path.is_file():
-            continue
         try:
+            if not path.is_file():
+                continue
             parsed = parse_overrides(path.read_text("utf-8-sig"), origin=str(path))
         except (OSError, UnicodeDecodeError) as error:
             raise fail(

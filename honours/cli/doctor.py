@@ -222,21 +222,26 @@ def _database_findings() -> list[Finding]:
                     version=SCHEMA_VERSION),
             ))
 
-    # Writable: the file itself and its folder (saves write a temp file, then rename).
-    reason = _folder_writable(folder)
-    if reason:
+    # Writable: the same verdict the writing commands reach (mode bits included, as
+    # root too), then a real temporary file in the folder.
+    from ..storage import write_refusal
+
+    refusal = write_refusal(path)
+    reason = None if refusal else _folder_writable(folder)
+    if refusal:
+        findings.append(Finding(
+            section, PROBLEM,
+            _("Changes cannot be saved: {reason}.").format(reason=refusal),
+            _("Every writing command refuses it. Make it writable (e.g. `chmod u+w FILE`) "
+              "or use another database with --db PATH."),
+        ))
+    elif reason:
         findings.append(Finding(
             section, PROBLEM,
             _("Cannot write in the folder {folder}: {reason}.").format(
                 folder=folder, reason=reason),
             _("Changes cannot be saved. Fix the folder's permissions or move the database "
               "with --db PATH."),
-        ))
-    elif file.exists() and not os.access(file, os.W_OK):
-        findings.append(Finding(
-            section, PROBLEM,
-            _("The file {path} is read-only.").format(path=path),
-            _("Changes cannot be saved. Make it writable (e.g. `chmod u+w FILE`)."),
         ))
     else:
         findings.append(Finding(section, OK, _("Writable.")))

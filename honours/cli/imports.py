@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import console, escape, fail, note, store
+from .common import change, console, escape, fail, note, store
 
 #: Above this many rows a progress bar shows the import's progress.
 PROGRESS_FROM = 5_000
@@ -84,13 +84,23 @@ def import_file(
         note(notice)
     try:
         with _progress(len(plan.rows)) as advance:
-            with store().transaction(backup="import", create=True) as db:
+            with change("import", create=True) as recorded:
                 report = apply_plan(
-                    db, plan, into=into, skip_invalid=skip_invalid,
+                    recorded.db, plan, into=into, skip_invalid=skip_invalid,
                     allow_duplicate=allow_duplicate, progress=advance,
                 )
                 if dry_run:
                     raise _DryRun
+                recorded.describe(
+                    ngettext(
+                        "imported {count} entry from {file}",
+                        "imported {count} entries from {file}",
+                        report.added_total,
+                    ).format(count=report.added_total, file=file.name)
+                )
+                for path in report.created:
+                    recorded.describe(_("created category {path}").format(path=path))
+                _remember_serial(recorded)
     except ImportRefused as refused:
         _print_problems(refused.report)  # nothing was written: no "added" lines
         raise fail(str(refused)) from None
@@ -99,6 +109,16 @@ def import_file(
         note(_("dry run: nothing was written"))
         return
     _print_report(report, dry_run=False)
+
+
+def _remember_serial(recorded) -> None:
+    """An imported roll's certificate serial goes into the ledger too, so that no
+    restore or undo can bring the imported numbers back into use."""
+    from ..ledger import Ledger
+
+    ledger = Ledger.load(recorded.store)
+    if ledger.absorb(recorded.db):
+        recorded.before.append(ledger.save)
 
 
 def _progress(total: int):

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import activate_overrides, console, escape, fail, note, store
+from .common import activate_overrides, change, confirm, console, escape, fail, note, store
 
 app_settings = typer.Typer(help=_("Show or change the roll's settings."), no_args_is_help=False)
 
@@ -50,8 +50,11 @@ def register(app: typer.Typer) -> None:
         help=_(
             "The certificate register (证书发放名册): sequence, certificate number, "
             "recipient, honour, and blank 签收 and date columns.\n\n"
-            "Winners without a certificate number get the next one now, from the "
-            "certificate-pattern setting; issued numbers never change or come back."
+            "On screen it shows the numbers already issued and, marked *, the ones "
+            "winners without a number would get; --issue issues them. Writing the "
+            "register to a file (-o) issues them as part of writing it: a command that "
+            "fails issues nothing. Issued numbers keep their pattern and year, never "
+            "change and never come back, not even after `backup restore` or `undo`."
         ),
     )(register_command)
 
@@ -136,7 +139,12 @@ def export(
         raise fail(_("give the file to write: -o FILE (or -o - for standard output)"))
     pad = _padding(padding)
     activate_overrides()
-    view = roll_view(store().snapshot(), category)
+    from ..ledger import Ledger
+
+    current = store()
+    view = roll_view(current.snapshot(), category)
+    # The JSON format carries the highest serial ever issued, restores and undos included.
+    view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
     payload = export_roll(view, chosen, ExportOptions(padding=pad))
     _write(output, payload, force, binary=chosen in ("xlsx", "docx"))
 
@@ -144,53 +152,170 @@ def export(
 def register_command(
     category: OptionalCategory = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help=_("table, csv, xlsx or docx."))
-    ] = "table",
+        str | None,
+        typer.Option("--format", "-f", help=_("table, csv, xlsx or docx (default: from -o)."))
+    ] = None,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", metavar="FILE", help=_("File to write."))
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help=_("File to write; '-' for stdout (csv).")
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Replace an existing file."))] = False,
+    issue: Annotated[
+        bool,
+        typer.Option("--issue", help=_("Issue the missing certificate numbers now.")),
+    ] = False,
+    by: Annotated[
+        str,
+        typer.Option("--by", metavar="roll|number",
+                     help=_("Order: roll (as published) or number (certificate number order).")),
+    ] = "roll",
+    revoked: Annotated[
+        bool,
+        typer.Option("--revoked",
+                     help=_("List the issued numbers no winner holds now (revoked), and why.")),
+    ] = False,
 ) -> None:
     from ..render import REGISTER_FORMATS, export_register
 
+    if output_format is None:
+        output_format = (
+            _format_from(output, None, REGISTER_FORMATS) if output and output != "-" else
+            "csv" if output == "-" else "table"
+        )
     if output_format != "table" and output_format not in REGISTER_FORMATS:
         raise fail(
             _("unknown format {format!r}; choose table, csv, xlsx or docx").format(
                 format=output_format
             )
         )
+    if by not in ("roll", "number"):
+        raise fail(_("unknown order {order!r}; choose roll or number").format(order=by))
+    if revoked:
+        _print_revoked()
+        return
     if output_format != "table" and output is None:
         raise fail(_("give the file to write: -o FILE"))
-    register_view_, _settings, _checked = issued_register(category)
-    if output_format == "table":
-        _print_register(register_view_)
+    by_number = by == "number"
+    if output_format == "table" or (output == "-" and not issue):
+        if output is not None and output_format == "table":
+            raise fail(_("a table is shown on screen: for a file give --format csv, xlsx or docx"))
+        register, notes, pending = _preview_register(category, issue, by_number)
+        if output_format == "table":
+            _print_register(register)
+        else:
+            for row in register.rows:  # standard output is no register file: nothing issued
+                if row.pending:
+                    row.certificate = ""
+            _write(output, export_register(register, output_format), force, binary=False)
+        for line in notes:
+            note(line)
+        if pending:
+            note(
+                ngettext(
+                    "{count} winner has no certificate number yet{marked}; "
+                    "`honours register --issue` issues it.",
+                    "{count} winners have no certificate number yet{marked}; "
+                    "`honours register --issue` issues them.",
+                    pending,
+                ).format(
+                    count=pending,
+                    marked=_(" (marked *: the number it would get)")
+                    if output_format == "table" else "",
+                )
+            )
         return
-    payload = export_register(register_view_, output_format)
-    _write(output, payload, force, binary=output_format != "csv")
+    if output == "-":
+        register, _values, _files = issue_and_write(category, lambda r, v: [], force, by_number)
+        _write(output, export_register(register, output_format), force, binary=False)
+        return
+    issue_and_write(
+        category,
+        lambda register, values: [(Path(output), export_register(register, output_format))],
+        force, by_number,
+    )
 
 
-def issued_register(category: str | None, check=None):
-    """Issue the missing certificate numbers and return (register, settings, checked),
-    all in one transaction.  ``check(register)`` may refuse by raising: then no
-    number is issued.  Shared by ``register`` and ``certificates``: numbers
-    always come from the register."""
-    from ..roll import issue_certificates, register_view, settings
+def _preview_register(category: str | None, issue: bool, by_number: bool):
+    """The register on screen: with ``issue``, issued first; else the numbers already
+    issued and the ones that would be, marked. Returns (register, notes, pending)."""
+    from ..ledger import Ledger, plan_numbers, register_notes, register_view
+
+    if issue:
+        register, _values, _files = issue_and_write(
+            category, lambda r, v: [], False, by_number
+        )
+        current = store()
+        return register, register_notes(
+            current.snapshot(), Ledger.load(current), register, category), 0
+    activate_overrides()
+    current = store()
+    db = current.snapshot()
+    ledger = Ledger.load(current)
+    planned = plan_numbers(db, ledger, category)
+    register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number)
+    return register, register_notes(db, ledger, register, category), len(planned)
+
+
+def issue_and_write(category: str | None, build, force: bool, by_number: bool = False):
+    """Issue the missing certificate numbers and write the files built from the
+    register, as one change: returns (register, settings, files written).
+
+    ``build(register, settings)`` returns the files as (path, bytes) and may refuse
+    by raising: then no number is issued.  The files are written in full first,
+    then, under the lock, the ledger, the files put in place, and the database:
+    a number is never issued without its file, nor printed without the ledger.
+    Shared by ``register`` and ``certificates``: numbers always come from here."""
+    from ..ledger import Ledger, apply_numbers, describe_numbers, plan_numbers, register_view
+    from ..roll import settings
+    from ..storage import prepare_file
 
     activate_overrides()
-    with store().transaction() as db:
-        issued = issue_certificates(db, category)
-        register = register_view(db, category)
-        values = settings(db)
-        checked = check(register) if check else None
-    if issued:
+    prepared = []
+    try:
+        with change("issue-numbers") as recorded:
+            db = recorded.db
+            ledger = Ledger.load(recorded.store)
+            planned = plan_numbers(db, ledger, category)
+            apply_numbers(db, ledger, planned, recorded.command)
+            register = register_view(db, category, ledger=ledger, by_number=by_number)
+            values = settings(db)
+            files = build(register, values)
+            prepared = [prepare_file(Path(path), payload, force) for path, payload in files]
+            if planned:
+                numbers = describe_numbers([a.number for a in planned])
+                recorded.describe(
+                    ngettext(
+                        "issued {count} certificate number ({numbers})",
+                        "issued {count} certificate numbers ({numbers})",
+                        len(planned),
+                    ).format(count=len(planned), numbers=numbers)
+                    + (_(" for {files}").format(files="、".join(str(p) for p, _b in files))
+                       if files else "")
+                )
+                recorded.before.append(ledger.save)
+                recorded.before.extend(file.commit for file in prepared)
+        for file in prepared:
+            file.commit()  # nothing was issued: the files are written now
+    except BaseException:
+        for file in prepared:
+            file.discard()
+        raise
+    for file in prepared:
+        console().print(
+            ngettext("wrote {path} ({size:,} byte)", "wrote {path} ({size:,} bytes)", file.size)
+            .format(path=escape(str(file.target)), size=file.size)
+        )
+    if planned:
         note(
             ngettext(
-                "issued {count} new certificate number",
-                "issued {count} new certificate numbers",
-                issued,
-            ).format(count=issued)
+                "issued {count} new certificate number: {numbers}",
+                "issued {count} new certificate numbers: {numbers}",
+                len(planned),
+            ).format(count=len(planned), numbers=describe_numbers([a.number for a in planned]))
         )
-    return register, values, checked
+    return register, values, prepared
 
 
 def _print_register(register) -> None:
@@ -202,9 +327,37 @@ def _print_register(register) -> None:
     for column in REGISTER_COLUMNS:
         table.add_column(column, overflow="fold", no_wrap=column in ("序号", "证书编号"))
     for row in register.rows:
+        number = escape(row.certificate)
+        if row.pending:
+            number = f"[dim]{number}*[/]"
         table.add_row(
-            str(row.sequence), escape(row.certificate), escape(row.recipient),
+            str(row.sequence), number, escape(row.recipient),
             escape(row.honour), "", "",
+        )
+    console().print(table)
+
+
+def _print_revoked() -> None:
+    from rich.table import Table
+
+    from ..ledger import Ledger, revoked_numbers
+
+    current = store()
+    records = revoked_numbers(current.snapshot(), Ledger.load(current))
+    if not records:
+        console().print(_("no revoked certificate numbers: every issued number has its winner"))
+        return
+    table = Table(title=_("Revoked certificate numbers"))
+    for column in (_("number"), _("recipient"), _("category"), _("issued"), _("revoked"),
+                   _("why")):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        why = record.revoked_because or _(
+            "not in the database now (an undo, a restore, or an interrupted command)")
+        table.add_row(
+            escape(record.number), escape(record.recipient), escape(record.category),
+            escape(record.issued.replace("T", " ")), escape(record.revoked.replace("T", " ")),
+            escape(why),
         )
     console().print(table)
 
@@ -231,9 +384,26 @@ def settings_show(ctx: typer.Context) -> None:
 def settings_set(
     key: Annotated[str, typer.Argument(help=_("title, issuer, year or certificate-pattern."))],
     value: Annotated[str, typer.Argument(help=_("The new value ('' restores the default)."))],
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", "-y",
+                     help=_("Change the numbering pattern without asking, numbers issued.")),
+    ] = False,
 ) -> None:
-    from ..roll import DEFAULT_SETTINGS, set_setting
+    from ..ledger import Ledger, pattern_change_warning
+    from ..roll import DEFAULT_SETTINGS, set_setting, stored_settings
 
-    with store().transaction(create=True) as db:
-        values = set_setting(db, key, value or DEFAULT_SETTINGS.get(key, ""))
+    value = value or DEFAULT_SETTINGS.get(key, "")
+    current = store()
+    warning = pattern_change_warning(
+        current.snapshot(), Ledger.load(current), key, value) if current.exists() else None
+    if warning:
+        note(warning)
+        confirm(_("Change {key} to {value!r}?").format(key=key, value=value), yes)
+    with change("settings", create=True) as recorded:
+        before = stored_settings(recorded.db).get(key, "")
+        values = set_setting(recorded.db, key, value)
+        if values[key] != before:
+            recorded.describe(_("set {key} to {value!r} (was {old!r})").format(
+                key=key, value=values[key], old=before))
     console().print(f"{key}: {escape(values[key])}")

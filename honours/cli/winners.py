@@ -7,7 +7,17 @@ import typer
 
 from ..i18n import _, ngettext
 from .categories import CategoryArg
-from .common import activate_overrides, console, escape, fail, note, read_text, store, warn
+from .common import (
+    activate_overrides,
+    change,
+    console,
+    escape,
+    fail,
+    note,
+    read_text,
+    store,
+    warn,
+)
 
 if TYPE_CHECKING:
     from .. import roll
@@ -67,7 +77,8 @@ def _save(category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: b
     """Validate and add entries in one transaction; all or nothing."""
     from .. import roll
 
-    with store().transaction() as db:
+    with change("add") as recorded:
+        db = recorded.db
         category = roll.resolve_category(db, category_ref)
         documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
         if problems:
@@ -80,7 +91,21 @@ def _save(category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: b
                 ).format(count=len(problems), listing=listing)
             )
         roll.insert_winners(db, category, documents)
+        recorded.describe(
+            _("added {names} to {category}").format(
+                names=_listing([d["name"] for d in documents]),
+                category=roll.path_of(db, category),
+            )
+        )
     return [d["name"] for d in documents]
+
+
+def _listing(names: list[str], limit: int = 10) -> str:
+    """Names joined with 、, the first ``limit`` of them and the count."""
+    shown = "、".join(names[:limit])
+    if len(names) > limit:
+        shown += _(" … ({count} in all)").format(count=len(names))
+    return shown
 
 
 def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None:
@@ -154,10 +179,9 @@ def add(
     if not entries:
         raise fail(_("no entries given: standard input was empty"))
     added = _save(category, entries, allow_duplicate)
-    shown = "、".join(added[:10])
-    if len(added) > 10:
-        shown += _(" … ({count} in all)").format(count=len(added))
-    console().print(_("added {count}: {names}").format(count=len(added), names=escape(shown)))
+    console().print(
+        _("added {count}: {names}").format(count=len(added), names=escape(_listing(added)))
+    )
 
 
 WinnerArg = Annotated[str, typer.Argument(metavar="WINNER", help=_("Name as listed, or #ID."))]
@@ -169,10 +193,37 @@ def remove(
 ) -> None:
     from .. import roll
 
-    with store().transaction(backup="remove") as db:
+    with change("remove") as recorded:
+        db = recorded.db
         found = roll.resolve_category(db, category)
-        removed = [roll.remove_winner(db, found, reference).name for reference in winners]
-    console().print(_("removed {names}").format(names=escape("、".join(removed))))
+        gone = [roll.remove_winner(db, found, reference) for reference in winners]
+        where = roll.path_of(db, found)
+        recorded.describe(
+            _("removed {names} from {category}").format(
+                names=_listing([w.name for w in gone]), category=where
+            )
+        )
+        revoked = revoke_certificates(recorded, gone, where)
+    console().print(_("removed {names}").format(names=escape("、".join(w.name for w in gone))))
+    if revoked:
+        note(_("certificate numbers revoked (never issued again): {numbers}").format(
+            numbers="、".join(revoked)))
+
+
+def revoke_certificates(recorded, gone: "list[roll.Winner]", where: str) -> list[str]:
+    """Record in the ledger that removed winners' certificate numbers are revoked."""
+    from ..ledger import Ledger, revoke
+
+    numbers = {w.certificate: (w.proposer or w.name, where) for w in gone if w.certificate}
+    if not numbers:
+        return []
+    ledger = Ledger.load(recorded.store)
+    revoke(ledger, numbers, recorded.command)
+    recorded.before.append(ledger.save)
+    recorded.describe(
+        _("revoked certificate numbers {numbers}").format(numbers="、".join(numbers))
+    )
+    return list(numbers)
 
 
 def edit(
@@ -189,13 +240,50 @@ def edit(
 ) -> None:
     from .. import roll
 
-    with store().transaction(backup="edit") as db:
+    if name is None and affiliation is None and note_text is None and proposer is None:
+        raise fail(_("nothing to change: give --name, --affiliation, --note or --proposer"))
+    with change("edit") as recorded:
+        db = recorded.db
         found = roll.resolve_category(db, category)
+        before = roll.resolve_winner(db, found, winner)
         changed = roll.edit_winner(
             db, found, winner, name=name, affiliation=affiliation, note=note_text,
             proposer=proposer,
         )
-    console().print(_("updated #{id}: {name}").format(id=changed.id, name=escape(changed.name)))
+        differences = _differences(before, changed)
+        if differences:
+            recorded.describe(
+                _("edited {name} in {category}: {changes}").format(
+                    name=before.name, category=roll.path_of(db, found),
+                    changes=_("; ").join(differences),
+                )
+            )
+    if not differences:
+        console().print(
+            _("#{id} {name} already had these values: nothing changed").format(
+                id=changed.id, name=escape(changed.name)
+            )
+        )
+        return
+    console().print(
+        _("updated #{id}: {changes}").format(
+            id=changed.id, changes=escape(_("; ").join(differences))
+        )
+    )
+
+
+def _differences(before: "roll.Winner", after: "roll.Winner") -> list[str]:
+    labels = {
+        "name": _("name"), "affiliation": _("affiliation"), "note": _("note"),
+        "proposer": _("proposer"),
+    }
+    return [
+        _("{field} {old!r} → {new!r}").format(
+            field=label, old=getattr(before, key), new=getattr(after, key)
+        )
+        for key, label in labels.items()
+        if getattr(before, key) != getattr(after, key)
+    ]
 
 
 def move(
@@ -213,21 +301,36 @@ def move(
 
     if to is None and position is None:
         raise fail(_("say where to: --to CATEGORY and/or --position N"))
-    with store().transaction() as db:
+    with change("move") as recorded:
+        db = recorded.db
         found = roll.resolve_category(db, category)
         target = roll.resolve_category(db, to) if to else None
-        if position is not None and (target or found).sort != "manual":
+        destination = target or found
+        if position is not None and destination.sort != "manual":
             warn(
                 _(
                     "{title} is ordered by {rule}: "
                     "the position only matters if its rule becomes manual"
-                ).format(title=(target or found).title, rule=(target or found).sort)
+                ).format(title=destination.title, rule=destination.sort)
             )
         moved = roll.move_winner(db, found, winner, to=target, position=position)
-        where = roll.resolve_category(db, str(moved.category)).title
+        # The place a reader sees: in the list's display order, not the manual one.
+        shown = [w.id for w in roll.winners_of(db, destination)]
+        place = shown.index(moved.id) + 1
+        recorded.describe(
+            _("moved {name} from {source} to {target}, place {place}").format(
+                name=moved.name, source=roll.path_of(db, found),
+                target=roll.path_of(db, destination), place=place,
+            )
+        )
     console().print(
         _("moved {name} to {category}, place {place}").format(
-            name=escape(moved.name), category=escape(where), place=moved.position + 1
+            name=escape(moved.name), category=escape(destination.title), place=place
+        )
+        if destination.sort == "manual"
+        else _("moved {name} to {category}; {rule} order puts it at place {place}").format(
+            name=escape(moved.name), category=escape(destination.title),
+            rule=destination.sort, place=place,
         )
     )
 
@@ -254,7 +357,11 @@ def list_winners(
     if output == "json":
         import json
 
-        typer.echo(json.dumps([w.as_dict() for w in winners], ensure_ascii=False, indent=2))
+        # "place" is the display place, as in the csv; "position" the manual order's.
+        typer.echo(json.dumps(
+            [{"place": place, **w.as_dict()} for place, w in enumerate(winners, start=1)],
+            ensure_ascii=False, indent=2,
+        ))
     elif output == "text":
         for winner in winners:
             typer.echo(winner.name)
@@ -263,9 +370,9 @@ def list_winners(
         import sys
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["position", "name", "affiliation", "note", "proposer", "id"])
+        writer.writerow(["place", "name", "affiliation", "note", "proposer", "id", "position"])
         for place, w in enumerate(winners, start=1):
-            writer.writerow([place, w.name, w.affiliation, w.note, w.proposer, w.id])
+            writer.writerow([place, w.name, w.affiliation, w.note, w.proposer, w.id, w.position])
     else:
         _print_table(db, found, winners)
 

@@ -163,6 +163,7 @@ class RegisterRow:
     category: str  # the category path
     kind: str
     work: str = ""  # the work's title, for works
+    pending: bool = False  # the number is not issued yet: what `register --issue` would give
 
 
 @dataclass

@@ -1,0 +1,86 @@
+"""``honours log`` and ``honours undo``: what changed, and taking it back."""
+
+
+from typing import Annotated
+
+import typer
+
+from ..i18n import _, ngettext
+from .common import console, escape, note, state, store
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "log",
+        help=_(
+            "List the recorded changes, newest first: number, time, the command as typed "
+            "and what it changed. `honours undo` takes back the newest."
+        ),
+    )(log)
+    app.command(
+        "undo",
+        help=_(
+            "Take back the last change (or the last N): the database returns to what it "
+            "was before them. The undo is itself a change: recorded, and undone by another "
+            "`honours undo`. Certificate numbers issued stay used."
+        ),
+    )(undo)
+
+
+def log(
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-n", min=0, help=_("Show at most this many changes (0: all).")),
+    ] = 20,
+) -> None:
+    from ..journal import read_journal
+
+    current = store()
+    entries = list(reversed(read_journal(current)))
+    if not entries:
+        console().print(_("no changes recorded yet"))
+        return
+    kept = {backup.name for backup in current.list_backups()}
+    shown = entries if limit == 0 else entries[:limit]
+    out = console()
+    for entry in shown:
+        undoable = entry.created or (entry.backup in kept)
+        mark = "" if undoable else _(" (can no longer be undone: its backup was pruned)")
+        out.print(
+            f"[bold]#{entry.number}[/] [dim]{escape(entry.time.replace('T', ' '))}[/] "
+            f"{escape(entry.command)}{escape(mark)}"
+        )
+        for line in entry.changes:
+            out.print(f"    {escape(line)}")
+    if len(shown) < len(entries):
+        note(
+            ngettext(
+                "{count} older change not shown (--limit 0 shows all)",
+                "{count} older changes not shown (--limit 0 shows all)",
+                len(entries) - len(shown),
+            ).format(count=len(entries) - len(shown))
+        )
+
+
+def undo(
+    count: Annotated[
+        int,
+        typer.Argument(metavar="[N]", min=1, help=_("How many of the last changes (default 1).")),
+    ] = 1,
+) -> None:
+    from ..journal import undo as undo_changes
+
+    undone, recorded = undo_changes(store(), count, state.argv)
+    out = console()
+    for entry in undone:
+        out.print(
+            _("undid #{number}: {summary}").format(
+                number=entry.number, summary=escape(entry.summary)
+            )
+        )
+    if recorded.entry is not None:
+        note(
+            _("recorded as change #{number}; `honours undo` takes it back").format(
+                number=recorded.entry.number
+            )
+        )

@@ -1,0 +1,390 @@
+"""Certificate numbers as a ledger: issued once, to one winner, never again.
+
+A number is issued explicitly (``register --issue``, or writing a register or
+certificates file) and recorded twice: on the winner in the database, and in
+the ledger ``NAME.ledger.json`` beside it.  The ledger keeps the highest serial
+ever issued and, for every number, its pattern, year, recipient and category,
+when it was issued and, once its winner is removed, when and why it was
+revoked.  ``backup restore``, ``undo`` and ``import`` replace the database but
+never the ledger, so a serial can never come back: the next number always
+follows the higher of the ledger's serial and the database's own counter (kept
+for the JSON interchange format).
+
+The ledger is written under the database lock before the database and before
+an output file is put in place: an interruption can leave a number recorded
+that no file shows (a gap), never a printed number the ledger does not know.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from tinydb import Query, TinyDB
+
+from .errors import HonoursError
+from .i18n import _, ngettext
+from .roll import (
+    PATH_SEPARATOR,
+    WINNERS,
+    check_certificate_pattern,
+    path_of,
+    resolve_category,
+    roll_view,
+    settings,
+)
+from .storage import Store, write_file_atomically
+
+LEDGER_SUFFIX = ".ledger.json"
+LEDGER_FORMAT = 1
+COUNTERS = "counters"
+CERTIFICATE_SERIAL = "certificate-serial"
+
+
+class LedgerError(HonoursError):
+    """The ledger cannot be read; it is never overwritten then."""
+
+
+# --------------------------------------------------------------------------- the database's counter
+
+
+def certificate_serial(db: TinyDB) -> int:
+    """The last certificate serial this database issued (0 before the first)."""
+    found = db.table(COUNTERS).get(Query().name == CERTIFICATE_SERIAL)
+    return found["value"] if found else 0
+
+
+def raise_certificate_serial(db: TinyDB, value: int) -> None:
+    """Make sure later serials come after ``value`` (an import's numbers)."""
+    table = db.table(COUNTERS)
+    found = table.get(Query().name == CERTIFICATE_SERIAL)
+    if found is None:
+        table.insert({"name": CERTIFICATE_SERIAL, "value": value})
+    elif found["value"] < value:
+        table.update({"value": value}, doc_ids=[found.doc_id])
+
+
+# --------------------------------------------------------------------------- the ledger file
+
+
+@dataclass
+class IssuedNumber:
+    number: str
+    serial: int
+    pattern: str
+    year: str
+    recipient: str
+    category: str
+    winner: int
+    issued: str  # local time, ISO 8601
+    command: str = ""
+    revoked: str = ""  # when its winner was removed
+    revoked_because: str = ""
+
+
+@dataclass
+class Ledger:
+    path: Path
+    highest: int = 0
+    numbers: dict[str, IssuedNumber] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Store) -> Ledger:
+        path = store.beside(LEDGER_SUFFIX)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return cls(path)
+        except OSError as error:
+            raise LedgerError(
+                _("Cannot read the certificate ledger {path}: {error}.").format(
+                    path=path, error=error.strerror or error
+                )
+            ) from error
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            numbers = {
+                number: IssuedNumber(**record) for number, record in data["numbers"].items()
+            }
+            highest = int(data["highest"])
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise LedgerError(
+                _(
+                    "The certificate ledger {path} is damaged ({error}); it has been left "
+                    "untouched, and no certificate number can be issued until it is "
+                    "repaired or restored from a copy."
+                ).format(path=path, error=error)
+            ) from None
+        return cls(path, highest, numbers)
+
+    def save(self) -> None:
+        document = {
+            "application": "honours", "ledger": LEDGER_FORMAT, "highest": self.highest,
+            "numbers": {number: asdict(record) for number, record in self.numbers.items()},
+        }
+        payload = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        write_file_atomically(self.path, payload, replace=True)
+
+    def serial_after(self, db: TinyDB) -> int:
+        """The highest serial ever issued, by the ledger or by this database."""
+        return max(self.highest, certificate_serial(db))
+
+    def absorb(self, db: TinyDB) -> bool:
+        """Raise the ledger to the database's counter (after an import); whether it rose."""
+        serial = certificate_serial(db)
+        if serial > self.highest:
+            self.highest = serial
+            return True
+        return False
+
+
+# --------------------------------------------------------------------------- issuing
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A number to give one winner."""
+
+    winner: int
+    number: str
+    serial: int
+    pattern: str
+    year: str
+    recipient: str
+    category: str
+
+
+def plan_numbers(db: TinyDB, ledger: Ledger, reference: str | None = None) -> list[Assignment]:
+    """The numbers the winners without one would get now, in roll order; nothing is written.
+
+    Numbers follow the highest serial ever issued; a number already taken (a
+    pattern changed back and forth, an imported number) is skipped."""
+    values = settings(db)
+    pattern = values["certificate-pattern"]
+    check_certificate_pattern(pattern)
+    taken = set(ledger.numbers)
+    taken |= {doc["certificate"] for doc in db.table(WINNERS).all() if doc.get("certificate")}
+    serial = ledger.serial_after(db)
+    planned = []
+    for section in roll_view(db, reference).walk():
+        for entry in section.entries:
+            if entry.certificate:
+                continue
+            serial += 1
+            number = pattern.format(serial=serial, year=values["year"])
+            while number in taken:
+                serial += 1
+                number = pattern.format(serial=serial, year=values["year"])
+            taken.add(number)
+            planned.append(
+                Assignment(
+                    winner=entry.id, number=number, serial=serial, pattern=pattern,
+                    year=values["year"],
+                    recipient=entry.proposer if section.kind == "work" else entry.name,
+                    category=section.path,
+                )
+            )
+    return planned
+
+
+def apply_numbers(
+    db: TinyDB, ledger: Ledger, planned: list[Assignment], command: str = ""
+) -> None:
+    """Give the planned numbers to their winners, in the database and in the ledger
+    (in memory: the caller saves the ledger before the database)."""
+    now = datetime.now().isoformat(timespec="seconds")
+    table = db.table(WINNERS)
+    for assignment in planned:
+        table.update({"certificate": assignment.number}, doc_ids=[assignment.winner])
+        ledger.numbers[assignment.number] = IssuedNumber(
+            number=assignment.number, serial=assignment.serial, pattern=assignment.pattern,
+            year=assignment.year, recipient=assignment.recipient,
+            category=assignment.category, winner=assignment.winner, issued=now,
+            command=command,
+        )
+    if planned:
+        top = max(a.serial for a in planned)
+        raise_certificate_serial(db, top)
+        ledger.highest = max(ledger.highest, top)
+
+
+def revoke(ledger: Ledger, numbers: dict[str, tuple[str, str]], because: str) -> int:
+    """Record that these numbers (number → (recipient, category)) lost their winner.
+
+    A number the ledger does not know (imported, or issued before the ledger
+    existed) is recorded too, with serial 0.  Returns how many were recorded."""
+    now = datetime.now().isoformat(timespec="seconds")
+    for number, (recipient, category) in numbers.items():
+        record = ledger.numbers.get(number)
+        if record is None:
+            record = IssuedNumber(
+                number=number, serial=0, pattern="", year="", recipient=recipient,
+                category=category, winner=0, issued="",
+            )
+            ledger.numbers[number] = record
+        record.revoked = now
+        record.revoked_because = because
+    return len(numbers)
+
+
+def held_numbers(db: TinyDB) -> set[str]:
+    return {doc["certificate"] for doc in db.table(WINNERS).all() if doc.get("certificate")}
+
+
+# --------------------------------------------------------------------------- the register
+
+
+def register_view(
+    db: TinyDB,
+    reference: str | None = None,
+    pending: list[Assignment] | None = None,
+    ledger: Ledger | None = None,
+    by_number: bool = False,
+):
+    """The certificate register (证书发放名册) of the roll or a subtree, in roll order
+    (``by_number``: in number order).  ``pending`` numbers (not issued yet) are shown
+    on their winners and marked."""
+    from .render.view import RegisterRow, RegisterView
+
+    view = roll_view(db, reference)
+    planned = {a.winner: a for a in pending or []}
+    serials = {n: r.serial for n, r in (ledger.numbers.items() if ledger else ())}
+    rows = []
+    for section in view.walk():
+        for entry in section.entries:
+            is_work = section.kind == "work"
+            future = planned.get(entry.id)
+            rows.append(
+                RegisterRow(
+                    sequence=len(rows) + 1,
+                    certificate=entry.certificate or (future.number if future else ""),
+                    recipient=entry.proposer if is_work else entry.name,
+                    honour=section.honour,
+                    category=section.path,
+                    kind=section.kind,
+                    work=entry.name if is_work else "",
+                    pending=future is not None,
+                )
+            )
+            if future is not None:
+                serials[future.number] = future.serial
+    if by_number:
+
+        def key(row):
+            if not row.certificate:
+                return (2, 0, "", row.sequence)
+            if row.certificate in serials and serials[row.certificate]:
+                return (0, serials[row.certificate], row.certificate, row.sequence)
+            return (1, 0, row.certificate, row.sequence)
+
+        rows.sort(key=key)
+        for place, row in enumerate(rows, start=1):
+            row.sequence = place
+    title = view.sections[0].title if reference and view.sections else view.title
+    return RegisterView(title=f"{title}证书发放名册", rows=rows)
+
+
+def register_notes(db: TinyDB, ledger: Ledger, register, reference: str | None) -> list[str]:
+    """What a clerk should know about the register's numbers: gaps and mixed patterns."""
+    notes = []
+    held = held_numbers(db)
+    root = path_of(db, resolve_category(db, reference)) if reference else None
+
+    def within(record: IssuedNumber) -> bool:
+        return root is None or record.category == root or record.category.startswith(
+            root + PATH_SEPARATOR)
+
+    missing = sorted(
+        (record for number, record in ledger.numbers.items()
+         if number not in held and within(record)),
+        key=lambda r: (r.serial, r.number),
+    )
+    if missing:
+        shown = "、".join(r.number for r in missing[:8]) + (" …" if len(missing) > 8 else "")
+        notes.append(
+            ngettext(
+                "{count} issued number is not on this register ({numbers}): its winner was "
+                "removed, or the change that gave it was undone; "
+                "`honours register --revoked` lists it.",
+                "{count} issued numbers are not on this register ({numbers}): their winners "
+                "were removed, or the changes that gave them were undone; "
+                "`honours register --revoked` lists them.",
+                len(missing),
+            ).format(count=len(missing), numbers=shown)
+        )
+    patterns: dict[tuple[str, str], int] = {}
+    for row in register.rows:
+        record = ledger.numbers.get(row.certificate)
+        if record is not None and record.pattern and not row.pending:
+            patterns[(record.pattern, record.year)] = patterns.get(
+                (record.pattern, record.year), 0) + 1
+    pending = [row for row in register.rows if row.pending]
+    if pending:
+        values = settings(db)
+        key = (values["certificate-pattern"], values["year"])
+        patterns[key] = patterns.get(key, 0) + len(pending)
+    if len(patterns) > 1:
+        listing = _(", ").join(
+            _("{example} ({count})").format(
+                example=pattern.format(serial=0, year=year), count=count
+            )
+            for (pattern, year), count in patterns.items()
+        )
+        notes.append(
+            _("The numbers on this register follow {count} patterns: {listing}. "
+              "Numbers keep the pattern and year they were issued with.").format(
+                count=len(patterns), listing=listing)
+        )
+    return notes
+
+
+def revoked_numbers(db: TinyDB, ledger: Ledger) -> list[IssuedNumber]:
+    """Issued numbers no winner holds now, in number order."""
+    held = held_numbers(db)
+    return sorted(
+        (record for number, record in ledger.numbers.items() if number not in held),
+        key=lambda r: (r.serial == 0, r.serial, r.number),
+    )
+
+
+def describe_numbers(numbers: list[str]) -> str:
+    if not numbers:
+        return ""
+    if len(numbers) <= 3:
+        return "、".join(numbers)
+    return f"{numbers[0]} … {numbers[-1]}"
+
+
+def pattern_change_warning(db: TinyDB, ledger: Ledger, key: str, value: str) -> str | None:
+    """What changing the pattern (or the year it uses) does to numbers already issued;
+    ``None`` when no number is issued or the change does not affect numbering."""
+    current = settings(db)
+    if key == "certificate-pattern":
+        new_pattern, new_year = value, current["year"]
+    elif key == "year":
+        new_pattern, new_year = current["certificate-pattern"], value or str(datetime.now().year)
+        if "{year" not in new_pattern:
+            return None
+    else:
+        return None
+    if (new_pattern, new_year) == (current["certificate-pattern"], current["year"]):
+        return None
+    issued = held_numbers(db) | set(ledger.numbers)
+    if not issued:
+        return None
+    serial = ledger.serial_after(db)
+    try:
+        example = new_pattern.format(serial=serial + 1, year=new_year)
+    except (KeyError, ValueError, IndexError):
+        return None
+    return ngettext(
+        "{count} certificate number is already issued; it keeps its number. "
+        "Numbers issued from now on follow the new pattern, continuing the serial: "
+        "the next is {example}. The register will mix the two patterns.",
+        "{count} certificate numbers are already issued; they keep their numbers. "
+        "Numbers issued from now on follow the new pattern, continuing the serial: "
+        "the next is {example}. The register will mix the two patterns.",
+        len(issued),
+    ).format(count=len(issued), example=example)
