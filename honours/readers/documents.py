@@ -20,7 +20,7 @@ from ..i18n import _
 from .encoding import decode
 from .pasted import Document, SourceLine, read_document, read_pasted
 from .plan import UnreadableFile
-from .tabular import map_header
+from .tabular import cell_text, map_header
 
 #: The signature of the old binary Office formats (OLE2): .doc, .xls, .wps, .et.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -174,7 +174,7 @@ def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPar
             rows = []
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 rows.append([
-                    (_cell_text(value), f"{worksheet.title}!{get_column_letter(column)}{number}")
+                    (cell_text(value), f"{worksheet.title}!{get_column_letter(column)}{number}")
                     for column, value in enumerate(values, start=1)
                 ])
             lines = _table_lines(rows)
@@ -226,10 +226,3 @@ def _table_lines(rows: list[list[tuple[str, str]]]) -> list[SourceLine]:
             lines.append(SourceLine([chosen], number))
     return lines
 
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -91,14 +91,14 @@ def rows_to_plan(
                     )
             continue
         values = {
-            field: _text(cells[index]) if index < len(cells) else ""
+            field: cell_text(cells[index]) if index < len(cells) else ""
             for field, index in mapping.items()
         }
         if not any(values.values()):
             continue  # a blank row
         extra = [
-            f"{header}：{_text(cells[index])}" for index, header in others.items()
-            if index < len(cells) and _text(cells[index]).strip()
+            f"{header}：{cell_text(cells[index])}" for index, header in others.items()
+            if index < len(cells) and cell_text(cells[index]).strip()
         ]
         if extra:  # 性别：男；出生年月：1980.01 — never dropped silently
             values["note"] = "；".join(filter(None, [values.get("note", ""), *extra]))
@@ -128,7 +128,8 @@ def rows_to_plan(
     return plan
 
 
-def _text(cell: object) -> str:
+def cell_text(cell: object) -> str:
+    """A spreadsheet cell as text: 3.0 → "3", None → ""."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
