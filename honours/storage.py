@@ -438,12 +438,24 @@ class PreparedFile:
                 os.unlink(self.temp)
 
 
+def _refuse_special_target(target: Path) -> None:
+    """An output goes to a regular file or a new path, never over a folder, a device
+    (/dev/full), a FIFO or a socket: replacing one would break the system, even
+    with --force."""
+    if target.is_dir():
+        raise StoreError(_("{path} is a folder, not a file").format(path=target))
+    if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+        raise StoreError(
+            _("{path} is not a regular file (a device, a pipe or a socket); write to a "
+              "file instead").format(path=target)
+        )
+
+
 def prepare_file(target: Path, payload: bytes, replace: bool = False) -> PreparedFile:
     """Write ``payload`` to a temporary file beside ``target`` (see :class:`PreparedFile`)."""
     if target.exists() and not replace:
         raise StoreError(_("{path} exists; add --force to replace it").format(path=target))
-    if target.is_dir():
-        raise StoreError(_("{path} is a folder, not a file").format(path=target))
+    _refuse_special_target(target)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
     _remove_orphaned_temp_files(target)
     try:
@@ -488,8 +500,7 @@ def write_file_atomically(target: Path, payload: bytes, replace: bool = True) ->
     """
     if target.exists() and not replace:
         raise StoreError(_("{path} exists; add --force to replace it").format(path=target))
-    if target.is_dir():
-        raise StoreError(_("{path} is a folder, not a file").format(path=target))
+    _refuse_special_target(target)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
     _remove_orphaned_temp_files(target)
     try:

@@ -34,10 +34,48 @@ class HonoursGroup(TyperGroup):
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx):
+        import click
+
         try:
             return super().invoke(ctx)
         except HonoursError as error:
             raise fail(str(error)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except OSError as error:  # a disk, a pipe or a file the system refused
+            raise fail(_("{what}: {error}").format(
+                what=error.filename or _("standard input or output"),
+                error=error.strerror or error)) from None
+        except Exception as error:  # a bug: one line for the clerk, the details in a file
+            raise fail(_unexpected(ctx, error), code=1) from None
+
+
+def _unexpected(ctx, error: Exception) -> str:
+    """Write the traceback to a report file and say where, in one sentence."""
+    import tempfile
+    import traceback
+    from datetime import datetime
+    from pathlib import Path
+
+    command = " ".join(["honours", *(state.argv or [])])
+    report = "".join(traceback.format_exception(error))
+    try:
+        from platformdirs import user_log_dir
+
+        folder = Path(user_log_dir("honours", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"error-{datetime.now():%Y%m%d-%H%M%S}.txt"
+    try:
+        path.write_text(f"{command}\n\n{report}", encoding="utf-8")
+        where = _("the details are in {path}").format(path=path)
+    except OSError:
+        where = _("the details could not be saved")
+    return _(
+        "{command} stopped on an unexpected error ({error}); nothing was changed by the "
+        "unfinished step. {where}: please send that file to the maintainers."
+    ).format(command=command, error=f"{type(error).__name__}: {error}"[:200], where=where)
 
 
 app = typer.Typer(

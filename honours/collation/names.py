@@ -112,18 +112,40 @@ def _what(what: str) -> str:
     return words.get(what, what)
 
 
+#: Characters that are letters or symbols to Unicode but print as nothing: the
+#: Hangul fillers and the blank Braille pattern.
+BLANK_LOOKING = "\u115f\u1160\u3164\uffa0\u2800"
+
+
+def is_noncharacter(char: str) -> bool:
+    """U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF,
+    U+1FFFE …): never text, and they break Office files."""
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def prints_something(text: str) -> bool:
+    """Whether some character of ``text`` is visible: a letter, digit, symbol or
+    punctuation mark that is not a blank look-alike (variation selectors and
+    combining marks alone print nothing)."""
+    return any(
+        unicodedata.category(char)[0] in "LNSP" and char not in BLANK_LOOKING for char in text
+    )
+
+
 def validate_entry(raw: str, *, max_length: int = MAX_NAME_LENGTH, what: str = "name") -> str:
     """Return the display form of ``raw`` or raise :class:`InvalidName` saying why."""
     for char in raw:
         category = unicodedata.category(char)
-        if category in _REFUSED_CATEGORIES and char not in "\t\n\r":
+        if (category in _REFUSED_CATEGORIES and char not in "\t\n\r") or is_noncharacter(char):
             raise InvalidName(
                 _(
                     "the {what} {text!r} contains the invisible or control character "
                     "U+{code:04X} ({character}); retype it"
                 ).format(
                     what=_what(what), text=raw, code=ord(char),
-                    character=unicodedata.name(char, "unnamed"),
+                    character=unicodedata.name(
+                        char, "noncharacter" if is_noncharacter(char) else "unnamed"),
                 )
             )
     if any(char in "\n\r" for char in raw.strip()):
@@ -135,6 +157,16 @@ def validate_entry(raw: str, *, max_length: int = MAX_NAME_LENGTH, what: str = "
     text = display_form(raw)
     if not text:
         raise InvalidName(_("an empty {what} cannot be added").format(what=_what(what)))
+    if not prints_something(text):
+        raise InvalidName(
+            _(
+                "the {what} {text!r} prints as nothing (only blank, filler or combining "
+                "characters: {codes}); retype it"
+            ).format(
+                what=_what(what), text=text,
+                codes=" ".join(f"U+{ord(char):04X}" for char in text[:8]),
+            )
+        )
     if len(text) > max_length:
         raise InvalidName(
             _(

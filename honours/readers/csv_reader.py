@@ -7,6 +7,7 @@ import csv
 import io
 
 from ..i18n import _
+from ..render.tabular import unguard
 from .encoding import decode
 from .plan import ImportPlan, UnreadableFile
 from .tabular import rows_to_plan
@@ -26,7 +27,7 @@ def read_csv(data: bytes, origin: str) -> ImportPlan:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = [
-            (_("row {number}").format(number=number), cells)
+            (_("row {number}").format(number=number), [unguard(cell) for cell in cells])
             for number, cells in enumerate(reader, start=1)
         ]
     except csv.Error as error:

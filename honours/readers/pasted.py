@@ -292,6 +292,7 @@ def proposer_of(text: str) -> str | None:
     if "：" not in text and ":" not in text:
         return None
     stripped = text.strip(PADDING + "\t")
+    marked = stripped[:1] == "■"  # the roll layout's marker: any label after it
     if stripped[:1] in BULLETS:
         stripped = stripped[1:].lstrip(PADDING)
     for label in _PROPOSER_LABELS:
@@ -299,6 +300,11 @@ def proposer_of(text: str) -> str | None:
             rest = stripped[len(label):].lstrip(PADDING)
             if rest[:1] in ("：", ":"):
                 return rest[1:].strip(PADDING) or None
+    if marked:  # "■ 申报团队：…", a category's own author label
+        for colon in ("：", ":"):
+            position = stripped.find(colon)
+            if 0 < position <= 6:
+                return stripped[position + 1:].strip(PADDING) or None
     return None
 
 

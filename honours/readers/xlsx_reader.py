@@ -41,6 +41,33 @@ def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
         ]
     finally:
         book.close()
-    return rows_to_plan(
+    plan = rows_to_plan(
         rows, _("Excel workbook, sheet {sheet!r}").format(sheet=worksheet.title)
     )
+    plan.problems += unsaved_formulas(data, worksheet.title, rows)
+    return plan
+
+
+def unsaved_formulas(data: bytes, sheet: str, rows: list) -> list[str]:
+    """A problem for each formula cell whose value was never saved (a workbook
+    written by a program, not by Excel): read with ``data_only`` it is empty, and
+    its name would vanish unreported."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    problems = []
+    try:
+        formulas = book[sheet].iter_rows(values_only=True)
+        for number, ((_origin, values), cells) in enumerate(zip(rows, formulas), start=1):
+            for column, (value, formula) in enumerate(zip(values, cells), start=1):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    problems.append(
+                        _(
+                            "{cell}: a formula ({formula}) whose value was never saved; open "
+                            "the file in Excel or WPS, save it, and import it again"
+                        ).format(cell=f"{get_column_letter(column)}{number}", formula=formula[:40])
+                    )
+    finally:
+        book.close()
+    return problems

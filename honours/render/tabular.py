@@ -44,3 +44,11 @@ def neutralise(cell: str | int) -> str | int:
     if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
         return "'" + cell
     return cell
+
+
+def unguard(cell: str) -> str:
+    """The text :func:`neutralise` guarded, as it was: '-李四 → -李四 (a CSV export
+    read back is the same names, not one more quote per round trip)."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_TRIGGERS):
+        return cell[1:]
+    return cell
