@@ -102,6 +102,8 @@ class Section:
     count: int | None
     honour: str  # the honour in words, inherited or derived from the path
     own_honour: str = ""  # the honour set on this category itself, if any
+    author_label: str = "提案者"  # what a work's proposer is called, inherited or derived
+    own_author_label: str = ""  # the label set on this category itself, if any
     entries: list[Entry] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
 
@@ -163,6 +165,8 @@ class RegisterRow:
     category: str  # the category path
     kind: str
     work: str = ""  # the work's title, for works
+    affiliation: str = ""  # 单位/职务 of the winner
+    author_label: str = ""  # for works: 提案者, 作者 … (what the recipient is called)
 
 
 @dataclass
