@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from .fit import PT, fit
+from .fit import PT, fit_page
 from .layout import Layout
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -105,12 +105,16 @@ def render_docx(certificates, layout: Layout, measure=None) -> bytes:
         section = document.sections[0] if number == 0 else document.add_section(
             WD_SECTION.NEW_PAGE)
         _setup(section, layout)
+        fitted_blocks = fit_page(certificate.texts, layout, lambda block: measure)
         for block in layout.blocks:
             text = certificate.texts.get(block.name, "")
-            if not text.strip():
+            if block.name not in fitted_blocks:
                 continue
-            fitted = fit(text, block, measure)
-            for paragraph_text in text.split("\n"):
+            fitted = fitted_blocks[block.name]
+            # the lines as the PDF breaks them (Chinese line-breaking rules, no
+            # widows), so that Word and WPS cannot break them differently
+            for number, _paragraph_text in enumerate(text.split("\n")):
+                lines = [line.text for line in fitted.lines if line.paragraph == number]
                 paragraph = document.add_paragraph()
                 _frame(paragraph, block)
                 form = paragraph.paragraph_format
@@ -120,7 +124,10 @@ def render_docx(certificates, layout: Layout, measure=None) -> bytes:
                 form.line_spacing = Pt(fitted.size * block.line_height)
                 if block.indent:
                     form.first_line_indent = Pt(fitted.size * block.indent)
-                run = paragraph.add_run(paragraph_text)
+                run = paragraph.add_run(lines[0] if lines else "")
+                for line in lines[1:]:
+                    run.add_break()
+                    run.add_text(line)
                 run.font.size = Pt(fitted.size)
                 run.font.color.rgb = RGBColor(*block.color)
                 _fonts(run, block.docx_font or layout.docx_font)
