@@ -20,13 +20,14 @@ else:  # pragma: no cover - Python 3.10
 
 PLACEHOLDERS = (
     "recipient", "salutation", "honour", "category", "work", "affiliation", "author",
-    "you", "verb", "merit", "year", "issuer", "title", "date", "certificate",
+    "you", "verb", "merit", "citation", "year", "issuer", "title", "date", "certificate",
 )
 #: Chinese names of the placeholders (the names offices write in Word templates).
 CHINESE_NAMES = {
     "姓名": "recipient", "获奖者": "recipient", "称谓": "salutation", "荣誉": "honour",
     "类别": "category", "作品": "work", "单位": "affiliation", "署名": "author",
     "年度": "year", "落款": "issuer", "标题": "title", "日期": "date", "编号": "certificate",
+    "正文": "citation",
 }
 #: Recipients' kinds, each with its own wording in a template ([person], [unit], [work]).
 KINDS = ("person", "unit", "work")
@@ -194,8 +195,21 @@ def fields_for(row, values: dict[str, str], when: str) -> dict[str, str]:
         "date": when,
         "certificate": row.certificate,
     }
+    # the sentence of the default wording for this kind: one Word template
+    # ({正文}) then serves people, units and works alike
+    kind = row.kind if row.kind in KINDS else "person"
+    fields["citation"] = _default_template()[kind]["body"].split("\n")[0].format(**fields)
     fields.update({chinese: fields[english] for chinese, english in CHINESE_NAMES.items()})
     return fields
+
+
+_DEFAULT: list = []
+
+
+def _default_template() -> Template:
+    if not _DEFAULT:
+        _DEFAULT.append(load_template())
+    return _DEFAULT[0]
 
 
 def fill(template: Template, layout, row, values: dict[str, str], when: str) -> Certificate:
