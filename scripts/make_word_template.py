@@ -46,7 +46,7 @@ def background_png() -> bytes:
 
 def behind_text(run, picture: bytes, width_mm: float, height_mm: float) -> None:
     """Put the picture into ``run`` anchored at the page's top-left corner, behind the text."""
-    inline = run.add_picture(io.BytesIO(picture), width=Mm(width_mm), height=Mm(height_mm))
+    run.add_picture(io.BytesIO(picture), width=Mm(width_mm), height=Mm(height_mm))
     inline_xml = run._r.xpath(".//wp:inline")[0]
     graphic = inline_xml.find(qn("a:graphic"))
     extent = inline_xml.find(qn("wp:extent"))

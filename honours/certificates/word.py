@@ -34,7 +34,7 @@ _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 
 def _q(tag: str) -> str:
     prefix, name = tag.split(":")
-    return "{%s}%s" % ({"w": _W, "wp": _WP, "w14": _W14}[prefix], name)
+    return "{{{}}}{}".format({"w": _W, "wp": _WP, "w14": _W14}[prefix], name)
 
 
 def _english(name: str) -> str | None:
