@@ -154,6 +154,13 @@ def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, allow_missing: bo
                     who = lacking.setdefault(ch, [])
                     if certificate.recipient not in who:
                         who.append(certificate.recipient)
+    cover_missing(fonts, lacking, allow_missing, warnings)
+
+
+def cover_missing(fonts: _Fonts, lacking: dict[str, list[str]], allow_missing: bool,
+                  warnings: list[str]) -> None:
+    """Fallback fonts for the characters in ``lacking`` (character -> the names
+    it is in); an error for those no installed font has, unless ``allow_missing``."""
     if not lacking:
         return
     exclude = frozenset((c.path, c.index) for c in fonts.choices.values())
@@ -164,7 +171,7 @@ def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, allow_missing: bo
         warnings.append(
             _("{character} (U+{code:04X}, in {recipients}) is not in {font}: "
               "printed with {fallback}").format(
-                character=ch, code=ord(ch), recipients="、".join(lacking[ch]),
+                character=ch, code=ord(ch), recipients="、".join(lacking[ch][:5]),
                 font=fonts.choices[fonts.main], fallback=choice,
             )
         )
@@ -173,7 +180,7 @@ def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, allow_missing: bo
         return
     described = "; ".join(
         _("{character} (U+{code:04X}) in {recipients}").format(
-            character=ch, code=ord(ch), recipients="、".join(lacking[ch]))
+            character=ch, code=ord(ch), recipients="、".join(lacking[ch][:5]))
         for ch in missing
     )
     if not allow_missing:
