@@ -103,7 +103,7 @@ def load_word_template(path: Path):
     for paragraph in document.element.body.iter(_q("w:p")):
         found += paragraph_placeholders(paragraph)
     for part in _header_parts(document):
-        for paragraph in part.element.iter(_q("w:p")):
+        for paragraph in part._element.iter(_q("w:p")):
             for name in paragraph_placeholders(paragraph):
                 if _english(name) and _english(name) not in SHARED:
                     raise CertificateError(
@@ -173,7 +173,7 @@ def fill_word_template(document, rows, values: dict[str, str], when: str) -> byt
         body.remove(child)
     shared = fields_for(rows[0], values, when)
     for part in _header_parts(document):
-        for paragraph in part.element.iter(_q("w:p")):
+        for paragraph in part._element.iter(_q("w:p")):
             replace_in_paragraph(paragraph, shared)
     for number, row in enumerate(rows):
         fields = fields_for(row, values, when)
