@@ -63,21 +63,24 @@ def _tokens(paragraph: str) -> list[str]:
 
 def wrap(paragraph: str, size: float, width: float, first_indent: float,
          measure: Measure) -> list[Line] | None:
-    """Greedy line breaking with kinsoku; None if a single token is too wide."""
+    """Greedy line breaking with kinsoku; None if a single token is too wide.
+    Widths add up token by token (CJK text is set without kerning)."""
     lines: list[Line] = []
     tokens = _tokens(paragraph)
+    known: dict[str, float] = {}
+    for token in tokens:
+        if token not in known:
+            known[token] = measure(token, size)
     current: list[str] = []
+    used = 0.0  # width of ``current``
     indent = first_indent
-
-    def w(parts: list[str]) -> float:
-        return measure("".join(parts), size)
-
     for token in tokens:
         if not current and token == " " and lines:
             continue  # a space does not start a continuation line
-        if indent + w(current + [token]) <= width or not current:
+        if indent + used + known[token] <= width or not current:
             current.append(token)
-            if indent + w(current) > width:
+            used += known[token]
+            if indent + used > width:
                 return None
             continue
         carry: list[str] = []
@@ -93,7 +96,8 @@ def wrap(paragraph: str, size: float, width: float, first_indent: float,
         lines.append(Line(text, indent, indent + measure(text, size)))
         indent = 0.0
         current = carry + [token]
-        if w(current) > width:
+        used = sum(known[part] for part in current)
+        if used > width:
             return None
     text = "".join(current).rstrip(" ")
     lines.append(Line(text, indent, indent + measure(text, size)))

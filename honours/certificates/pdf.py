@@ -60,7 +60,10 @@ class _Fonts:
                 ) from None
             self.families[key] = family
             self.choices[family] = choice
-            self.maps[family] = character_map(choice)
+            # the cmap fpdf2 has just read (reading the font again costs a second)
+            embedded = self.pdf.fonts.get(family)
+            cmap = getattr(embedded, "cmap", None)
+            self.maps[family] = set(cmap) if cmap else character_map(choice)
         return self.families[key]
 
     def add_fallback(self, choice: FontChoice) -> None:
@@ -86,19 +89,25 @@ class _Fonts:
         return pieces
 
     def _char_width(self, family: str, ch: str) -> float:
-        """Width in mm at 1 pt (CJK text has no kerning: widths add up)."""
+        """Width in mm at 1 pt, in the font that draws ``ch`` (CJK text has no
+        kerning: widths add up)."""
         key = (family, ch)
-        if key not in self._widths:
-            self.pdf.set_font(family, size=1)
-            self._widths[key] = self.pdf.get_string_width(ch)
-        return self._widths[key]
+        width = self._widths.get(key)
+        if width is None:
+            drawn_with = self.runs(family, ch)[0][0]
+            self.pdf.set_font(drawn_with, size=1)
+            width = self._widths[key] = self.pdf.get_string_width(ch)
+        return width
 
     def measure(self, family: str):
+        widths = self._widths
+
         def width(text: str, size: float) -> float:
-            return size * sum(
-                self._char_width(run_family, ch)
-                for run_family, piece in self.runs(family, text) for ch in piece
-            )
+            total = 0.0
+            for ch in text:
+                one = widths.get((family, ch))
+                total += one if one is not None else self._char_width(family, ch)
+            return size * total
 
         return width
 

@@ -42,6 +42,8 @@ REGISTER_SHEET = "证书发放名册"
 #: Column width limits in Excel's units (about one Latin character; a CJK character is two).
 MIN_WIDTH = 6
 MAX_WIDTH = 60
+#: Columns of the 名单 sheet wider than this wrap their text instead.
+WRAP_WIDTH = 36
 #: Row height of the register's rows, in points: room for a handwritten signature.
 REGISTER_ROW_HEIGHT = 28
 #: 1.5 cm page margins, in inches as openpyxl wants them.
@@ -138,6 +140,24 @@ def _winners_sheet(sheet: Worksheet, view: RollView) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(WINNER_COLUMNS))}{len(rows) + 1}"
     # Extra width leaves room for the autofilter's drop-down button in the header cells.
     _fit_columns(sheet, [WINNER_COLUMNS, *rows], extra=4)
+    # Long paths and titles wrap in a column of readable width rather than
+    # widening the sheet until "fit to width" prints it too small to read.
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.alignment = Alignment(vertical="top")
+    for index in range(1, len(WINNER_COLUMNS) + 1):
+        letter = get_column_letter(index)
+        if (sheet.column_dimensions[letter].width or 0) > WRAP_WIDTH:
+            sheet.column_dimensions[letter].width = WRAP_WIDTH
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = wrapped
+            for number, row in enumerate(rows, start=2):
+                # one line more than estimated: substituted fonts run wider
+                lines = _wrapped_lines(sheet, index, row[index - 1])
+                lines += 1 if lines > 1 else 0
+                current = sheet.row_dimensions[number].height or LINE_HEIGHT
+                sheet.row_dimensions[number].height = max(current, lines * LINE_HEIGHT)
     _print_setup(sheet, "landscape", "1:1")
 
 
