@@ -568,3 +568,14 @@ def test_html_grids_never_overprint(honours, tmp_path):
     assert "white-space: pre-wrap" in html and "overflow-wrap: anywhere" in html
     row = re.search(r"<tr>(.*?)</tr>", html).group(1)
     assert row.count("<td>") < 3
+
+
+def test_author_label_survives_json_export_and_import(honours, tmp_path):
+    honours("category", "add", "优秀论文", "--kind", "work", "--author-label", "执笔人")
+    honours("add", "优秀论文", "论城市更新", "--proposer", "张三")
+    out = tmp_path / "exported.json"
+    honours("export", "-o", str(out))
+    assert '"author_label": "执笔人"' in out.read_text("utf-8")
+    honours.db = tmp_path / "again.json"
+    honours("import", str(out))
+    assert "■ 执笔人：张 三" in honours("show").output
