@@ -166,8 +166,11 @@ def show(category: CategoryArg) -> None:
         _("winners"): str(roll.count_winners(db).get(found.id, 0)),
         _("subcategories"): _(", ").join(c.title for c in subcategories) or _("none"),
         _("description"): found.description or "",
-        _("honour"): found.honour or _("{honour} (made from the titles)").format(
-            honour=roll.honour_of(roll.lineage(db, found))),
+        _("honour"): found.honour or (
+            _("{honour} (inherited)")
+            if any(c.honour for c in roll.lineage(db, found))
+            else _("{honour} (made from the titles)")
+        ).format(honour=roll.honour_of(roll.lineage(db, found))),
     }
     if found.kind == "work" or found.author_label:
         chain = roll.lineage(db, found)
