@@ -179,9 +179,7 @@ def fill_word_template(document, rows, values: dict[str, str], when: str) -> byt
         fields = fields_for(row, values, when)
         elements = [copy.deepcopy(child) for child in original]
         for element in elements:
-            paragraphs = [element] if element.tag == _q("w:p") else []
-            paragraphs += list(element.iter(_q("w:p")))
-            for paragraph in dict.fromkeys(paragraphs):
+            for paragraph in element.iter(_q("w:p")):  # the element itself included
                 replace_in_paragraph(paragraph, fields)
         if number < len(rows) - 1 and section_properties is not None:
             _end_section(elements, section_properties)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from ..certificates.fit import PT, wrap
+from ..certificates.fit import PT, Line, is_widow, wrap
 from .text import grid_names, work_proposer_line
 from .view import ExportOptions, RollView, Section, fitting_columns
 
@@ -95,17 +95,29 @@ class _Roll:
         (a numbered title's text lines up under its first word); ``keep``:
         lines of what follows that must share the page with this paragraph."""
         width = USABLE - indent
-        lines = wrap(text, size, width, 0.0, self.measure) or [text]
-        lines = self._hang(text, size, width, hanging) if hanging and len(lines) > 1 else lines
+        lines = self._lines(text, size, width, hanging)
+        narrower = width
+        while is_widow(lines) and narrower > width * 0.8:
+            # a title ending in a line of one or two characters: break it a
+            # character earlier, as a typesetter would (balance the paragraph)
+            narrower -= size * PT
+            balanced = self._lines(text, size, narrower, hanging)
+            if len(balanced) > len(lines):
+                break
+            lines = balanced
         self.room_for(LINE * (len(lines) + keep - 1))
         for number, line in enumerate(lines):
-            content = line.text if hasattr(line, "text") else line
+            content = line.text
             left = LEFT + indent + (hanging if number else 0.0)
             if align == "center":
                 left = LEFT + (USABLE - self.measure(content, size)) / 2
             self.room_for(LINE)
             self.draw(left, content, size)
             self.cursor.y += LINE
+
+    def _lines(self, text: str, size: float, width: float, hanging: float) -> list:
+        lines = wrap(text, size, width, 0.0, self.measure) or [Line(text, 0.0, 0.0)]
+        return self._hang(text, size, width, hanging) if hanging and len(lines) > 1 else lines
 
     def _hang(self, text: str, size: float, width: float, hanging: float):
         first = wrap(text, size, width, 0.0, self.measure)
