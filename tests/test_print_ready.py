@@ -14,7 +14,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from honours.certificates.fit import NO_END, NO_START, PT, Line, fit, has_widow, wrap
+from honours.certificates.fit import (
+    NO_END,
+    NO_START,
+    PT,
+    Line,
+    _may_break,
+    _tokens,
+    fit,
+    has_widow,
+    wrap,
+)
 from honours.certificates.layout import load_layout
 from honours.certificates.wording import default_author_label, default_honour, merit_clause
 
@@ -126,13 +136,13 @@ def test_wrap_follows_chinese_rules(parts, width_in_chars):
         return
     assert "".join(line.text for line in lines) == text
     for previous, line in zip(lines, lines[1:]):
-        # a line may start with closing punctuation only when the one before
-        # could give nothing back (it is all punctuation itself)
-        if line.text[:1] in NO_START:
-            assert all(ch in NO_START or ch in "—…" for ch in previous.text)
-        if previous.text[-1:] in NO_END:
-            assert all(ch in NO_END for ch in previous.text)
-        assert not (previous.text.endswith("—") and line.text.startswith("—"))
+        breaks_rule = (line.text[:1] in NO_START or previous.text[-1:] in NO_END
+                       or (previous.text.endswith("—") and line.text.startswith("—")))
+        if breaks_rule:
+            # only where the line offered no better place (punctuation only)
+            tokens = _tokens(previous.text + line.text[:1])
+            assert not any(_may_break(a, b) for a, b in zip(tokens, tokens[1:])), (
+                previous.text, line.text)
 
 
 def test_no_widow_in_the_body_when_it_can_be_avoided():

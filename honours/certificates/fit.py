@@ -61,6 +61,10 @@ def _tokens(paragraph: str) -> list[str]:
     return tokens
 
 
+def _may_break(before: str, after: str) -> bool:
+    return not (after[0] in NO_START or after[0] in NO_SPLIT or before[-1] in NO_END)
+
+
 def wrap(paragraph: str, size: float, width: float, first_indent: float,
          measure: Measure) -> list[Line] | None:
     """Greedy line breaking with kinsoku; None if a single token is too wide.
@@ -83,15 +87,17 @@ def wrap(paragraph: str, size: float, width: float, first_indent: float,
             if indent + used > width:
                 return None
             continue
-        carry: list[str] = []
-        # keep closing punctuation with the character before it; opening ones with the next
-        if token[0] in NO_START or token[0] in NO_SPLIT:
-            while len(current) > 1 and (current[-1][0] in NO_START or current[-1][0] in NO_SPLIT):
-                carry.insert(0, current.pop())  # 。” together, and the character before
-            if len(current) > 1:
-                carry.insert(0, current.pop())
-        while len(current) > 1 and current[-1] in NO_END:
-            carry.insert(0, current.pop())
+        # Break at the last place where the next line starts with no closing
+        # punctuation (。” go with the character before them) and this line ends
+        # with no opening one (《 goes with what follows); · is both.  Where no
+        # place qualifies (punctuation only), break where the line is full.
+        following = current + [token]
+        keep = next(
+            (k for k in range(len(current), 0, -1) if _may_break(following[k - 1], following[k])),
+            len(current),
+        )
+        carry = current[keep:]
+        current = current[:keep]
         text = "".join(current).rstrip(" ")
         lines.append(Line(text, indent, indent + measure(text, size)))
         indent = 0.0
