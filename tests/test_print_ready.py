@@ -397,7 +397,12 @@ def test_word_template_placeholders_split_across_runs(honours, jinshan_db, tmp_p
     for piece in ("兹授予", "{", "姓", "名", "}", "同志", "{hon", "our}", "称号（", "{编号}", "）"):
         run = paragraph.add_run(piece)
         run.font.size = Pt(20)
-    template.add_paragraph("{落款} {日期} {年度}年 {作品}{单位}")
+    framed = template.add_paragraph("{落款} {日期} {年度}年 {作品}{单位}")
+    from docx.oxml import parse_xml
+
+    framed._p.get_or_add_pPr().insert(0, parse_xml(
+        '<w:framePr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'w:w="3000" w:h="600" w:hAnchor="page" w:vAnchor="page" w:x="1000" w:y="2000"/>'))
     path = tmp_path / "t.docx"
     template.save(str(path))
     honours.db = jinshan_db
@@ -408,8 +413,11 @@ def test_word_template_placeholders_split_across_runs(honours, jinshan_db, tmp_p
         r"兹授予马罡同志区政协2024年度反映社情民意信息工作成绩突出个人称号（JSZX2024-\d{3}）",
         texts[0]), texts[0]
     assert texts[1] == "政协上海市金山区委员会 二〇二四年十二月 2024年 "
-    sizes = {run.font.size for run in docx.Document(str(out)).paragraphs[0].runs if run.text}
+    filled = docx.Document(str(out))
+    sizes = {run.font.size for run in filled.paragraphs[0].runs if run.text}
     assert sizes == {Pt(20)}  # the template's formatting kept
+    assert filled.paragraphs[1]._p.pPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}framePr") is not None
 
 
 def test_word_template_errors(honours, jinshan_db, tmp_path):
