@@ -597,3 +597,34 @@ def test_author_label_survives_json_export_and_import(honours, tmp_path):
     honours.db = tmp_path / "again.json"
     honours("import", str(out))
     assert "■ 执笔人：张 三" in honours("show").output
+
+
+TITLE_CHARACTERS = st.text(
+    alphabet="区政协年度优秀提案信息工作成绩突出单位和个人教师班集体表彰名单",
+    min_size=1, max_size=16)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TITLE_CHARACTERS, min_size=1, max_size=4), st.sampled_from(["", "2024年度"]))
+def test_default_honour_keeps_the_list_words(titles, year):
+    titles = [year + titles[0]] + titles[1:]
+    honour = default_honour(titles)
+    assert " " not in honour and honour
+    if len(titles) == 1:
+        assert honour == titles[0]
+    else:
+        # the honour ends as the first list below the award does: a deeper
+        # grouping's title (市、区政协委员) never becomes the honour
+        item = titles[1]
+        assert honour.endswith(item[-1])
+        assert len(honour) >= len(item)
+
+
+def test_export_font_option_is_for_pdf(honours, tmp_path):
+    honours("category", "add", "优秀教师")
+    result = honours("export", "-o", str(tmp_path / "r.docx"), "--font", "x.ttf", ok=False)
+    assert result.exit_code == 2 and "--format pdf" in result.output
+    result = honours("export", "-o", str(tmp_path / "r.pdf"), "--font",
+                     str(tmp_path / "missing.ttf"), ok=False)
+    assert result.exit_code == 2 and "no such font file" in result.output
+    assert not (tmp_path / "r.pdf").exists()
