@@ -280,6 +280,12 @@ def test_missing_glyph_is_an_error_naming_character_and_winner(honours, jinshan_
     assert "\U00020BB7" in result.output and "U+20BB7" in result.output and RARE in result.output
     assert "--allow-missing-glyphs" in result.output
     assert not out.exists()
+    # refused before a certificate number was issued
+    assert "issued" not in result.output
+    import json
+
+    winners = json.loads(honours.db.read_text("utf-8"))["winners"].values()
+    assert not [w for w in winners if w["name"] == RARE and w.get("certificate")]
     result = honours("certificates", "-o", str(out), "--only", RARE, "--allow-missing-glyphs")
     assert out.exists() and "printed blank" in result.output
 

@@ -149,21 +149,63 @@ def draw_text(pdf, fonts: _Fonts, block, fitted: Fitted, warnings: list[str], wh
             x += measure(piece, fitted.size)
 
 
-def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, allow_missing: bool,
-                  warnings: list[str]) -> None:
-    """Characters a block's font lacks come from another installed font that
-    has them; a character no font has is an error naming it and its winner,
-    or with ``allow_missing`` a warning (the character prints blank)."""
-    lacking: dict[str, list[str]] = {}  # character -> recipients
+def _lacking(certificates, layout: Layout, cmap_of) -> dict[str, list[str]]:
+    """Character -> the recipients whose certificate has it and whose block's
+    font (``cmap_of(block)``: its code points) lacks it."""
+    lacking: dict[str, list[str]] = {}
     for certificate in certificates:
         for block in layout.blocks:
-            cmap = fonts.maps[fonts.family_for(block)]
+            cmap = cmap_of(block)
             for ch in certificate.texts.get(block.name, ""):
                 if not ch.isspace() and ord(ch) not in cmap:
                     who = lacking.setdefault(ch, [])
                     if certificate.recipient not in who:
                         who.append(certificate.recipient)
+    return lacking
+
+
+def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, allow_missing: bool,
+                  warnings: list[str]) -> None:
+    """Characters a block's font lacks come from another installed font that
+    has them; a character no font has is an error naming it and its winner,
+    or with ``allow_missing`` a warning (the character prints blank)."""
+    lacking = _lacking(certificates, layout, lambda block: fonts.maps[fonts.family_for(block)])
     cover_missing(fonts, lacking, allow_missing, warnings)
+
+
+def check_glyphs_early(certificates, layout: Layout, font: FontChoice) -> None:
+    """The error of :func:`cover_missing` for a character no installed font
+    has, raised before anything is written or issued (without embedding fonts)."""
+    maps: dict[object, set[int]] = {}
+
+    def cmap_of(block):
+        choice = open_font(block.font, "the font of block") if block.font else font
+        if choice not in maps:
+            maps[choice] = character_map(choice)
+        return maps[choice]
+
+    lacking = _lacking(certificates, layout, cmap_of)
+    if not lacking:
+        return
+    exclude = frozenset((c.path, c.index) for c in maps)
+    missing = sorted(set(lacking) - set(fonts_covering(set(lacking), exclude)))
+    if missing:
+        raise CertificateError(_no_font_has(lacking, missing))
+
+
+def _described(lacking: dict[str, list[str]], missing: list[str]) -> str:
+    return "; ".join(
+        _("{character} (U+{code:04X}) in {recipients}").format(
+            character=ch, code=ord(ch), recipients="、".join(lacking[ch][:5]))
+        for ch in missing
+    )
+
+
+def _no_font_has(lacking: dict[str, list[str]], missing: list[str]) -> str:
+    return _("no installed font has {characters}: they would print blank. Install a "
+             "fuller font (e.g. `apt-get install fonts-noto-cjk`, or on Windows SimSun-ExtB), "
+             "give one with --font, or print anyway with --allow-missing-glyphs").format(
+        characters=_described(lacking, missing))
 
 
 def cover_missing(fonts: _Fonts, lacking: dict[str, list[str]], allow_missing: bool,
@@ -187,21 +229,11 @@ def cover_missing(fonts: _Fonts, lacking: dict[str, list[str]], allow_missing: b
     missing = sorted(set(lacking) - set(found))
     if not missing:
         return
-    described = "; ".join(
-        _("{character} (U+{code:04X}) in {recipients}").format(
-            character=ch, code=ord(ch), recipients="、".join(lacking[ch][:5]))
-        for ch in missing
-    )
     if not allow_missing:
-        raise CertificateError(
-            _("no installed font has {characters}: they would print blank. Install a "
-              "fuller font (e.g. `apt-get install fonts-noto-cjk`, or on Windows SimSun-ExtB), "
-              "give one with --font, or print anyway with --allow-missing-glyphs").format(
-                characters=described)
-        )
+        raise CertificateError(_no_font_has(lacking, missing))
     warnings.append(
         _("no installed font has {characters}: printed blank (--allow-missing-glyphs)").format(
-            characters=described)
+            characters=_described(lacking, missing))
     )
 
 

@@ -193,6 +193,11 @@ def fill_word_template(document, rows, values: dict[str, str], when: str) -> byt
             else:
                 body.append(element)
     _fresh_ids(body)
+    properties = document.core_properties
+    properties.title = f"{values.get('title', '')}荣誉证书"
+    if values.get("issuer"):
+        properties.author = values["issuer"]
+    properties.language = "zh-CN"
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -186,6 +186,8 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
         # Inside the transaction: an unknown --only name issues no number.
         return select_rows(register.rows, split_names(only)) if only else register.rows
 
+    if fmt == "pdf" and not allow_missing_glyphs:
+        _glyphs_before_issuing(category, chosen_rows, texts, layout, chosen)
     _register, values, rows = issued_register(category, check=chosen_rows)
     if not rows:
         raise fail(_("there are no winners to print certificates for"))
@@ -221,6 +223,23 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
         )
     )
     _preview(pdf_payload, preview_path, force)
+
+
+def _glyphs_before_issuing(category, chosen_rows, texts, layout, font) -> None:
+    """A character no installed font has stops the command before any
+    certificate number is issued (the roll read as it is, numbers not yet
+    issued left blank)."""
+    from ..certificates.pdf import check_glyphs_early
+    from ..certificates.text import date_text, fill
+    from ..roll import register_view, settings
+    from .common import activate_overrides, store
+
+    activate_overrides()
+    snapshot = store().snapshot()
+    rows = chosen_rows(register_view(snapshot, category))
+    values = settings(snapshot)
+    when = date_text(values.get("date", ""))
+    check_glyphs_early([fill(texts, layout, row, values, when) for row in rows], layout, font)
 
 
 def _date_and_warnings(values: dict[str, str]) -> str:
