@@ -91,6 +91,7 @@ def apply_plan(
                 db, path[-1], parent=str(parent.id) if parent else None,
                 kind=spec.kind or "person", sort=spec.sort, measure=spec.measure,
                 columns=spec.columns, description=spec.description, honour=spec.honour,
+                author_label=spec.author_label,
             )
         except roll.RollError as error:
             report.problems.append(f"{spec.origin}: {error}")

@@ -266,6 +266,8 @@ def register_view(
                     kind=section.kind,
                     work=entry.name if is_work else "",
                     pending=future is not None,
+                    affiliation=entry.affiliation,
+                    author_label=section.author_label if is_work else "",
                 )
             )
             if future is not None:

@@ -46,6 +46,7 @@ class Category:
     columns: int
     description: str = ""
     honour: str = ""
+    author_label: str = ""  # what a work's proposer is called: 提案者, 作者, 申报单位 …
     children: list[Category] = field(default_factory=list)
 
     @classmethod
@@ -61,6 +62,7 @@ class Category:
             columns=doc.get("columns", 5),
             description=doc.get("description", ""),
             honour=doc.get("honour", ""),
+            author_label=doc.get("author_label", ""),
         )
 
     def as_dict(self) -> dict:
@@ -75,6 +77,7 @@ class Category:
             "columns": self.columns,
             "description": self.description,
             "honour": self.honour,
+            "author_label": self.author_label,
         }
 
 
@@ -224,6 +227,7 @@ def add_category(
     columns: int | None = None,
     description: str = "",
     honour: str = "",
+    author_label: str = "",
 ) -> Category:
     _check_attributes(kind, sort, columns)
     title = _clean_title(title)
@@ -251,6 +255,8 @@ def add_category(
         "description": description.strip(),
         "honour": honour.strip(),
     }
+    if author_label.strip():
+        doc["author_label"] = author_label.strip()
     doc_id = db.table(CATEGORIES).insert(doc)
     return Category.from_doc(db.table(CATEGORIES).get(doc_id=doc_id))
 
@@ -273,7 +279,7 @@ def edit_category(db: TinyDB, reference: str, **changes) -> Category:
                     title=changes["title"]
                 )
             )
-    for free_text in ("description", "honour"):
+    for free_text in ("description", "honour", "author_label"):
         if free_text in changes:
             changes[free_text] = changes[free_text].strip()
     if changes:
@@ -649,11 +655,24 @@ def check_certificate_pattern(pattern: str) -> None:
 
 def honour_of(chain: list[Category]) -> str:
     """The honour in words: the nearest ``honour`` set on the category or an
-    ancestor, else the path of titles (award first) separated by a space."""
+    ancestor, else one phrase made from the titles (docs/certificates.md)."""
+    from .certificates.wording import default_honour
+
     for category in reversed(chain):
         if category.honour:
             return category.honour
-    return " ".join(category.title for category in chain)
+    return default_honour([category.title for category in chain])
+
+
+def author_label_of(chain: list[Category]) -> str:
+    """What a work's proposer is called: the nearest ``author_label`` set, else
+    one that suits the titles (提案者 for proposals, else 作者)."""
+    from .certificates.wording import default_author_label
+
+    for category in reversed(chain):
+        if category.author_label:
+            return category.author_label
+    return default_author_label([category.title for category in chain])
 
 
 def roll_view(db: TinyDB, reference: str | None = None):
@@ -690,6 +709,8 @@ def roll_view(db: TinyDB, reference: str | None = None):
             count=total_count(category, counts),
             honour=honour_of(chain),
             own_honour=category.honour,
+            author_label=author_label_of(chain),
+            own_author_label=category.author_label,
             entries=[
                 Entry(
                     id=w.id, name=w.name, position=place, manual_position=w.position,

@@ -72,7 +72,7 @@ def test_export_refuses_to_replace_a_file_without_force(jinshan, tmp_path):
 
 
 def test_export_format_is_required_or_inferred(jinshan, tmp_path):
-    assert jinshan("export", "-o", str(tmp_path / "roll.pdf"), ok=False).exit_code == 2
+    assert jinshan("export", "-o", str(tmp_path / "roll.rtf"), ok=False).exit_code == 2
     assert jinshan("export", "-o", "-", ok=False).exit_code == 2
     assert jinshan("export", "-f", "txt", ok=False).exit_code == 2
     jinshan("export", "-o", str(tmp_path / "roll.csv"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from .fit import PT, fit
+from .fit import PT, fit_page
 from .layout import Layout
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -21,16 +21,29 @@ def estimate_width(text: str, size: float) -> float:
     return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text) * size * PT
 
 
-def _frame(paragraph, block) -> None:
+def _frame(paragraph, block, slack: float = 0.0, paper_width: float = 1e9) -> None:
+    """The paragraph in a frame at the block's place.  ``slack`` (mm) widens the
+    frame on the side(s) the text does not align to: the lines are broken here
+    already, and a word processor whose font is a little wider must not break
+    them a second time."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
+    x, width = block.x, block.width
+    if block.align == "left":
+        width += slack
+    elif block.align == "right":
+        x, width = x - slack, width + slack
+    else:
+        x, width = x - slack / 2, width + slack
+    x = max(0.0, x)
+    width = min(width, paper_width - x)
     ppr = paragraph._p.get_or_add_pPr()
     frame = OxmlElement("w:framePr")
     for key, value in (
-        ("w:w", _twips(block.width)), ("w:h", _twips(block.height)), ("w:hRule", "exact"),
+        ("w:w", _twips(width)), ("w:h", _twips(block.height)), ("w:hRule", "exact"),
         ("w:wrap", "around"), ("w:hAnchor", "page"), ("w:vAnchor", "page"),
-        ("w:x", _twips(block.x)), ("w:y", _twips(block.y)),
+        ("w:x", _twips(x)), ("w:y", _twips(block.y)),
     ):
         frame.set(qn(key), value)
     ppr.insert(0, frame)
@@ -105,14 +118,20 @@ def render_docx(certificates, layout: Layout, measure=None) -> bytes:
         section = document.sections[0] if number == 0 else document.add_section(
             WD_SECTION.NEW_PAGE)
         _setup(section, layout)
+        fitted_blocks = fit_page(certificate.texts, layout, lambda block: measure)
         for block in layout.blocks:
             text = certificate.texts.get(block.name, "")
-            if not text.strip():
+            if block.name not in fitted_blocks:
                 continue
-            fitted = fit(text, block, measure)
-            for paragraph_text in text.split("\n"):
+            fitted = fitted_blocks[block.name]
+            # the lines as the PDF breaks them (Chinese line-breaking rules, no
+            # widows), so that Word and WPS cannot break them differently
+            for number, _paragraph_text in enumerate(text.split("\n")):
+                lines = [line.text for line in fitted.lines if line.paragraph == number]
                 paragraph = document.add_paragraph()
-                _frame(paragraph, block)
+                # two characters of slack: digits and Latin letters are wider in
+                # some fonts Word substitutes
+                _frame(paragraph, block, 2 * fitted.size * PT, layout.width)
                 form = paragraph.paragraph_format
                 form.alignment = align[block.align]
                 form.space_before = form.space_after = Pt(0)
@@ -120,7 +139,10 @@ def render_docx(certificates, layout: Layout, measure=None) -> bytes:
                 form.line_spacing = Pt(fitted.size * block.line_height)
                 if block.indent:
                     form.first_line_indent = Pt(fitted.size * block.indent)
-                run = paragraph.add_run(paragraph_text)
+                run = paragraph.add_run(lines[0] if lines else "")
+                for line in lines[1:]:
+                    run.add_break()
+                    run.add_text(line)
                 run.font.size = Pt(fitted.size)
                 run.font.color.rgb = RGBColor(*block.color)
                 _fonts(run, block.docx_font or layout.docx_font)

@@ -136,6 +136,12 @@ def _rank(path: Path, family: str = "") -> int:
     return len(PREFERENCE)
 
 
+def _heavy(path: Path) -> bool:
+    """Bold and other heavy faces come after the regular one of the same family."""
+    name = path.stem.lower()
+    return any(weight in name for weight in ("bold", "heavy", "black", "semibold", "medium"))
+
+
 def _fontconfig_candidates() -> list[Path]:
     if not shutil.which("fc-list"):
         return []
@@ -178,8 +184,8 @@ def _files_in(dirs: list[Path]) -> list[Path]:
     return found
 
 
-def find_font() -> FontChoice:
-    """The best installed font with Chinese characters, or an error saying how to get one."""
+def _candidates() -> list[Path]:
+    """Installed font files, best-ranked first (``HONOURS_FONT_DIRS`` replaces the search)."""
     override = os.environ.get("HONOURS_FONT_DIRS")
     if override is not None:
         candidates = _files_in([Path(p) for p in override.split(os.pathsep) if p])
@@ -187,13 +193,18 @@ def find_font() -> FontChoice:
         candidates = _fontconfig_candidates() or _files_in(default_dirs())
     seen = set()
     ordered = []
-    for path in sorted(candidates, key=lambda p: (_rank(p), str(p))):
+    for path in sorted(candidates, key=lambda p: (_rank(p), _heavy(p), str(p))):
         if path in seen or not path.is_file():
             continue
         seen.add(path)
         ordered.append(path)
+    return ordered
+
+
+def find_font() -> FontChoice:
+    """The best installed font with Chinese characters, or an error saying how to get one."""
     # Files are opened lazily, best-ranked first; most systems have a match near the top.
-    for path in ordered:
+    for path in _candidates():
         try:
             choice = _best_face(path, _faces(path))
         except Exception:
@@ -201,6 +212,50 @@ def find_font() -> FontChoice:
         if choice is not None:
             return choice
     raise CertificateError(INSTALL_HINT)
+
+
+def fonts_covering(characters: set[str], exclude: frozenset = frozenset()
+                   ) -> dict[str, FontChoice]:
+    """For each character, the best-ranked installed font that has it (a
+    fallback for characters the main font lacks, e.g. 𠮷 of CJK extension B);
+    characters no installed font has are left out.  ``exclude``: (path, face
+    index) pairs not to use."""
+    wanted = set(characters)
+    found: dict[str, FontChoice] = {}
+    for path in _candidates():
+        if not wanted:
+            break
+        try:
+            faces = _faces(path)
+        except Exception:
+            continue
+        simplified_first = sorted(
+            faces, key=lambda face: not any(m in _family(face[1]) for m in (" SC", " CN")))
+        for index, font in simplified_first:
+            if (path, index) in exclude:
+                continue
+            try:
+                cmap = font.getBestCmap() or {}
+            except Exception:
+                continue
+            has = {ch for ch in wanted if ord(ch) in cmap}
+            if has:
+                choice = FontChoice(path, index, _family(font))
+                for ch in has:
+                    found[ch] = choice
+                wanted -= has
+    return found
+
+
+def character_map(choice: FontChoice) -> set[int]:
+    """The code points ``choice`` has glyphs for."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if choice.path.suffix.lower() in (".ttc", ".otc"):
+        font = TTCollection(str(choice.path), lazy=True).fonts[choice.index]
+    else:
+        font = TTFont(str(choice.path), lazy=True)
+    return set((font.getBestCmap() or {}).keys())
 
 
 def resolve_font(option: str | None, layout_font: Path | None) -> FontChoice:

@@ -35,6 +35,7 @@ _PAPER_KEYS = {"size", "orientation", "border", "line-height", "min-font-size", 
 _BLOCK_KEYS = {
     "name", "text", "x", "y", "width", "height", "font-size", "min-font-size", "align",
     "valign", "font", "line-height", "indent", "wrap", "spread-names", "docx-font", "color",
+    "group",
 }
 
 
@@ -59,6 +60,7 @@ class Block:
     font: Path | None = None
     docx_font: str = ""
     color: tuple[int, int, int] = (0, 0, 0)
+    group: str = ""  # blocks of one group are set at one size (issuer and date)
 
 
 @dataclass
@@ -249,6 +251,7 @@ def parse_layout(text: str, source: str, base: Path | None = None) -> Layout:
             font=_font_path(where, raw.get("font"), base),
             docx_font=str(raw.get("docx-font", "")),
             color=_color(where, raw.get("color", "#000000")),
+            group=str(raw.get("group", "")),
         )
         if block.text is not None and not isinstance(block.text, str):
             raise CertificateError(_("{where}: text must be a string").format(where=where))

@@ -5,12 +5,13 @@ and the calibration page."""
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 from ..i18n import _
 from . import CertificateError
-from .fit import PT, fit, placed
-from .fonts import FontChoice, missing_characters, open_font
+from .fit import PT, Fitted, fit_page, placed
+from .fonts import FontChoice, character_map, fonts_covering, open_font
 from .layout import Layout
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -29,12 +30,16 @@ def _new_pdf(layout: Layout):
 
 
 class _Fonts:
-    """The fonts of a document: the main one and any a block names."""
+    """The fonts of a document: the main one, any a block names, and fallbacks
+    for characters those lack (each character drawn with the first that has it)."""
 
     def __init__(self, pdf, main: FontChoice, layout: Layout):
         self.pdf = pdf
         self.families: dict[str, str] = {}
         self.choices: dict[str, FontChoice] = {}
+        self.maps: dict[str, set[int]] = {}
+        self.fallbacks: list[str] = []
+        self._widths: dict[tuple[str, str], float] = {}
         self.main = self._add(main)
         self.by_block = {}
         for block in layout.blocks:
@@ -55,17 +60,54 @@ class _Fonts:
                 ) from None
             self.families[key] = family
             self.choices[family] = choice
+            # the cmap fpdf2 has just read (reading the font again costs a second)
+            embedded = self.pdf.fonts.get(family)
+            cmap = getattr(embedded, "cmap", None)
+            self.maps[family] = set(cmap) if cmap else character_map(choice)
         return self.families[key]
+
+    def add_fallback(self, choice: FontChoice) -> None:
+        family = self._add(choice)
+        if family not in self.fallbacks:
+            self.fallbacks.append(family)
 
     def family_for(self, block) -> str:
         return self.by_block.get(block.name, self.main)
 
+    def runs(self, family: str, text: str) -> list[tuple[str, str]]:
+        """(family, text) pieces: each character in ``family`` if it has it,
+        else in the first fallback that does."""
+        pieces: list[tuple[str, str]] = []
+        for ch in text:
+            chosen = family
+            if ord(ch) not in self.maps[family] and not ch.isspace():
+                chosen = next((f for f in self.fallbacks if ord(ch) in self.maps[f]), family)
+            if pieces and pieces[-1][0] == chosen:
+                pieces[-1] = (chosen, pieces[-1][1] + ch)
+            else:
+                pieces.append((chosen, ch))
+        return pieces
+
+    def _char_width(self, family: str, ch: str) -> float:
+        """Width in mm at 1 pt, in the font that draws ``ch`` (CJK text has no
+        kerning: widths add up)."""
+        key = (family, ch)
+        width = self._widths.get(key)
+        if width is None:
+            drawn_with = self.runs(family, ch)[0][0]
+            self.pdf.set_font(drawn_with, size=1)
+            width = self._widths[key] = self.pdf.get_string_width(ch)
+        return width
+
     def measure(self, family: str):
-        pdf = self.pdf
+        widths = self._widths
 
         def width(text: str, size: float) -> float:
-            pdf.set_font(family, size=size)
-            return pdf.get_string_width(text)
+            total = 0.0
+            for ch in text:
+                one = widths.get((family, ch))
+                total += one if one is not None else self._char_width(family, ch)
+            return size * total
 
         return width
 
@@ -78,10 +120,10 @@ def draw_border(pdf, layout: Layout) -> None:
     pdf.rect(13, 13, layout.width - 26, layout.height - 26)
 
 
-def draw_text(pdf, fonts: _Fonts, block, text: str, warnings: list[str], who: str) -> None:
-    """One block's text, fitted, shrunk or wrapped to stay inside the block."""
+def draw_text(pdf, fonts: _Fonts, block, fitted: Fitted, warnings: list[str], who: str) -> None:
+    """One block's fitted text, each line from its left edge, fallback fonts
+    for the characters the block's font lacks."""
     family = fonts.family_for(block)
-    fitted = fit(text, block, fonts.measure(family))
     if fitted.below_minimum:
         warnings.append(
             _(
@@ -93,35 +135,115 @@ def draw_text(pdf, fonts: _Fonts, block, text: str, warnings: list[str], who: st
     pdf.set_text_color(*block.color)
     descent = pdf.current_font.desc.descent / 1000  # negative: below the baseline
     size_mm = fitted.size * PT
+    measure = fonts.measure(family)
     for line, left, top in placed(fitted, block):
-        if line.text:
-            # the em box (what PDF text extraction reports) spans the font size,
-            # from the descent below the baseline: its top sits at ``top``
-            pdf.text(left, top + size_mm * (1 + descent), line.text)
+        if not line.text:
+            continue
+        # the em box (what PDF text extraction reports) spans the font size,
+        # from the descent below the baseline: its top sits at ``top``
+        baseline = top + size_mm * (1 + descent)
+        x = left
+        for run_family, piece in fonts.runs(family, line.text):
+            pdf.set_font(run_family, size=fitted.size)
+            pdf.text(x, baseline, piece)
+            x += measure(piece, fitted.size)
 
 
-def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, warnings: list[str]) -> None:
-    for family, choice in fonts.choices.items():
-        names = [b.name for b in layout.blocks if fonts.family_for(b) == family]
-        text = "".join(c.texts.get(n, "") for c in certificates for n in names)
-        missing = missing_characters(choice, text)
-        if missing:
-            warnings.append(
-                _(
-                    "the font {font} has no glyph for {characters}: those characters "
-                    "will be blank; give a fuller font with --font"
-                ).format(font=choice, characters=" ".join(missing))
+def _lacking(certificates, layout: Layout, cmap_of) -> dict[str, list[str]]:
+    """Character -> the recipients whose certificate has it and whose block's
+    font (``cmap_of(block)``: its code points) lacks it."""
+    lacking: dict[str, list[str]] = {}
+    for certificate in certificates:
+        for block in layout.blocks:
+            cmap = cmap_of(block)
+            for ch in certificate.texts.get(block.name, ""):
+                if not ch.isspace() and ord(ch) not in cmap:
+                    who = lacking.setdefault(ch, [])
+                    if certificate.recipient not in who:
+                        who.append(certificate.recipient)
+    return lacking
+
+
+def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, allow_missing: bool,
+                  warnings: list[str]) -> None:
+    """Characters a block's font lacks come from another installed font that
+    has them; a character no font has is an error naming it and its winner,
+    or with ``allow_missing`` a warning (the character prints blank)."""
+    lacking = _lacking(certificates, layout, lambda block: fonts.maps[fonts.family_for(block)])
+    cover_missing(fonts, lacking, allow_missing, warnings)
+
+
+def _described(lacking: dict[str, list[str]], missing: list[str]) -> str:
+    return "; ".join(
+        _("{character} (U+{code:04X}) in {recipients}").format(
+            character=ch, code=ord(ch), recipients="、".join(lacking[ch][:5]))
+        for ch in missing
+    )
+
+
+def _no_font_has(lacking: dict[str, list[str]], missing: list[str]) -> str:
+    return _("no installed font has {characters}: they would print blank. Install a "
+             "fuller font (e.g. `apt-get install fonts-noto-cjk`, or on Windows SimSun-ExtB), "
+             "give one with --font, or print anyway with --allow-missing-glyphs").format(
+        characters=_described(lacking, missing))
+
+
+def cover_missing(fonts: _Fonts, lacking: dict[str, list[str]], allow_missing: bool,
+                  warnings: list[str]) -> None:
+    """Fallback fonts for the characters in ``lacking`` (character -> the names
+    it is in); an error for those no installed font has, unless ``allow_missing``."""
+    if not lacking:
+        return
+    exclude = frozenset((c.path, c.index) for c in fonts.choices.values())
+    found = fonts_covering(set(lacking), exclude)
+    for choice in dict.fromkeys(found.values()):
+        fonts.add_fallback(choice)
+    for ch, choice in sorted(found.items()):
+        warnings.append(
+            _("{character} (U+{code:04X}, in {recipients}) is not in {font}: "
+              "printed with {fallback}").format(
+                character=ch, code=ord(ch), recipients="、".join(lacking[ch][:5]),
+                font=fonts.choices[fonts.main], fallback=choice,
             )
+        )
+    missing = sorted(set(lacking) - set(found))
+    if not missing:
+        return
+    if not allow_missing:
+        raise CertificateError(_no_font_has(lacking, missing))
+    warnings.append(
+        _("no installed font has {characters}: printed blank (--allow-missing-glyphs)").format(
+            characters=_described(lacking, missing))
+    )
+
+
+def _metadata(pdf, certificates, meta: dict[str, str]) -> None:
+    pdf.set_title(meta.get("title") or "荣誉证书")
+    if meta.get("issuer"):
+        pdf.set_author(meta["issuer"])
+    honours = list(dict.fromkeys(
+        c.fields.get("honour", "") for c in certificates if c.fields.get("honour")))
+    subject = "；".join(honours[:3]) + ("等" if len(honours) > 3 else "")
+    pdf.set_subject(subject or "荣誉证书")
+    pdf.set_keywords("荣誉证书")
 
 
 def render_pdf(certificates, layout: Layout, font: FontChoice,
-               background: Path | None = None) -> tuple[bytes, list[str]]:
-    """The certificates, one page each; returns the PDF and any warnings."""
+               background: Path | None = None, allow_missing: bool = False,
+               meta: dict[str, str] | None = None) -> tuple[bytes, list[str]]:
+    """The certificates, one page each; returns the PDF and any warnings.
+    ``meta``: title and issuer for the PDF's properties."""
     pdf = _new_pdf(layout)
     fonts = _Fonts(pdf, font, layout)
     warnings: list[str] = []
-    _check_glyphs(fonts, certificates, layout, warnings)
+    _check_glyphs(fonts, certificates, layout, allow_missing, warnings)
+    _metadata(pdf, certificates, meta or {})
     image = background if background and background.suffix.lower() in IMAGE_SUFFIXES else None
+
+    def measure_for(block):
+        return fonts.measure(fonts.family_for(block))
+
+    by_name = {block.name: block for block in layout.blocks}
     for certificate in certificates:
         pdf.add_page()
         if image is not None:
@@ -136,23 +258,52 @@ def render_pdf(certificates, layout: Layout, font: FontChoice,
         who = _("certificate {number} ({recipient})").format(
             number=certificate.certificate, recipient=certificate.recipient
         )
-        for block in layout.blocks:
-            text = certificate.texts.get(block.name, "")
-            if text.strip():
-                draw_text(pdf, fonts, block, text, warnings, who)
+        for name, fitted in fit_page(certificate.texts, layout, measure_for).items():
+            draw_text(pdf, fonts, by_name[name], fitted, warnings, who)
+    # fpdf2 logs the glyphs a font lacks: _check_glyphs has said so, with the winner
+    logging.getLogger("fpdf.output").setLevel(logging.ERROR)
     payload = bytes(pdf.output())
     if background is not None and image is None:
         payload = merge_background(payload, background, layout)
     return payload, warnings
 
 
-def check_background(path: Path) -> None:
+def check_background(path: Path, layout: Layout | None = None) -> str | None:
+    """Refuse a background that is missing or of an unknown type; returns a
+    warning when its proportions differ from the paper's by more than 1 %
+    (it is stretched to the paper, so circles would print as ovals)."""
     if not path.is_file():
         raise CertificateError(_("--background {path}: no such file").format(path=path))
     if path.suffix.lower() not in IMAGE_SUFFIXES + (".pdf",):
         raise CertificateError(
             _("--background {path}: give a .pdf, .png or .jpg file").format(path=path)
         )
+    if layout is None:
+        return None
+    try:
+        if path.suffix.lower() == ".pdf":
+            from pypdf import PdfReader
+
+            box = PdfReader(str(path)).pages[0].mediabox
+            width, height = float(box.width), float(box.height)
+        else:
+            from PIL import Image
+
+            with Image.open(path) as picture:
+                width, height = picture.size
+    except Exception as error:  # pypdf and Pillow raise many kinds for a damaged file
+        raise CertificateError(
+            _("cannot read the background {file}: {error}").format(file=path, error=error)
+        ) from None
+    ratio, paper = width / height, layout.width / layout.height
+    if abs(ratio / paper - 1) > 0.01:
+        return _(
+            "the background {file} is {width:g}×{height:g} (proportions {ratio:.3f}) but the "
+            "paper is {paper_width:g}×{paper_height:g} mm ({paper:.3f}): it is stretched to "
+            "the paper; redraw it at the paper's proportions"
+        ).format(file=path, width=width, height=height, ratio=ratio,
+                 paper_width=layout.width, paper_height=layout.height, paper=paper)
+    return None
 
 
 def merge_background(payload: bytes, background: Path, layout: Layout) -> bytes:
@@ -218,9 +369,8 @@ def calibration_pdf(layout: Layout, font: FontChoice | None) -> bytes:
     for block in layout.blocks:
         label = block.name if font is not None or block.name.isascii() else "block"
         pdf.text(block.x + 0.8, block.y + block.height - 1, label)
-    # a 100 mm bar to check the printer does not scale the page
-    bar_y = height - 25
-    left = (width - 100) / 2
+    # a 100 mm bar to check the printer does not scale the page, where no block is
+    left, bar_y = scale_bar_place(layout)
     pdf.set_fill_color(255, 255, 255)
     pdf.rect(left - 2, bar_y - 8, 104, 14, style="F")
     pdf.set_draw_color(0, 0, 0)
@@ -239,6 +389,45 @@ def calibration_pdf(layout: Layout, font: FontChoice | None) -> bytes:
     title = f"calibration {width:g} x {height:g} mm ({layout.source})"
     pdf.text(left, bar_y - 3, title if font is None else f"校准页 {title}")
     return bytes(pdf.output())
+
+
+#: The scale bar's box around its line: from 2 mm left of it to 2 mm right, 8 mm above to 6 below.
+BAR_BOX = (-2.0, -8.0, 104.0, 14.0)
+
+
+def scale_bar_place(layout: Layout) -> tuple[float, float]:
+    """(left end, y) of the 100 mm bar such that its white box covers no block:
+    the lowest free place, centred if it can be, else the least covered one."""
+    dx, dy, box_w, box_h = BAR_BOX
+
+    def overlap(left: float, y: float) -> float:
+        x0, y0 = left + dx, y + dy
+        total = 0.0
+        for block in layout.blocks:
+            w = min(x0 + box_w, block.x + block.width) - max(x0, block.x)
+            h = min(y0 + box_h, block.y + block.height) - max(y0, block.y)
+            if w > 0 and h > 0:
+                total += w * h
+        return total
+
+    margin = 4.0
+    lefts = [(layout.width - 100) / 2]
+    step = 5.0
+    x = margin - dx
+    while x + dx + box_w <= layout.width - margin + 1e-9:
+        lefts.append(x)
+        x += step
+    best = None
+    y = layout.height - margin - (box_h + dy)
+    while y + dy >= margin:
+        for left in lefts:
+            covered = overlap(left, y)
+            if covered == 0:
+                return left, y
+            if best is None or covered < best[0]:
+                best = (covered, left, y)
+        y -= 1.0
+    return (best[1], best[2]) if best else ((layout.width - 100) / 2, layout.height - 25)
 
 
 def font_measure(font: FontChoice):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as Date
 from importlib import resources
 from pathlib import Path
@@ -19,9 +19,18 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 PLACEHOLDERS = (
-    "recipient", "salutation", "honour", "category", "work", "year", "issuer", "title",
-    "date", "certificate",
+    "recipient", "salutation", "honour", "category", "work", "affiliation", "author",
+    "you", "verb", "merit", "citation", "year", "issuer", "title", "date", "certificate",
 )
+#: Chinese names of the placeholders (the names offices write in Word templates).
+CHINESE_NAMES = {
+    "姓名": "recipient", "获奖者": "recipient", "称谓": "salutation", "荣誉": "honour",
+    "类别": "category", "作品": "work", "单位": "affiliation", "署名": "author",
+    "年度": "year", "落款": "issuer", "标题": "title", "日期": "date", "编号": "certificate",
+    "正文": "citation",
+}
+#: Recipients' kinds, each with its own wording in a template ([person], [unit], [work]).
+KINDS = ("person", "unit", "work")
 _DIGITS = "〇一二三四五六七八九"
 #: Last characters of organisations' names (a work's proposer may be a unit).
 _UNIT_ENDINGS = tuple(
@@ -66,8 +75,29 @@ def is_person(recipient: str, kind: str) -> bool:
     return han and 2 <= len(name) <= 4 and not name.endswith(_UNIT_ENDINGS)
 
 
-def load_template(path: str | Path | None = None) -> dict[str, str]:
-    """Block name -> text with placeholders, from a TOML file or the default."""
+Template = dict  # kind -> block name -> text
+
+
+def _kind_texts(data: dict, source: str, where: str) -> dict[str, str]:
+    texts = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and not where and key in KINDS:
+            continue  # a kind's own table, read by the caller
+        if not isinstance(value, str):
+            raise CertificateError(
+                _("{source}: {key} must be text in quotes").format(
+                    source=source, key=f"{where}{key}"
+                )
+            )
+        check_placeholders(value, f"{source}: {where}{key}")
+        texts[key] = value.strip("\n")
+    return texts
+
+
+def load_template(path: str | Path | None = None) -> Template:
+    """For each kind of recipient (person, unit, work): block name -> text with
+    placeholders.  Keys at the top of the file hold for every kind; a
+    ``[person]``, ``[unit]`` or ``[work]`` table overrides them for that kind."""
     if path is None:
         text = resources.files(__package__).joinpath("data/template.toml").read_text("utf-8")
         source = _("the default template")
@@ -85,15 +115,12 @@ def load_template(path: str | Path | None = None) -> dict[str, str]:
         raise CertificateError(
             _("{source} is not a valid TOML template: {error}").format(source=source, error=error)
         ) from None
-    template = {}
-    for key, value in data.items():
-        if not isinstance(value, str):
-            raise CertificateError(
-                _("{source}: {key} must be text in quotes").format(source=source, key=key)
-            )
-        check_placeholders(value, f"{source}: {key}")
-        template[key] = value.strip("\n")
-    if not template:
+    common = _kind_texts(data, source, "")
+    template = {
+        kind: {**common, **_kind_texts(data.get(kind) or {}, source, f"{kind}.")}
+        for kind in KINDS
+    }
+    if not any(template.values()):
         raise CertificateError(
             _("{source} has no text: write e.g. recipient = \"{{recipient}}\"").format(
                 source=source
@@ -102,7 +129,8 @@ def load_template(path: str | Path | None = None) -> dict[str, str]:
     return template
 
 
-def check_placeholders(text: str, where: str) -> None:
+def placeholder_names(text: str, where: str) -> list[str]:
+    """The placeholders of ``text`` (English names; Chinese ones translated)."""
     try:
         fields = [
             name for _text, name, _spec, _conversion in string.Formatter().parse(text)
@@ -112,15 +140,25 @@ def check_placeholders(text: str, where: str) -> None:
         raise CertificateError(
             _("{where}: {error} (write {{{{ for a brace)").format(where=where, error=error)
         ) from None
+    names = []
     for name in fields:
-        if name not in PLACEHOLDERS:
+        english = CHINESE_NAMES.get(name, name)
+        if english not in PLACEHOLDERS:
             raise CertificateError(
                 _("{where}: unknown placeholder {{{name}}}; placeholders are {placeholders}")
                 .format(
                     where=where, name=name,
-                    placeholders=", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
+                    placeholders=", ".join(
+                        [f"{{{p}}}" for p in PLACEHOLDERS] + [f"{{{c}}}" for c in CHINESE_NAMES]
+                    ),
                 )
             )
+        names.append(english)
+    return names
+
+
+def check_placeholders(text: str, where: str) -> None:
+    placeholder_names(text, where)
 
 
 @dataclass
@@ -131,36 +169,67 @@ class Certificate:
     certificate: str
     recipient: str
     texts: dict[str, str]
+    fields: dict[str, str] = field(default_factory=dict)
 
 
-def fill(template: dict[str, str], layout, row, values: dict[str, str], when: str) -> Certificate:
-    """The texts of every block of ``layout`` for register ``row``."""
-    from ..render.view import pad_name
+def fields_for(row, values: dict[str, str], when: str) -> dict[str, str]:
+    """Every placeholder's value for register ``row``, English and Chinese names."""
+    from .wording import author_verb, merit_clause
 
     person = is_person(row.recipient, row.kind)
+    year = values.get("year", "")
     fields = {
         "recipient": row.recipient,
         "salutation": "同志" if person else "",
         "honour": row.honour,
         "category": row.category,
         "work": row.work,
-        "year": values.get("year", ""),
+        "affiliation": getattr(row, "affiliation", ""),
+        "author": getattr(row, "author_label", ""),
+        "you": "你" if person else "你单位",
+        "verb": author_verb(getattr(row, "author_label", "")),
+        "merit": merit_clause(year, row.honour),
+        "year": year,
         "issuer": values.get("issuer", ""),
         "title": values.get("title", ""),
         "date": when,
         "certificate": row.certificate,
     }
+    # the sentence of the default wording for this kind: one Word template
+    # ({正文}) then serves people, units and works alike
+    kind = row.kind if row.kind in KINDS else "person"
+    fields["citation"] = _default_template()[kind]["body"].split("\n")[0].format(**fields)
+    fields.update({chinese: fields[english] for chinese, english in CHINESE_NAMES.items()})
+    return fields
+
+
+_DEFAULT: list = []
+
+
+def _default_template() -> Template:
+    if not _DEFAULT:
+        _DEFAULT.append(load_template())
+    return _DEFAULT[0]
+
+
+def fill(template: Template, layout, row, values: dict[str, str], when: str) -> Certificate:
+    """The texts of every block of ``layout`` for register ``row``, in the
+    wording of the row's kind (person, unit or work)."""
+    from ..render.view import pad_name
+
+    fields = fields_for(row, values, when)
+    kind = row.kind if row.kind in KINDS else "person"
     texts = {}
     for block in layout.blocks:
-        source = block.text if block.text is not None else template.get(block.name)
+        source = block.text if block.text is not None else template[kind].get(block.name)
         if source is None:
             continue
         check_placeholders(source, f"{layout.source} block {block.name!r}")
         own = dict(fields)
-        if block.spread_names and person:
-            own["recipient"] = pad_name(row.recipient, "\u3000")
+        if block.spread_names and fields["salutation"]:
+            own["recipient"] = own["姓名"] = own["获奖者"] = pad_name(row.recipient, "\u3000")
         texts[block.name] = source.format(**own)
-    return Certificate(row.sequence, row.certificate, row.recipient, texts)
+    return Certificate(row.sequence, row.certificate, row.recipient, texts, fields)
 
 
 def date_text(setting: str, today: Date | None = None) -> str:

@@ -43,7 +43,19 @@ HonourOption = Annotated[
         "--honour",
         help=_(
             "The honour in words for registers and certificates (inherited by "
-            "subcategories); default: the path of titles."
+            "subcategories); default: one phrase made from the titles "
+            "(docs/certificates.md)."
+        ),
+    ),
+]
+AuthorLabelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--author-label",
+        help=_(
+            "What a work's author is called in the roll and on certificates "
+            "(提案者, 作者, 申报单位 …; inherited by subcategories); default: 提案者 "
+            "for proposals, else 作者."
         ),
     ),
 ]
@@ -86,6 +98,7 @@ def add(
     columns: ColumnsOption = None,
     description: DescriptionOption = None,
     honour: HonourOption = None,
+    author_label: AuthorLabelOption = None,
 ) -> None:
     from .. import roll
 
@@ -94,6 +107,7 @@ def add(
         category = roll.add_category(
             db, title, parent=parent, kind=kind or "person", sort=sort, measure=measure,
             columns=columns, description=description or "", honour=honour or "",
+            author_label=author_label or "",
         )
         path = roll.path_of(db, category)
         recorded.describe(_("created category {path}").format(path=path))
@@ -154,8 +168,16 @@ def show(category: CategoryArg) -> None:
         _("winners"): str(roll.count_winners(db).get(found.id, 0)),
         _("subcategories"): _(", ").join(c.title for c in subcategories) or _("none"),
         _("description"): found.description or "",
-        _("honour"): found.honour or _("(the path of titles)"),
+        _("honour"): found.honour or (
+            _("{honour} (inherited)")
+            if any(c.honour for c in roll.lineage(db, found))
+            else _("{honour} (made from the titles)")
+        ).format(honour=roll.honour_of(roll.lineage(db, found))),
     }
+    if found.kind == "work" or found.author_label:
+        chain = roll.lineage(db, found)
+        rows[_("author label")] = found.author_label or _("{label} (inherited or default)").format(
+            label=roll.author_label_of(chain))
     for key, value in rows.items():
         table.add_row(key, escape(value))
     console().print(table)
@@ -165,7 +187,7 @@ def show(category: CategoryArg) -> None:
     "edit",
     help=_(
         "Change a category's title, kind, ordering rule, measure word, columns, "
-        "description or honour."
+        "description, honour or author label."
     ),
 )
 def edit(
@@ -177,17 +199,18 @@ def edit(
     columns: ColumnsOption = None,
     description: DescriptionOption = None,
     honour: HonourOption = None,
+    author_label: AuthorLabelOption = None,
 ) -> None:
     from .. import roll
 
     given = {
         "title": title, "kind": kind, "sort": sort, "measure": measure, "columns": columns,
-        "description": description, "honour": honour,
+        "description": description, "honour": honour, "author_label": author_label,
     }
     if all(value is None for value in given.values()):
         raise fail(
             _("nothing to change: give --title, --kind, --sort, --measure, --columns, "
-              "--description or --honour")
+              "--description, --honour or --author-label")
         )
     with change("category-edit") as recorded:
         db = recorded.db

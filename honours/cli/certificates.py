@@ -69,13 +69,27 @@ def certificates(
         str | None,
         typer.Option("--preview", metavar="FILE.png", help=_("Also render the first page to PNG.")),
     ] = None,
+    docx_template: Annotated[
+        str | None,
+        typer.Option("--docx-template", metavar="FILE.docx",
+                     help=_("The office's own Word certificate: {姓名}, {荣誉}, {作品}, {单位}, "
+                            "{编号}, {日期}, {落款}, {年度} are filled, one copy per winner "
+                            "(output: -o FILE.docx).")),
+    ] = None,
+    allow_missing_glyphs: Annotated[
+        bool,
+        typer.Option("--allow-missing-glyphs",
+                     help=_("Print even when no installed font has a character of a name "
+                            "(it prints blank).")),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help=_("Replace existing files."))] = False,
 ) -> None:
     from ..certificates import CertificateError
 
     try:
         _certificates(category, output, template, layout_file, only or [], font,
-                      background, calibration, preview, force)
+                      background, calibration, preview, force, docx_template,
+                      allow_missing_glyphs)
     except CertificateError as error:
         raise fail(str(error)) from None
 
@@ -91,7 +105,8 @@ def _write(path: Path, payload: bytes, force: bool) -> None:
 
 
 def _certificates(category, output, template, layout_file, only, font, background,
-                  calibration, preview, force) -> None:
+                  calibration, preview, force, docx_template=None,
+                  allow_missing_glyphs=False) -> None:
     from ..certificates import CertificateError
     from ..certificates.fonts import resolve_font
     from ..certificates.layout import load_layout
@@ -115,6 +130,10 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
     for path in (target, preview_path):
         if path is not None and path.exists() and not force:
             raise fail(_("{path} exists; add --force to replace it").format(path=path))
+    if docx_template is not None:
+        _from_word_template(category, target, fmt, docx_template, only, force,
+                            (template, layout_file, font, background, calibration, preview))
+        return
     layout = load_layout(layout_file)
 
     if calibration:
@@ -146,7 +165,9 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
         if fmt != "pdf":
             raise fail(_("--background is for PDF output; Word and WPS have their own page "
                          "backgrounds"))
-        check_background(background_path)
+        aspect = check_background(background_path, layout)
+        if aspect:
+            warn(aspect)
     # the font first: a missing font must not issue certificate numbers
     chosen = None
     if fmt == "pdf" or preview_path is not None:
@@ -159,18 +180,18 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
                 raise
             note(_("no Chinese font found here: text sizes in the .docx are estimated"))
 
-    from ..certificates.text import date_text, fill, select_rows, split_names
+    from ..certificates.text import fill, select_rows, split_names
     from .rolls import issue_and_write
 
     outcome: dict = {}
 
     def build(register, values) -> list[tuple[Path, bytes]]:
-        # Inside the change: an unknown --only name, a failed rendering or an
-        # existing file refuses before any number is issued.
+        # Inside the change: an unknown --only name, a character no font has, a
+        # failed rendering or an existing file refuses before any number is issued.
         rows = select_rows(register.rows, split_names(only)) if only else register.rows
         if not rows:
             raise fail(_("there are no winners to print certificates for"))
-        when = date_text(values.get("date", ""))
+        when = _date_and_warnings(values)
         pages = [fill(texts, layout, row, values, when) for row in rows]
         payload = pdf_payload = None
         warnings: list[str] = []
@@ -178,7 +199,10 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
             from ..certificates.pdf import render_pdf
 
             pdf_payload, warnings = render_pdf(
-                pages if fmt == "pdf" else pages[:1], layout, chosen, background_path)
+                pages if fmt == "pdf" else pages[:1], layout, chosen, background_path,
+                allow_missing=allow_missing_glyphs,
+                meta={"title": f"{values.get('title', '')}荣誉证书",
+                      "issuer": values.get("issuer", "")})
             payload = pdf_payload
         if fmt == "docx":
             from ..certificates.docx import render_docx
@@ -205,6 +229,52 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
             count=outcome["pages"]
         )
     )
+
+
+def _date_and_warnings(values: dict[str, str]) -> str:
+    """The date as printed; warns of what a clerk would otherwise find on paper."""
+    from ..certificates.text import date_text
+
+    if not values.get("issuer", "").strip():
+        warn(_("no issuer is set: the certificates are unsigned; "
+               "`honours settings set issuer 政协上海市金山区委员会` sets it"))
+    when = date_text(values.get("date", ""))
+    if not values.get("date"):
+        warn(_("no date is set: the certificates say {date} (this month); "
+               "`honours settings set date 2024-12` sets it").format(date=when))
+    return when
+
+
+def _from_word_template(category, target: Path, fmt: str, docx_template: str, only,
+                        force: bool, others) -> None:
+    """Fill the office's own .docx: one copy of it per winner, in one document."""
+    from ..certificates.text import select_rows, split_names
+    from ..certificates.word import fill_word_template, load_word_template
+    from .rolls import issue_and_write
+
+    template_path = Path(docx_template)
+    if fmt != "docx":
+        raise fail(_("--docx-template writes a Word file: give -o FILE.docx"))
+    options = ("--template", "--layout", "--font", "--background", "--calibration", "--preview")
+    used = [name for name, value in zip(options, others) if value]
+    if used:
+        raise fail(_("{options} do not apply to --docx-template: the Word file is the "
+                     "design").format(options=", ".join(used)))
+    document = load_word_template(template_path)  # checked before numbers are issued
+
+    outcome: dict = {}
+
+    def build(register, values) -> list[tuple[Path, bytes]]:
+        rows = select_rows(register.rows, split_names(only)) if only else register.rows
+        if not rows:
+            raise fail(_("there are no winners to print certificates for"))
+        when = _date_and_warnings(values)
+        outcome["count"] = len(rows)
+        return [(target, fill_word_template(document, rows, values, when))]
+
+    issue_and_write(category, build, force)
+    note(ngettext("{count} certificate", "{count} certificates", outcome["count"]).format(
+        count=outcome["count"]))
 
 
 def _preview(pdf_payload: bytes | None, path: Path | None, force: bool) -> None:

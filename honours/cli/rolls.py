@@ -21,6 +21,26 @@ PaddingOption = Annotated[
         ),
     ),
 ]
+ExportPaddingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--padding",
+        help=_(
+            "Between the characters of a two-character name: space or ideographic "
+            "(U+3000). Default: ideographic in docx and pdf (columns line up in print), "
+            "space in the other formats."
+        ),
+    ),
+]
+AffiliationOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-affiliation",
+        help=_("Print each winner's affiliation after the name: 张三（数学组）."),
+    ),
+]
+#: Formats printed as documents, where U+3000 lines names up in a CJK font.
+PRINT_FORMATS = ("docx", "pdf")
 OptionalCategory = Annotated[
     str | None,
     typer.Argument(
@@ -124,11 +144,24 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help=_("txt, md, csv, xlsx, docx, json or html (default: from -o)."),
+            help=_("txt, md, csv, xlsx, docx, pdf, json or html (default: from -o)."),
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Replace an existing file."))] = False,
-    padding: PaddingOption = "space",
+    padding: ExportPaddingOption = None,
+    with_affiliation: AffiliationOption = False,
+    font: Annotated[
+        str | None,
+        typer.Option("--font", metavar="PATH",
+                     help=_("pdf: a font file with Chinese characters "
+                            "(default: an installed one).")),
+    ] = None,
+    allow_missing_glyphs: Annotated[
+        bool,
+        typer.Option("--allow-missing-glyphs",
+                     help=_("pdf: print even when no installed font has a character "
+                            "(it prints blank).")),
+    ] = False,
 ) -> None:
     from ..render import ROLL_FORMATS, export_roll
     from ..render.view import ExportOptions
@@ -137,7 +170,9 @@ def export(
     chosen = _format_from(output, fmt, ROLL_FORMATS)
     if output is None:
         raise fail(_("give the file to write: -o FILE (or -o - for standard output)"))
-    pad = _padding(padding)
+    pad = _padding(padding or ("ideographic" if chosen in PRINT_FORMATS else "space"))
+    if font and chosen != "pdf":
+        raise fail(_("--font is for --format pdf"))
     activate_overrides()
     from ..ledger import Ledger
 
@@ -145,8 +180,21 @@ def export(
     view = roll_view(current.snapshot(), category)
     # The JSON format carries the highest serial ever issued, restores and undos included.
     view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
-    payload = export_roll(view, chosen, ExportOptions(padding=pad))
-    _write(output, payload, force, binary=chosen in ("xlsx", "docx"))
+    options = ExportOptions(padding=pad, with_affiliation=with_affiliation, font=font,
+                            allow_missing_glyphs=allow_missing_glyphs)
+    if chosen == "pdf":
+        from ..certificates import CertificateError
+        from .common import warn
+
+        try:
+            payload = export_roll(view, chosen, options)
+        except CertificateError as error:
+            raise fail(str(error)) from None
+        for message in dict.fromkeys(options.warnings):
+            warn(message)
+    else:
+        payload = export_roll(view, chosen, options)
+    _write(output, payload, force, binary=chosen in ("xlsx", "docx", "pdf"))
 
 
 def register_command(
@@ -321,19 +369,16 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
 def _print_register(register) -> None:
     from rich.table import Table
 
-    from ..render.view import REGISTER_COLUMNS
+    from ..render.view import register_cells, register_columns
 
     table = Table(title=escape(register.title))
-    for column in REGISTER_COLUMNS:
+    for column in register_columns(register):
         table.add_column(column, overflow="fold", no_wrap=column in ("序号", "证书编号"))
     for row in register.rows:
-        number = escape(row.certificate)
+        cells = [escape(str(cell)) for cell in register_cells(register, row, row.honour)]
         if row.pending:
-            number = f"[dim]{number}*[/]"
-        table.add_row(
-            str(row.sequence), number, escape(row.recipient),
-            escape(row.honour), "", "",
-        )
+            cells[1] = f"[dim]{cells[1]}*[/]"
+        table.add_row(*cells)
     console().print(table)
 
 

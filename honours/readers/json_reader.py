@@ -9,7 +9,8 @@ from ..render.json_file import FORMAT_NAME, FORMAT_VERSION
 from .encoding import decode
 from .plan import CategorySpec, ImportPlan, RowSpec, UnreadableFile
 
-_CATEGORY_FIELDS = ("kind", "sort", "measure", "columns", "description", "honour")
+_CATEGORY_FIELDS = ("kind", "sort", "measure", "columns", "description", "honour",
+                    "author_label")
 _WINNER_TEXT = ("proposer", "affiliation", "note", "certificate")
 
 
@@ -70,6 +71,8 @@ def _category(document: object, parent: tuple[str, ...], where: str, plan: Impor
             columns=values["columns"] if isinstance(values["columns"], int) else None,
             description=values["description"] if isinstance(values["description"], str) else "",
             honour=values["honour"] if isinstance(values["honour"], str) else "",
+            author_label=(values["author_label"]
+                          if isinstance(values["author_label"], str) else ""),
             expected_count=None,
         )
     )

@@ -27,6 +27,7 @@ class CategorySpec:
     columns: int | None = None
     description: str = ""
     honour: str = ""
+    author_label: str = ""  # what a work's author is called (提案者, 作者 …)
     expected_count: int | None = None  # the count printed in the heading, to check
 
 

@@ -19,6 +19,7 @@ ROLL_FORMATS = {
     "docx": "docx",
     "json": "json_file",
     "html": "html",
+    "pdf": "pdf",
 }
 #: File formats of the certificate register (the table format is printed by the CLI).
 REGISTER_FORMATS = {"csv": "csv_file", "xlsx": "xlsx", "docx": "docx"}

@@ -7,7 +7,7 @@ import csv
 import io
 
 from .tabular import WINNER_COLUMNS, neutralise, winner_rows
-from .view import REGISTER_COLUMNS, ExportOptions, RegisterView, RollView
+from .view import ExportOptions, RegisterView, RollView, register_cells, register_columns
 
 
 def _csv_bytes(header, rows) -> bytes:
@@ -23,5 +23,5 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
 
 
 def render_register(register: RegisterView) -> bytes:
-    rows = [[r.sequence, r.certificate, r.recipient, r.honour, "", ""] for r in register.rows]
-    return _csv_bytes(REGISTER_COLUMNS, rows)
+    rows = [register_cells(register, r, r.honour) for r in register.rows]
+    return _csv_bytes(register_columns(register), rows)

@@ -39,8 +39,17 @@ from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.table import Table
 
-from .text import grid_rows, proposer_line
-from .view import REGISTER_COLUMNS, ExportOptions, RegisterRow, RegisterView, RollView, Section
+from .text import grid_names, grid_rows, work_proposer_line
+from .view import (
+    ExportOptions,
+    RegisterRow,
+    RegisterView,
+    RollView,
+    Section,
+    fitting_columns,
+    register_cells,
+    register_columns,
+)
 
 #: East Asian font names (see the module docstring for why these).
 BODY_FONT = "仿宋"
@@ -62,6 +71,10 @@ REGISTER_MARGIN = Mm(15)
 #: Register column widths on A4 landscape (297 mm less 2 × 15 mm = 267 mm):
 #: 签收 and 日期 wide enough for a handwritten name and date.
 REGISTER_WIDTHS = (Mm(14), Mm(36), Mm(50), Mm(97), Mm(40), Mm(30))
+#: The same with a 单位 column (taken from 获奖者 and 荣誉).
+REGISTER_WIDTHS_WITH_UNIT = (Mm(14), Mm(34), Mm(40), Mm(45), Mm(74), Mm(34), Mm(26))
+#: Word's default cell margins, left and right (0.19 cm each): the gap between grid columns.
+CELL_MARGINS = Mm(3.8)
 #: Minimum row height of the register: room for a signature.
 REGISTER_ROW_HEIGHT = Mm(10)
 
@@ -124,6 +137,40 @@ def _chinese_defaults(document) -> None:
         rpr.append(lang)
     # Only the East Asian language: Latin text stays English for the spelling checker.
     lang.set(qn("w:eastAsia"), "zh-CN")
+    # The theme's fonts follow the language in settings.xml (python-docx's
+    # template says ja-JP, which makes Word pick Japanese glyph shapes).
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is None:
+        theme_lang = OxmlElement("w:themeFontLang")
+        document.settings.element.append(theme_lang)
+    theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _page_numbers(document, size: Length) -> None:
+    """— 1 — centred in the footer of every page, as official documents number pages."""
+    section = document.sections[0]
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+                       ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            shown = OxmlElement("w:t")
+            shown.text = text
+            run._r.append(shown)
+    paragraph.add_run(" —")
+    for each in paragraph.runs:
+        each.font.size = size
 
 
 def _setup_styles(document, body_size: Length, line_spacing: Length | float) -> None:
@@ -202,9 +249,17 @@ def _fixed_widths(table: Table, widths: list[int]) -> None:
             cell.width = width
 
 
-def _grid_table(document, section: Section, padding: str, usable: int) -> None:
-    rows = grid_rows(section, padding)
-    columns = len(rows[0])
+def _grid_table(document, section: Section, options: ExportOptions, usable: int,
+                size: Length) -> None:
+    from ..certificates.docx import estimate_width
+
+    names = grid_names(section, options.padding, options.with_affiliation)
+    # as many columns as the longest name allows: a name is never wrapped
+    columns = fitting_columns(
+        names, section.columns, Length(usable).mm,
+        lambda name: estimate_width(name, size.pt), Length(CELL_MARGINS).mm,
+    )
+    rows = grid_rows(section, options.padding, options.with_affiliation, columns)
     table = document.add_table(rows=len(rows), cols=columns)
     _no_borders(table)
     _fixed_widths(table, [usable // columns] * columns)
@@ -216,7 +271,7 @@ def _grid_table(document, section: Section, padding: str, usable: int) -> None:
 # -- the roll ----------------------------------------------------------------------------
 
 
-def _section(document, section: Section, padding: str, usable: int) -> None:
+def _section(document, section: Section, options: ExportOptions, usable: int) -> None:
     document.add_heading(_clean(section.heading), level=min(section.depth + 1, MAX_HEADING_LEVEL))
     if section.description:
         document.add_paragraph(_clean(section.description))
@@ -226,11 +281,12 @@ def _section(document, section: Section, padding: str, usable: int) -> None:
             title.paragraph_format.keep_with_next = True  # never part a title from its proposer
             title.paragraph_format.space_before = Pt(6)
             if entry.proposer:
-                document.add_paragraph(_clean(proposer_line(entry.proposer, padding)))
+                line = work_proposer_line(section, entry, options)
+                document.add_paragraph(_clean(line))
     elif section.entries:
-        _grid_table(document, section, padding, usable)
+        _grid_table(document, section, options, usable, BODY_SIZE)
     for child in section.children:
-        _section(document, child, padding, usable)
+        _section(document, child, options, usable)
 
 
 def _save(document) -> bytes:
@@ -245,10 +301,11 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
     usable = _page(document, landscape=False, margins=ROLL_MARGINS)
     document.core_properties.title = _clean(view.title)
     document.core_properties.language = "zh-CN"
+    _page_numbers(document, Pt(14))  # 四号
     if view.printed_title:
         document.add_paragraph(_clean(view.printed_title), style="Title")
     for section in view.sections:
-        _section(document, section, options.padding, usable)
+        _section(document, section, options, usable)
     return _save(document)
 
 
@@ -276,17 +333,20 @@ def render_register(register: RegisterView) -> bytes:
     _page(document, landscape=True, margins=(margin, margin, margin, margin))
     document.core_properties.title = _clean(register.title)
     document.core_properties.language = "zh-CN"
+    _page_numbers(document, Pt(10.5))
     title = document.add_paragraph(_clean(register.title), style="Title")
     title.runs[0].font.size = Pt(18)
 
-    table = document.add_table(rows=1 + len(register.rows), cols=len(REGISTER_COLUMNS))
+    columns = register_columns(register)
+    widths = REGISTER_WIDTHS if len(columns) == len(REGISTER_WIDTHS) else REGISTER_WIDTHS_WITH_UNIT
+    table = document.add_table(rows=1 + len(register.rows), cols=len(columns))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _fixed_widths(table, [int(width) for width in REGISTER_WIDTHS])
+    _fixed_widths(table, [int(width) for width in widths])
 
     header = table.rows[0]
     _row_properties(header, repeat_header=True)  # repeated at the top of every page
-    for cell, label in zip(header.cells, REGISTER_COLUMNS):
+    for cell, label in zip(header.cells, columns):
         cell.text = label
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -296,9 +356,9 @@ def render_register(register: RegisterView) -> bytes:
         _row_properties(row)
         row.height = REGISTER_ROW_HEIGHT
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        values = (str(entry.sequence), entry.certificate, entry.recipient, honour_text(entry))
+        values = register_cells(register, entry, honour_text(entry))
         for index, (cell, value) in enumerate(zip(row.cells, values)):
-            cell.text = _clean(value)  # "\n" becomes a line break
+            cell.text = _clean(str(value))  # "\n" becomes a line break
             if index < 2:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         for cell in row.cells:

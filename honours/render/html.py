@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from html import escape
 
-from .text import grid_rows, proposer_line
-from .view import ExportOptions, RollView, Section
+from .text import grid_names, grid_rows, work_proposer_line
+from .view import ExportOptions, RollView, Section, fitting_columns
+
+#: The page's text width in mm (A4 less the @page margins) and the body size in pt,
+#: to choose how many names fit a row.
+TEXT_WIDTH = 170.0
+BODY_PT = 16.0
+CELL_PADDING = 0.6 * BODY_PT * 25.4 / 72  # 0.3em each side
 
 #: Chinese fonts by platform, the printed-document look first: 仿宋 (Windows),
 #: 华文仿宋 (macOS), then Song/Ming faces, Noto/Source Han (Linux), and serif.
@@ -37,7 +43,12 @@ h1 {{ font-size: 22pt; text-align: center; margin-top: 0; }}
 h2 {{ text-align: center; }}
 p {{ margin: 0.3em 0; }}
 table.grid {{ border-collapse: collapse; width: 100%; table-layout: fixed; margin: 0.3em 0 0.8em; }}
-table.grid td {{ padding: 0.1em 0.3em; white-space: pre; vertical-align: top; }}
+table.grid td {{
+  padding: 0.1em 0.3em; vertical-align: top;
+  /* padding spaces kept; a name wraps only if it is wider than its column,
+     and then never overprints the next one */
+  white-space: pre-wrap; word-break: keep-all; overflow-wrap: anywhere;
+}}
 tr, li {{ break-inside: avoid; page-break-inside: avoid; }}
 ol.works {{ padding-left: 2em; }}
 ol.works li {{ margin: 0.5em 0; }}
@@ -46,28 +57,33 @@ ol.works p.proposer {{ margin: 0.2em 0 0; }}
 """
 
 
-def _grid(section: Section, padding: str) -> list[str]:
+def _grid(section: Section, options: ExportOptions) -> list[str]:
+    from ..certificates.docx import estimate_width
+
+    names = grid_names(section, options.padding, options.with_affiliation)
+    columns = fitting_columns(names, section.columns, TEXT_WIDTH,
+                              lambda name: estimate_width(name, BODY_PT), CELL_PADDING)
     lines = ['<table class="grid">', "<tbody>"]
-    for row in grid_rows(section, padding):
+    for row in grid_rows(section, options.padding, options.with_affiliation, columns):
         cells = "".join(f"<td>{escape(name)}</td>" for name in row)
         lines.append(f"<tr>{cells}</tr>")
     lines += ["</tbody>", "</table>"]
     return lines
 
 
-def _works(section: Section, padding: str) -> list[str]:
+def _works(section: Section, options: ExportOptions) -> list[str]:
     lines = ['<ol class="works">']
     for entry in section.entries:
         # value= keeps the printed number even if a list is ever split.
         item = f'<li value="{entry.position}"><p class="title">{escape(entry.name)}</p>'
         if entry.proposer:
-            item += f'<p class="proposer">{escape(proposer_line(entry.proposer, padding))}</p>'
+            item += f'<p class="proposer">{escape(work_proposer_line(section, entry, options))}</p>'
         lines.append(item + "</li>")
     lines.append("</ol>")
     return lines
 
 
-def _section(section: Section, padding: str) -> list[str]:
+def _section(section: Section, options: ExportOptions) -> list[str]:
     level = min(section.depth + 2, 6)  # h1 is the roll's title
     lines = [
         f'<section class="depth-{section.depth}">',
@@ -77,16 +93,17 @@ def _section(section: Section, padding: str) -> list[str]:
         lines.append(f'<p class="description">{escape(section.description)}</p>')
     if section.kind == "work":
         if section.entries:
-            lines += _works(section, padding)
+            lines += _works(section, options)
     elif section.entries:
-        lines += _grid(section, padding)
+        lines += _grid(section, options)
     for child in section.children:
-        lines += _section(child, padding)
+        lines += _section(child, options)
     lines.append("</section>")
     return lines
 
 
-def render_html(view: RollView, padding: str = " ") -> str:
+def render_html(view: RollView, padding: str = " ", with_affiliation: bool = False) -> str:
+    options = ExportOptions(padding=padding, with_affiliation=with_affiliation)
     # The page title: the roll's, or the category's when only a part is exported.
     title = view.printed_title or (view.sections[0].title if view.sections else "") or "光荣榜"
     lines = [
@@ -103,10 +120,10 @@ def render_html(view: RollView, padding: str = " ") -> str:
     if view.printed_title:
         lines.append(f"<h1>{escape(view.printed_title)}</h1>")
     for section in view.sections:
-        lines += _section(section, padding)
+        lines += _section(section, options)
     lines += ["</body>", "</html>"]
     return "\n".join(lines) + "\n"
 
 
 def render_roll(view: RollView, options: ExportOptions) -> bytes:
-    return render_html(view, options.padding).encode("utf-8")
+    return render_html(view, options.padding, options.with_affiliation).encode("utf-8")

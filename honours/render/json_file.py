@@ -24,6 +24,7 @@ def section_document(section: Section) -> dict:
         "columns": section.columns,
         "description": section.description,
         "honour": section.own_honour,
+        **({"author_label": section.own_author_label} if section.own_author_label else {}),
         "count": section.count,
         "winners": [
             {

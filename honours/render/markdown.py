@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .text import assemble, grid_rows, proposer_line
+from .text import assemble, grid_rows, work_proposer_line
 from .view import ExportOptions, RollView, Section
 
 # \ ` * _ [ ] emphasis, code and links; < > HTML and autolinks; | table cells;
@@ -46,8 +46,8 @@ def escape(text: str, line_start: bool = True) -> str:
     return text
 
 
-def _table(section: Section, padding: str) -> list[str]:
-    rows = grid_rows(section, padding)
+def _table(section: Section, options: ExportOptions) -> list[str]:
+    rows = grid_rows(section, options.padding, options.with_affiliation)
     columns = len(rows[0])
     lines = ["|" + "   |" * columns, "|" + " --- |" * columns]
     for row in rows:
@@ -55,7 +55,7 @@ def _table(section: Section, padding: str) -> list[str]:
     return lines
 
 
-def _works(section: Section, padding: str) -> list[str]:
+def _works(section: Section, options: ExportOptions) -> list[str]:
     """A loose ordered list: the proposer line is a second paragraph of the
     item, indented to the item's content so every CommonMark renderer (and
     Python-Markdown, which wants four spaces) keeps it inside the item."""
@@ -65,30 +65,31 @@ def _works(section: Section, padding: str) -> list[str]:
         lines += [marker + escape(entry.name), ""]
         if entry.proposer:
             indent = " " * max(4, len(marker))
-            lines += [indent + escape(proposer_line(entry.proposer, padding)), ""]
+            lines += [indent + escape(work_proposer_line(section, entry, options)), ""]
     return lines
 
 
-def _section(section: Section, padding: str) -> list[str]:
+def _section(section: Section, options: ExportOptions) -> list[str]:
     hashes = "#" * min(section.depth + 2, 6)  # "#" is the roll's title
     lines = [f"{hashes} {escape(section.heading, line_start=False)}", ""]
     if section.description:
         lines += [escape(section.description), ""]
     if section.kind == "work":
-        lines += _works(section, padding)
+        lines += _works(section, options)
     elif section.entries:
-        lines += _table(section, padding)
+        lines += _table(section, options)
         lines.append("")
     for child in section.children:
-        lines += _section(child, padding)
+        lines += _section(child, options)
     return lines
 
 
-def render_markdown(view: RollView, padding: str = " ") -> str:
+def render_markdown(view: RollView, padding: str = " ", with_affiliation: bool = False) -> str:
     title = view.printed_title
     heading = [f"# {escape(title, line_start=False)}", ""] if title else []
-    return assemble(heading, view, lambda section: _section(section, padding))
+    options = ExportOptions(padding=padding, with_affiliation=with_affiliation)
+    return assemble(heading, view, lambda section: _section(section, options))
 
 
 def render_roll(view: RollView, options: ExportOptions) -> bytes:
-    return render_markdown(view, options.padding).encode("utf-8")
+    return render_markdown(view, options.padding, options.with_affiliation).encode("utf-8")

@@ -30,7 +30,8 @@ def _section(section: Section, padding: str) -> list:
         for entry in section.entries:
             parts.append(Text(f"{entry.position}. {entry.name}"))
             if entry.proposer:
-                parts.append(Padding(Text(proposer_line(entry.proposer, padding)), (0, 0, 0, 3)))
+                line = proposer_line(entry.proposer, padding, section.author_label)
+                parts.append(Padding(Text(line), (0, 0, 0, 3)))
         if section.entries:
             parts.append(Text(""))
     elif section.entries:

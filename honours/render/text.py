@@ -6,27 +6,52 @@ from __future__ import annotations
 
 from .view import ExportOptions, RollView, Section, pad_name
 
-#: The marker before a work's proposer line.
+#: The marker before a work's proposer line, with the default label.
 PROPOSER_MARK = "■ 提案者："
 
 
-def grid_rows(section: Section, padding: str = " ") -> list[list[str]]:
-    """The section's names in rows of its column count; the last row is filled
-    with empty cells, as a Word table pasted as text is."""
-    names = [pad_name(entry.name, padding) for entry in section.entries]
-    columns = max(1, section.columns)
+def display_name(name: str, padding: str, affiliation: str = "") -> str:
+    """马 罡, or 马 罡（数学组） when the affiliation is printed."""
+    shown = pad_name(name, padding)
+    return f"{shown}（{affiliation}）" if affiliation else shown
+
+
+def grid_names(section: Section, padding: str = " ", with_affiliation: bool = False
+               ) -> list[str]:
+    return [
+        display_name(entry.name, padding, entry.affiliation if with_affiliation else "")
+        for entry in section.entries
+    ]
+
+
+def grid_rows(section: Section, padding: str = " ", with_affiliation: bool = False,
+              columns: int | None = None) -> list[list[str]]:
+    """The section's names in rows of its column count (or ``columns``); the
+    last row is filled with empty cells, as a Word table pasted as text is."""
+    names = grid_names(section, padding, with_affiliation)
+    columns = max(1, columns or section.columns)
     rows = [names[start : start + columns] for start in range(0, len(names), columns)]
     if rows and len(rows[-1]) < columns:
         rows[-1] += [""] * (columns - len(rows[-1]))
     return rows
 
 
-def proposer_line(proposer: str, padding: str = " ") -> str:
-    return PROPOSER_MARK + pad_name(proposer, padding)
+def proposer_line(proposer: str, padding: str = " ", label: str = "提案者",
+                  affiliation: str = "") -> str:
+    """■ 提案者：马 罡 — the label is the category's (提案者, 作者, 申报单位 …)."""
+    return f"■ {label or '提案者'}：" + display_name(proposer, padding, affiliation)
 
 
-def section_lines(section: Section, padding: str = " ") -> list[str]:
+def work_proposer_line(section: Section, entry, options: ExportOptions) -> str:
+    return proposer_line(
+        entry.proposer, options.padding, section.author_label,
+        entry.affiliation if options.with_affiliation else "",
+    )
+
+
+def section_lines(section: Section, options: ExportOptions | None = None) -> list[str]:
     """Lines of one section and its subsections, blank lines between blocks."""
+    options = options or ExportOptions()
     lines = [section.heading, ""]
     if section.description:
         lines += [section.description, ""]
@@ -34,12 +59,13 @@ def section_lines(section: Section, padding: str = " ") -> list[str]:
         for entry in section.entries:
             lines += [f"{entry.position}. {entry.name}", ""]
             if entry.proposer:
-                lines += [proposer_line(entry.proposer, padding), ""]
+                lines += [work_proposer_line(section, entry, options), ""]
     elif section.entries:
-        lines += ["\t".join(row) for row in grid_rows(section, padding)]
+        rows = grid_rows(section, options.padding, options.with_affiliation)
+        lines += ["\t".join(row) for row in rows]
         lines.append("")
     for child in section.children:
-        lines += section_lines(child, padding)
+        lines += section_lines(child, options)
     return lines
 
 
@@ -54,13 +80,14 @@ def assemble(title_lines: list[str], view: RollView, section_lines_of) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_text(view: RollView, padding: str = " ") -> str:
+def render_text(view: RollView, padding: str = " ", with_affiliation: bool = False) -> str:
     """The roll as text; ``padding`` goes between the two characters of a
     two-character name (an ASCII space as in most published rosters, or U+3000).
     A subtree is printed without the roll's title."""
     title = [view.printed_title, ""] if view.printed_title else []
-    return assemble(title, view, lambda section: section_lines(section, padding))
+    options = ExportOptions(padding=padding, with_affiliation=with_affiliation)
+    return assemble(title, view, lambda section: section_lines(section, options))
 
 
 def render_roll(view: RollView, options: ExportOptions) -> bytes:
-    return render_text(view, options.padding).encode("utf-8")
+    return render_text(view, options.padding, options.with_affiliation).encode("utf-8")

@@ -102,6 +102,8 @@ class Section:
     count: int | None
     honour: str  # the honour in words, inherited or derived from the path
     own_honour: str = ""  # the honour set on this category itself, if any
+    author_label: str = "提案者"  # what a work's proposer is called, inherited or derived
+    own_author_label: str = ""  # the label set on this category itself, if any
     entries: list[Entry] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
 
@@ -150,6 +152,10 @@ class ExportOptions:
     """Choices that change how a roll is written, not what it says."""
 
     padding: str = " "  # between the characters of a two-character name in grids
+    with_affiliation: bool = False  # 张三（数学组） in grids and proposer lines
+    font: str | None = None  # pdf: a font file; None: an installed one
+    allow_missing_glyphs: bool = False  # pdf: print a character no font has as a blank
+    warnings: list[str] = field(default_factory=list)  # filled by the pdf writer
 
 
 @dataclass
@@ -164,6 +170,8 @@ class RegisterRow:
     kind: str
     work: str = ""  # the work's title, for works
     pending: bool = False  # the number is not issued yet: what `register --issue` would give
+    affiliation: str = ""  # 单位/职务 of the winner
+    author_label: str = ""  # for works: 提案者, 作者 … (what the recipient is called)
 
 
 @dataclass
@@ -175,3 +183,34 @@ class RegisterView:
 
 #: Column headings of the register, in order; 签收 and 日期 are left blank to fill by hand.
 REGISTER_COLUMNS = ("序号", "证书编号", "获奖者", "荣誉", "签收", "日期")
+#: The same with a 单位 column after the recipient, when any winner has an affiliation.
+REGISTER_COLUMNS_WITH_UNIT = ("序号", "证书编号", "获奖者", "单位", "荣誉", "签收", "日期")
+
+
+def register_columns(register: RegisterView) -> tuple[str, ...]:
+    """The register's headings: with 单位 when any winner has an affiliation."""
+    if any(row.affiliation for row in register.rows):
+        return REGISTER_COLUMNS_WITH_UNIT
+    return REGISTER_COLUMNS
+
+
+def register_cells(register: RegisterView, row: RegisterRow, honour: str) -> list[str | int]:
+    """One row of the register under :func:`register_columns`; ``honour`` as the
+    format shows it (with the work's title or not)."""
+    cells: list[str | int] = [row.sequence, row.certificate, row.recipient]
+    if len(register_columns(register)) == len(REGISTER_COLUMNS_WITH_UNIT):
+        cells.append(row.affiliation)
+    return cells + [honour, "", ""]
+
+
+def fitting_columns(names: list[str], wanted: int, available: float, width_of,
+                    gap: float) -> int:
+    """The column count of a name grid: the section's, or fewer when the longest
+    name would not fit its column (names are never wrapped inside).
+    ``width_of(name)`` and ``available`` and ``gap`` in one unit."""
+    wanted = max(1, wanted)
+    widest = max((width_of(name) for name in names), default=0)
+    if widest <= 0:
+        return wanted
+    fits = int((available + gap) // (widest + gap))
+    return max(1, min(wanted, fits))

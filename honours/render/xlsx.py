@@ -24,8 +24,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
 from .tabular import WINNER_COLUMNS, winner_rows
-from .text import grid_rows, proposer_line
-from .view import REGISTER_COLUMNS, ExportOptions, RegisterRow, RegisterView, RollView, Section
+from .text import grid_rows, work_proposer_line
+from .view import (
+    ExportOptions,
+    RegisterRow,
+    RegisterView,
+    RollView,
+    Section,
+    register_cells,
+    register_columns,
+)
 
 WINNERS_SHEET = "名单"
 ROLL_SHEET = "光荣榜"
@@ -34,14 +42,49 @@ REGISTER_SHEET = "证书发放名册"
 #: Column width limits in Excel's units (about one Latin character; a CJK character is two).
 MIN_WIDTH = 6
 MAX_WIDTH = 60
+#: Columns of the 名单 sheet wider than this wrap their text instead.
+WRAP_WIDTH = 36
 #: Row height of the register's rows, in points: room for a handwritten signature.
 REGISTER_ROW_HEIGHT = 28
 #: 1.5 cm page margins, in inches as openpyxl wants them.
 MARGIN_INCHES = 1.5 / 2.54
 
-_BOLD = Font(bold=True)
+#: The East Asian font of every cell: 宋体 is on every Chinese Windows and in WPS;
+#: charset 134 (GB2312) tells Excel the font is Chinese, so a PC without it
+#: substitutes a Chinese font (等线, 微软雅黑) rather than a Latin one.
+FONT_NAME = "宋体"
+FONT_SIZE = 11
+_PLAIN = Font(name=FONT_NAME, size=FONT_SIZE, charset=134, family=3)
+_BOLD = Font(name=FONT_NAME, size=FONT_SIZE, charset=134, family=3, bold=True)
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _workbook() -> Workbook:
+    """A workbook whose default font (empty cells, column width units) is Chinese."""
+    from openpyxl.utils.indexed_list import IndexedList
+
+    workbook = Workbook()
+    workbook._fonts = IndexedList([_PLAIN])  # font 0: every unstyled cell's font
+    return workbook
+
+
+def _print_setup(sheet: Worksheet, orientation: str, title_rows: str | None) -> None:
+    """A4, one page wide (as many tall as needed), 1.5 cm margins, centred,
+    ``title_rows`` (e.g. "1:2") repeated at the top of every printed page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = orientation
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True
+    margins = sheet.page_margins
+    margins.left = margins.right = margins.top = margins.bottom = MARGIN_INCHES
+    margins.header = margins.footer = MARGIN_INCHES / 2
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.oddFooter.center.font = FONT_NAME
 
 
 def _cell(value: str | int) -> str | int:
@@ -97,6 +140,25 @@ def _winners_sheet(sheet: Worksheet, view: RollView) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(WINNER_COLUMNS))}{len(rows) + 1}"
     # Extra width leaves room for the autofilter's drop-down button in the header cells.
     _fit_columns(sheet, [WINNER_COLUMNS, *rows], extra=4)
+    # Long paths and titles wrap in a column of readable width rather than
+    # widening the sheet until "fit to width" prints it too small to read.
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.alignment = Alignment(vertical="top")
+    for index in range(1, len(WINNER_COLUMNS) + 1):
+        letter = get_column_letter(index)
+        if (sheet.column_dimensions[letter].width or 0) > WRAP_WIDTH:
+            sheet.column_dimensions[letter].width = WRAP_WIDTH
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = wrapped
+            for number, row in enumerate(rows, start=2):
+                # one line more than estimated: substituted fonts run wider
+                lines = _wrapped_lines(sheet, index, row[index - 1])
+                lines += 1 if lines > 1 else 0
+                current = sheet.row_dimensions[number].height or LINE_HEIGHT
+                sheet.row_dimensions[number].height = max(current, lines * LINE_HEIGHT)
+    _print_setup(sheet, "landscape", "1:1")
 
 
 def _grid_width(view: RollView) -> int:
@@ -104,7 +166,7 @@ def _grid_width(view: RollView) -> int:
                default=1)
 
 
-def _section_rows(sheet: Worksheet, section: Section, padding: str,
+def _section_rows(sheet: Worksheet, section: Section, options: ExportOptions,
                   grids: list[list[str]]) -> None:
     """The section as text.py lays it out, a cell per grid name and a blank row
     between blocks.  Headings and work titles sit in column A and run over the
@@ -119,15 +181,15 @@ def _section_rows(sheet: Worksheet, section: Section, padding: str,
         for entry in section.entries:
             _append(sheet, [f"{entry.position}. {entry.name}"])
             if entry.proposer:
-                _append(sheet, [proposer_line(entry.proposer, padding)])
+                _append(sheet, [work_proposer_line(section, entry, options)])
             sheet.append([])
     elif section.entries:
-        for row in grid_rows(section, padding):
+        for row in grid_rows(section, options.padding, options.with_affiliation):
             _append(sheet, row)
             grids.append(row)
         sheet.append([])
     for child in section.children:
-        _section_rows(sheet, child, padding, grids)
+        _section_rows(sheet, child, options, grids)
 
 
 def _roll_sheet(sheet: Worksheet, view: RollView, options: ExportOptions) -> None:
@@ -135,14 +197,14 @@ def _roll_sheet(sheet: Worksheet, view: RollView, options: ExportOptions) -> Non
     if view.printed_title:
         _append(sheet, [view.printed_title])
         title = sheet.cell(1, 1)
-        title.font = Font(bold=True, size=16)
+        title.font = Font(name=FONT_NAME, charset=134, bold=True, size=16)
         title.alignment = Alignment(horizontal="center")
         if width > 1:
             sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         sheet.append([])
     grids: list[list[str]] = []
     for section in view.sections:
-        _section_rows(sheet, section, options.padding, grids)
+        _section_rows(sheet, section, options, grids)
     # Widths come from the grids only (they are what must line up), and every
     # grid column gets the same width so that a five-column grid of people below
     # a three-column grid of units still looks like one even table.
@@ -151,11 +213,7 @@ def _roll_sheet(sheet: Worksheet, view: RollView, options: ExportOptions) -> Non
         sheet.column_dimensions[get_column_letter(index)].width = min(
             MAX_WIDTH, max(MIN_WIDTH, widest + 4)
         )
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "portrait"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages tall as needed
+    _print_setup(sheet, "portrait", None)
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -165,7 +223,7 @@ def _save(workbook: Workbook) -> bytes:
 
 
 def render_roll(view: RollView, options: ExportOptions) -> bytes:
-    workbook = Workbook()
+    workbook = _workbook()
     winners = workbook.active
     assert winners is not None  # a new workbook always has one sheet
     winners.title = WINNERS_SHEET
@@ -201,23 +259,25 @@ DATE_WIDTH = 14
 
 
 def render_register(register: RegisterView) -> bytes:
-    workbook = Workbook()
+    workbook = _workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = REGISTER_SHEET
-    last = get_column_letter(len(REGISTER_COLUMNS))
+    columns = register_columns(register)
+    last = get_column_letter(len(columns))
 
     _append(sheet, [register.title])
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].font = Font(name=FONT_NAME, charset=134, bold=True, size=16)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 32
 
-    _append(sheet, REGISTER_COLUMNS)
-    rows = [
-        [row.sequence, row.certificate, row.recipient, honour_text(row), "", ""]
-        for row in register.rows
+    _append(sheet, columns)
+    rows = [register_cells(register, row, honour_text(row)) for row in register.rows]
+    text_columns = [
+        columns.index(name) + 1 for name in ("获奖者", "单位", "荣誉") if name in columns
     ]
+    sign, day = (get_column_letter(columns.index(name) + 1) for name in ("签收", "日期"))
     for values in rows:
         _append(sheet, values)
 
@@ -227,30 +287,21 @@ def render_register(register: RegisterView) -> bytes:
         for cell in cells:
             cell.border = _BOX
             # Sequence and certificate numbers centred; names and honours read left.
-            cell.alignment = left if cell.column in (3, 4) and number > 2 else centred
+            cell.alignment = left if cell.column in text_columns and number > 2 else centred
             if number == 2:
                 cell.font = _BOLD
         sheet.row_dimensions[number].height = REGISTER_ROW_HEIGHT
 
-    _fit_columns(sheet, [REGISTER_COLUMNS, *rows], extra=4)
-    sheet.column_dimensions["E"].width = SIGN_WIDTH
-    sheet.column_dimensions["F"].width = DATE_WIDTH
+    _fit_columns(sheet, [columns, *rows], extra=4)
+    sheet.column_dimensions[sign].width = SIGN_WIDTH
+    sheet.column_dimensions[day].width = DATE_WIDTH
     # A long honour (or a work's title on its second line) wraps: make the row
     # tall enough for the wrapped lines rather than clipping them.
     for number, values in enumerate(rows, start=3):
-        lines = max(_wrapped_lines(sheet, column, values[column - 1]) for column in (3, 4))
+        lines = max(_wrapped_lines(sheet, column, values[column - 1]) for column in text_columns)
         sheet.row_dimensions[number].height = max(REGISTER_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
 
     # Printing: A4 landscape, one page wide, header repeated on every page.
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = "1:2"
-    sheet.print_options.horizontalCentered = True
-    margins = sheet.page_margins
-    margins.left = margins.right = margins.top = margins.bottom = MARGIN_INCHES
-    margins.header = margins.footer = MARGIN_INCHES / 2
+    _print_setup(sheet, "landscape", "1:2")
     sheet.freeze_panes = "A3"
     return _save(workbook)

@@ -1,0 +1,92 @@
+"""The words of registers and certificates that are not typed by the clerk:
+the default honour made from the category titles, the label of a work's
+author, and the phrases that depend on who receives the certificate.
+
+Pure functions on strings; docs/certificates.md shows them on the example roll.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A year the honour already carries: 2024年度, 2023—2024学年, 2024年.
+YEAR = re.compile(r"(19|20)\d{2}")
+#: The scope at the front of an award's title, up to its year: 区政协2024年度, 2024学年度.
+SCOPE = re.compile(r"^.*?(19|20)\d{2}(?:[—–-](19|20)?\d{2})?(学年度|学年|年度|年)")
+
+#: Label of a work's author -> the verb of the certificate: 你提交的《…》, 你撰写的《…》.
+AUTHOR_VERBS = {
+    "提案者": "提交",
+    "提案人": "提交",
+    "作者": "撰写",
+    "撰稿人": "撰写",
+    "申报单位": "申报",
+    "申报人": "申报",
+    "完成人": "完成",
+    "完成单位": "完成",
+    "设计者": "设计",
+    "反映人": "反映",
+}
+DEFAULT_VERB = "提交"
+#: Words that end an award's title but not an honour: 某某中学表彰 + 优秀教师 -> 某某中学优秀教师.
+AWARD_ENDINGS = ("表彰名单", "表彰决定", "光荣榜", "表彰", "名单", "评选")
+
+
+def carries_year(honour: str) -> bool:
+    return bool(YEAR.search(honour))
+
+
+def default_honour(titles: list[str]) -> str:
+    """The honour in words from the path of titles (award first), as published
+    rolls word it: one phrase, no spaces.
+
+    Below the award only the first level names an honour; deeper levels group
+    its winners (市、区政协委员 under 信息工作成绩突出个人) and add nothing.  The
+    list's title is qualified by the award: where the award's title already
+    contains it, the award's words are used (…单位和个人 + 信息工作成绩突出单位 ->
+    …信息工作成绩突出单位); else the award's scope up to its year goes in front
+    (2024学年度表彰 + 优秀教师 -> 2024学年度优秀教师); else the award's title
+    without words such as 表彰 or 名单 (某某中学表彰 + 优秀教师 -> 某某中学优秀教师).
+    """
+    titles = [title.strip() for title in titles if title.strip()]
+    if not titles:
+        return ""
+    award = titles[0]
+    if len(titles) == 1:
+        return award
+    item = titles[1]
+    if item in award:
+        return award[: award.index(item) + len(item)]
+    for length in range(len(item) - 1, 1, -1):  # the longest shared beginning
+        stem, rest = item[:length], item[length:]
+        at = award.find(stem)
+        if at >= 0 and rest in award[at + length:]:
+            return award[: at + length] + rest
+    if carries_year(item):
+        return item
+    scope = SCOPE.match(award)
+    if scope:
+        return scope.group(0) + item
+    for ending in AWARD_ENDINGS:
+        if award.endswith(ending) and len(award) > len(ending):
+            award = award[: -len(ending)]
+            break
+    return award + item
+
+
+def default_author_label(titles: list[str]) -> str:
+    """提案者 for proposals (the published wording, rolls.md), 作者 otherwise."""
+    return "提案者" if any("提案" in title for title in titles) else "作者"
+
+
+def author_verb(label: str) -> str:
+    """提交 for 提案者, 撰写 for 作者, 申报 for 申报单位 …; 提交 for other labels."""
+    return AUTHOR_VERBS.get(label.strip(), DEFAULT_VERB)
+
+
+def merit_clause(year: str, honour: str) -> str:
+    """在2024年度工作中成绩突出， — left out when the honour names a year itself,
+    so that a year is never said twice."""
+    if not year or carries_year(honour):
+        return ""
+    return f"在{year}年度工作中成绩突出，"
