@@ -34,6 +34,7 @@ from .roll import (
     resolve_category,
     roll_view,
     settings,
+    update_documents,
 )
 from .storage import Store, write_file_atomically
 
@@ -195,9 +196,10 @@ def apply_numbers(
     """Give the planned numbers to their winners, in the database and in the ledger
     (in memory: the caller saves the ledger before the database)."""
     now = datetime.now().isoformat(timespec="seconds")
-    table = db.table(WINNERS)
+    update_documents(
+        db.table(WINNERS), {a.winner: {"certificate": a.number} for a in planned}
+    )
     for assignment in planned:
-        table.update({"certificate": assignment.number}, doc_ids=[assignment.winner])
         ledger.numbers[assignment.number] = IssuedNumber(
             number=assignment.number, serial=assignment.serial, pattern=assignment.pattern,
             year=assignment.year, recipient=assignment.recipient,
