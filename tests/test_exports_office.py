@@ -159,6 +159,29 @@ def test_xlsx_neutralises_formulas(view):
     assert hostile == ["=1+1", "@SUM(A1)", "<b>粗体</b>", "*星*_号_|竖线", "-1", "1. 题"]
 
 
+def test_xlsx_cell_styles_survive_streaming(view):
+    """The workbook is written row by row (write-only mode): every style the
+    rows need is still there, cell by cell."""
+    book = open_workbook(export_roll(view, "xlsx"))
+    sheet = book["名单"]
+    wrapped = {cell.column for cell in sheet[2] if cell.alignment.wrap_text}
+    assert wrapped  # the long category paths wrap
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.alignment.vertical == "top"
+            assert cell.font.name == "宋体" and cell.font.charset == 134
+            assert bool(cell.alignment.wrap_text) == (cell.column in wrapped)
+        assert sheet.row_dimensions[row[0].row].height >= 15
+    formulas = [cell for row in sheet.iter_rows() for cell in row
+                if isinstance(cell.value, str) and cell.value.startswith("=")]
+    assert formulas and all(cell.quotePrefix and cell.data_type == "s" for cell in formulas)
+    roll = book["光荣榜"]
+    headings = {section.heading for section in view.walk()}
+    for (cell,) in roll.iter_rows(min_row=3, max_col=1):
+        assert bool(cell.font.bold) == (cell.value in headings)
+    assert roll["A1"].font.sz == 16 and roll["A1"].alignment.horizontal == "center"
+
+
 def test_xlsx_roll_sheet_is_laid_out_like_the_roll(view):
     book = open_workbook(export_roll(view, "xlsx", ExportOptions(padding=IDEOGRAPHIC)))
     sheet = book["光荣榜"]
