@@ -475,3 +475,32 @@ def test_terminal_grids_print_as_rich_tables_would(view, width, monkeypatch):
     monkeypatch.setattr(terminal._Grid, "__rich_console__",
                         lambda grid, console, options: iter([grid.table()]))
     assert fast == printed()
+
+
+@pytest.mark.parametrize("width", [30, 60, 80, 250])
+def test_terminal_register_prints_as_the_rich_table_would(view, width, monkeypatch):
+    """The register is written line by line (rich took a millisecond a row):
+    the same characters as rich's table, wrapped rows, pending marks and all."""
+    import io
+
+    from rich.console import Console
+
+    from honours.cli import rolls
+    from honours.render import terminal
+
+    register = register_of(view)
+    for row in register.rows[::3]:
+        row.pending = True
+
+    def printed() -> str:
+        console = Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True,
+                          color_system=None)
+        monkeypatch.setattr(rolls, "console", lambda: console)
+        rolls._print_register(register)
+        return console.file.getvalue()
+
+    fast = printed()
+    assert "*" in fast
+    monkeypatch.setattr(terminal.LongTable, "__rich_console__",
+                        lambda table, console, options: iter([table._full()]))
+    assert fast == printed()

@@ -368,18 +368,26 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
 
 def _print_register(register) -> None:
     from rich.table import Table
+    from rich.text import Text
 
+    from ..render.terminal import LongTable
     from ..render.view import register_cells, register_columns
 
-    table = Table(title=escape(register.title))
-    for column in register_columns(register):
-        table.add_column(column, overflow="fold", no_wrap=column in ("序号", "证书编号"))
+    columns = register_columns(register)
+
+    def table() -> Table:
+        table = Table(title=escape(register.title))
+        for column in columns:
+            table.add_column(column, overflow="fold", no_wrap=column in ("序号", "证书编号"))
+        return table
+
+    rows = []
     for row in register.rows:
-        cells = [escape(str(cell)) for cell in register_cells(register, row, row.honour)]
+        cells = [Text(str(cell)) for cell in register_cells(register, row, row.honour, columns)]
         if row.pending:
-            cells[1] = f"[dim]{cells[1]}*[/]"
-        table.add_row(*cells)
-    console().print(table)
+            cells[1] = Text(f"{cells[1].plain}*", style="dim")
+        rows.append(cells)
+    console().print(LongTable(table, rows))
 
 
 def _print_revoked() -> None:

@@ -80,3 +80,100 @@ def render_terminal(view: RollView, padding: str = " ") -> Group:
     for section in view.sections:
         parts += _section(section, padding)
     return Group(*parts)
+
+
+class LongTable:
+    """A rich ``Table`` of many rows (the certificate register), printed as rich
+    would print it, in a fraction of the time.
+
+    Rich lays out and renders every cell through its whole machinery, about a
+    millisecond a row: minutes for 100,000.  Here rich lays out the table from
+    the header and the few rows that set its column widths (the widest text and
+    the longest word of each column), and prints its head and foot; a row whose
+    every cell fits its column is written as one line, a row that must wrap is
+    rendered by rich with the same widths.  ``make_table`` returns the table
+    with its columns and no rows; rows are ``Text`` (no markup)."""
+
+    def __init__(self, make_table, rows: list[list[Text]]) -> None:
+        self.make_table = make_table
+        self.rows = rows
+
+    def _full(self) -> Table:
+        table = self.make_table()
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def _widths(self, console: Console, options: ConsoleOptions) -> list[int] | None:
+        """The content width of each column, as rich would lay out the whole table."""
+        probe = self.make_table()
+        if probe.padding != (0, 1, 0, 1) or not probe.pad_edge or probe.width is not None:
+            return None  # the line writer below knows one padding only
+        widest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its widest text
+        longest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its longest word
+        for number, row in enumerate(self.rows):
+            for column, cell in enumerate(row):
+                plain = cell.plain
+                width = max((cell_len(line) for line in plain.splitlines()), default=0)
+                word = max((cell_len(word) for word in plain.split()), default=width)
+                if width > widest.get(column, (-1, 0))[0]:
+                    widest[column] = (width, number)
+                if word > longest.get(column, (-1, 0))[0]:
+                    longest[column] = (word, number)
+        for number in sorted({n for _, n in (*widest.values(), *longest.values())}):
+            probe.add_row(*self.rows[number])
+        widths = probe._calculate_column_widths(  # what Table.__rich_console__ calls
+            console, options.update_width(options.max_width - probe._extra_width)
+        )
+        return [width - 2 for width in widths]
+
+    def _fixed(self, widths: list[int], header: bool) -> Table:
+        table = self.make_table()
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        if not header:
+            table.show_header = False
+            table.title = None
+        return table
+
+    def _rich_row(self, console: Console, options: ConsoleOptions, widths: list[int],
+                  row: list[Text]) -> list[list[Segment]]:
+        table = self._fixed(widths, header=False)
+        table.add_row(*row)
+        lines = list(Segment.split_lines(console.render(table, options)))
+        return lines[1:-1]  # without the top and bottom borders
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widths = self._widths(console, options) if len(self.rows) > 1 else None
+        if widths is None or min(widths) < 1:
+            yield self._full()
+            return
+        table = self._fixed(widths, header=True)
+        table.add_row(*self.rows[0])
+        head = list(Segment.split_lines(console.render(table, options)))
+        first = self._rich_row(console, options, widths, self.rows[0])
+        foot = head[-1]
+        head = head[: len(head) - 1 - len(first)]
+        assert table.box is not None
+        bar = table.box.mid_vertical
+        edge_style = console.get_style(table.border_style) if table.border_style else None
+        for line in head:
+            yield from line
+            yield Segment.line()
+        for row in self.rows:
+            if any(cell_len(cell.plain) > width or "\n" in cell.plain
+                   for cell, width in zip(row, widths)):
+                for line in self._rich_row(console, options, widths, row):
+                    yield from line
+                    yield Segment.line()
+                continue
+            yield Segment(table.box.mid_left, edge_style)
+            for index, (cell, width) in enumerate(zip(row, widths)):
+                if index:
+                    yield Segment(bar, edge_style)
+                style = console.get_style(cell.style) if cell.style else None
+                yield Segment(" " + set_cell_size(cell.plain, width) + " ", style)
+            yield Segment(table.box.mid_right, edge_style)
+            yield Segment.line()
+        yield from foot
+        yield Segment.line()

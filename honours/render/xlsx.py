@@ -325,7 +325,8 @@ def render_register(register: RegisterView) -> bytes:
     sheet = workbook.create_sheet(REGISTER_SHEET)
     columns = register_columns(register)
     last = get_column_letter(len(columns))
-    rows = [register_cells(register, row, honour_text(row)) for row in register.rows]
+    rows = [register_cells(register, row, honour_text(row), columns)
+            for row in register.rows]
     text_columns = [
         columns.index(name) + 1 for name in ("获奖者", "单位", "荣誉") if name in columns
     ]
