@@ -702,10 +702,10 @@ def roll_view(db: TinyDB, reference: str | None = None):
     from .ledger import certificate_serial
     from .render.view import Entry, RollView, Section, heading_number
 
-    counts = count_winners(db)
     by_category: dict[int, list[Winner]] = {}
     for doc in db.table(WINNERS).all():
         by_category.setdefault(doc["category"], []).append(Winner.from_doc(doc))
+    counts = {category: len(winners) for category, winners in by_category.items()}
     if reference:
         root = resolve_category(db, reference)
         roots = [categories_by_id(db)[root.id]]

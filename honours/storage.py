@@ -312,7 +312,7 @@ def _serialise(tables: Mapping[str, Any]) -> bytes:
         )
     document = {META_TABLE: {"1": META_DOCUMENT}, **tables}
     try:
-        text = _readable_json(document)
+        text = readable_json(document)
         # Encode here too: a lone surrogate in a str only fails at this point.
         return (text + "\n").encode("utf-8")
     except (TypeError, ValueError, RecursionError) as error:
@@ -323,7 +323,7 @@ def _serialise(tables: Mapping[str, Any]) -> bytes:
         ) from error
 
 
-def _readable_json(document: Mapping[str, Any]) -> str:
+def readable_json(document: Mapping[str, Any]) -> str:
     """JSON with one record per line: readable and repairable by hand, and fast,
     because each record goes through the C encoder (``indent=`` would force the
     pure-Python one: seconds for a hundred thousand winners)."""
