@@ -158,8 +158,11 @@ class Assignment:
     category: str
 
 
-def plan_numbers(db: TinyDB, ledger: Ledger, reference: str | None = None) -> list[Assignment]:
+def plan_numbers(
+    db: TinyDB, ledger: Ledger, reference: str | None = None, view=None
+) -> list[Assignment]:
     """The numbers the winners without one would get now, in roll order; nothing is written.
+    ``view``: ``roll_view(db, reference)`` when the caller has it already.
 
     Numbers follow the highest serial ever issued; a number already taken (a
     pattern changed back and forth, an imported number) is skipped."""
@@ -170,7 +173,7 @@ def plan_numbers(db: TinyDB, ledger: Ledger, reference: str | None = None) -> li
     taken |= {doc["certificate"] for doc in db.table(WINNERS).all() if doc.get("certificate")}
     serial = ledger.serial_after(db)
     planned = []
-    for section in roll_view(db, reference).walk():
+    for section in (view or roll_view(db, reference)).walk():
         for entry in section.entries:
             if entry.certificate:
                 continue
@@ -245,13 +248,14 @@ def register_view(
     pending: list[Assignment] | None = None,
     ledger: Ledger | None = None,
     by_number: bool = False,
+    view=None,
 ):
     """The certificate register (证书发放名册) of the roll or a subtree, in roll order
     (``by_number``: in number order).  ``pending`` numbers (not issued yet) are shown
     on their winners and marked."""
     from .render.view import RegisterRow, RegisterView
 
-    view = roll_view(db, reference)
+    view = view or roll_view(db, reference)
     planned = {a.winner: a for a in pending or []}
     serials = {n: r.serial for n, r in (ledger.numbers.items() if ledger else ())}
     rows = []

@@ -289,6 +289,7 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     """The register on screen: with ``issue``, issued first; else the numbers already
     issued and the ones that would be, marked. Returns (register, notes, pending)."""
     from ..ledger import Ledger, plan_numbers, register_notes, register_view
+    from ..roll import roll_view
 
     if issue:
         register, _values, _files = issue_and_write(
@@ -301,8 +302,10 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     current = store()
     db = current.snapshot()
     ledger = Ledger.load(current)
-    planned = plan_numbers(db, ledger, category)
-    register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number)
+    view = roll_view(db, category)
+    planned = plan_numbers(db, ledger, category, view)
+    register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number,
+                             view=view)
     return register, register_notes(db, ledger, register, category), len(planned)
 
 
@@ -383,9 +386,10 @@ def _print_register(register) -> None:
 
     rows = []
     for row in register.rows:
-        cells = [Text(str(cell)) for cell in register_cells(register, row, row.honour, columns)]
+        cells: list[str | Text] = [
+            str(cell) for cell in register_cells(register, row, row.honour, columns)]
         if row.pending:
-            cells[1] = Text(f"{cells[1].plain}*", style="dim")
+            cells[1] = Text(f"{cells[1]}*", style="dim")
         rows.append(cells)
     console().print(LongTable(table, rows))
 

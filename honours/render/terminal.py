@@ -92,16 +92,20 @@ class LongTable:
     the longest word of each column), and prints its head and foot; a row whose
     every cell fits its column is written as one line, a row that must wrap is
     rendered by rich with the same widths.  ``make_table`` returns the table
-    with its columns and no rows; rows are ``Text`` (no markup)."""
+    with its columns and no rows; a cell is plain text (``str``, no markup) or a
+    styled ``Text`` (few: each is an object kept until the table is printed)."""
 
-    def __init__(self, make_table, rows: list[list[Text]]) -> None:
+    def __init__(self, make_table, rows: list[list[str | Text]]) -> None:
         self.make_table = make_table
         self.rows = rows
+
+    def _add(self, table: Table, row: list[str | Text]) -> None:
+        table.add_row(*(cell if isinstance(cell, Text) else Text(cell) for cell in row))
 
     def _full(self) -> Table:
         table = self.make_table()
         for row in self.rows:
-            table.add_row(*row)
+            self._add(table, row)
         return table
 
     def _widths(self, console: Console, options: ConsoleOptions) -> list[int] | None:
@@ -109,11 +113,16 @@ class LongTable:
         probe = self.make_table()
         if probe.padding != (0, 1, 0, 1) or not probe.pad_edge or probe.width is not None:
             return None  # the line writer below knows one padding only
-        widest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its widest text
-        longest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its longest word
+        # Each distinct text once (a column of 100,000 rows holds a few hundred
+        # honours and units): the row where it first appears.
+        first: list[dict[str, int]] = [{} for _ in probe.columns]
         for number, row in enumerate(self.rows):
             for column, cell in enumerate(row):
-                plain = cell.plain
+                first[column].setdefault(cell if isinstance(cell, str) else cell.plain, number)
+        widest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its widest text
+        longest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its longest word
+        for column, texts in enumerate(first):
+            for plain, number in texts.items():
                 width = max((cell_len(line) for line in plain.splitlines()), default=0)
                 word = max((cell_len(word) for word in plain.split()), default=width)
                 if width > widest.get(column, (-1, 0))[0]:
@@ -121,7 +130,7 @@ class LongTable:
                 if word > longest.get(column, (-1, 0))[0]:
                     longest[column] = (word, number)
         for number in sorted({n for _, n in (*widest.values(), *longest.values())}):
-            probe.add_row(*self.rows[number])
+            self._add(probe, self.rows[number])
         widths = probe._calculate_column_widths(  # what Table.__rich_console__ calls
             console, options.update_width(options.max_width - probe._extra_width)
         )
@@ -137,9 +146,9 @@ class LongTable:
         return table
 
     def _rich_row(self, console: Console, options: ConsoleOptions, widths: list[int],
-                  row: list[Text]) -> list[list[Segment]]:
+                  row: list[str | Text]) -> list[list[Segment]]:
         table = self._fixed(widths, header=False)
-        table.add_row(*row)
+        self._add(table, row)
         lines = list(Segment.split_lines(console.render(table, options)))
         return lines[1:-1]  # without the top and bottom borders
 
@@ -149,7 +158,7 @@ class LongTable:
             yield self._full()
             return
         table = self._fixed(widths, header=True)
-        table.add_row(*self.rows[0])
+        self._add(table, self.rows[0])
         head = list(Segment.split_lines(console.render(table, options)))
         first = self._rich_row(console, options, widths, self.rows[0])
         foot = head[-1]
@@ -160,20 +169,25 @@ class LongTable:
         for line in head:
             yield from line
             yield Segment.line()
+        left, right = table.box.mid_left, table.box.mid_right
         for row in self.rows:
-            if any(cell_len(cell.plain) > width or "\n" in cell.plain
-                   for cell, width in zip(row, widths)):
+            plain = [cell.plain if isinstance(cell, Text) else cell for cell in row]
+            if any(cell_len(text) > width or "\n" in text for text, width in zip(plain, widths)):
                 for line in self._rich_row(console, options, widths, row):
                     yield from line
                     yield Segment.line()
                 continue
-            yield Segment(table.box.mid_left, edge_style)
-            for index, (cell, width) in enumerate(zip(row, widths)):
+            cells = [" " + set_cell_size(text, width) + " " for text, width in zip(plain, widths)]
+            if edge_style is None and not any(isinstance(cell, Text) for cell in row):
+                yield Segment(left + bar.join(cells) + right + "\n")  # the common case
+                continue
+            yield Segment(left, edge_style)
+            for index, (cell, text) in enumerate(zip(row, cells)):
                 if index:
                     yield Segment(bar, edge_style)
-                style = console.get_style(cell.style) if cell.style else None
-                yield Segment(" " + set_cell_size(cell.plain, width) + " ", style)
-            yield Segment(table.box.mid_right, edge_style)
+                style = cell.style if isinstance(cell, Text) else None
+                yield Segment(text, console.get_style(style) if style else None)
+            yield Segment(right, edge_style)
             yield Segment.line()
         yield from foot
         yield Segment.line()
