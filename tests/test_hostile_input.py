@@ -105,3 +105,38 @@ def test_an_unexpected_error_is_one_line_and_a_report_file(honours, monkeypatch)
     report = result.output.split("the details are in ", 1)[1].split(":")[0].strip()
     text = open(report, encoding="utf-8").read()
     assert "something nobody expected" in text and "Traceback" in text
+
+
+# -- honest decoding ----------------------------------------------------------------------
+
+
+def test_truncated_utf8_is_read_as_utf8_with_the_damage_reported(tmp_path, honours):
+    names = "张三\n李四\n王五\n".encode()
+    path = tmp_path / "names.txt"
+    path.write_bytes(names[:-3])  # the copy lost the last bytes of 五 and the newline
+    result = run_cli("sort", str(path))
+    assert result.returncode == 0 and "truncated" in result.stderr
+    assert "张三" in result.stdout and "李四" in result.stdout  # not mojibake
+    honours("category", "add", "名单")
+    refused = honours("import", str(path), "--into", "名单", ok=False)
+    assert refused.exit_code == 2 and "truncated" in refused.output
+    assert honours("list", "名单", "--format", "json").output.strip() == "[]"
+
+
+def test_an_implausible_gb18030_reading_asks_for_the_encoding(tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes("張三豐\n陳國華\n黃志強\n".encode("big5"))
+    result = run_cli("sort", str(path))
+    assert result.returncode == 2 and "--encoding" in result.stderr
+    given = run_cli("sort", "--encoding", "big5", str(path))
+    assert given.returncode == 0 and "張三豐" in given.stdout
+    unknown = run_cli("sort", "--encoding", "klingon", str(path))
+    assert unknown.returncode == 2 and "unknown encoding" in unknown.stderr
+
+
+def test_gbk_is_read_and_says_how_sure(tmp_path, honours):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("姓名\n张三\n李四\n".encode("gbk"))
+    honours("category", "add", "名单")
+    result = honours("import", str(path), "--into", "名单")
+    assert "GB18030 (100% common characters)" in result.output

@@ -136,7 +136,10 @@ def read_text(source: str | None) -> str:
     from ..readers.encoding import decode
 
     origin, data = read_input(source)
-    return decode(data, origin)[0]
+    decoded = decode(data, origin)
+    if decoded.damage:
+        warn(decoded.damage)
+    return decoded.text
 
 
 def is_interactive() -> bool:

@@ -15,7 +15,7 @@ _WINNER_TEXT = ("proposer", "affiliation", "note", "certificate")
 
 
 def read_json(data: bytes, origin: str) -> ImportPlan:
-    text, _encoding = decode(data, origin)
+    text = decode(data, origin).text
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
