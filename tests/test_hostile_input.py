@@ -140,3 +140,62 @@ def test_gbk_is_read_and_says_how_sure(tmp_path, honours):
     honours("category", "add", "名单")
     result = honours("import", str(path), "--into", "名单")
     assert "GB18030 (100% common characters)" in result.output
+
+
+# -- bounded values from files ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pattern", ["{serial:0200000000d}", "{serial:>200000000}", "JS" + "{serial}" * 20])
+def test_certificate_patterns_are_bounded(honours, pattern):
+    result = honours("settings", "set", "certificate-pattern", pattern, ok=False)
+    assert result.exit_code == 2 and "certificate pattern" in result.output
+
+
+def test_a_poisoned_roll_json_is_refused_and_nothing_applied(honours, tmp_path):
+    document = {
+        "format": "honours-roll", "version": 1, "title": "x",
+        "settings": {"certificate-pattern": "{serial:0200000000d}"},
+        "certificate_serial": 10**12, "categories": [],
+    }
+    path = tmp_path / "poisoned.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = honours("import", str(path), ok=False)
+    assert result.exit_code == 2
+    assert "certificate_serial" in result.output and "wider than" in result.output
+    long_number = tmp_path / "long.json"
+    long_number.write_text('{"format": "honours-roll", "version": 1, "certificate_serial": '
+                           + "9" * 5000 + "}", encoding="utf-8")
+    result = honours("import", str(long_number), ok=False)
+    assert result.exit_code == 2 and "too long" in result.output
+
+
+def test_deeply_nested_files_and_trees_are_refused(honours, tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = honours("import", str(deep), "--format", "json", ok=False)
+    assert result.exit_code == 2 and "nested too deeply" in result.output
+    honours("category", "add", "c0")
+    path = "c0"
+    for level in range(1, 16):
+        honours("category", "add", f"c{level}", "--parent", path)
+        path += f"/c{level}"
+    result = honours("category", "add", "c16", "--parent", path, ok=False)
+    assert result.exit_code == 2 and "levels deep" in result.output
+
+
+def test_a_parent_cycle_in_a_hand_edited_file_never_loops(honours, db):
+    honours("category", "add", "甲")
+    honours("category", "add", "乙", "--parent", "甲")
+    data = json.loads(db.read_text("utf-8"))
+    categories = next(t for name, t in data.items() if name == "categories")
+    for document in categories.values():
+        document["parent"] = 2 if document["title"] == "甲" else 1
+    db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    from honours import roll
+    from honours.storage import Store
+
+    snapshot = Store(db).snapshot()
+    category = roll.all_categories(snapshot)[0]
+    with pytest.raises(roll.RollError, match="cycle"):
+        roll.lineage(snapshot, category)
