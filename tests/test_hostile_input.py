@@ -199,3 +199,23 @@ def test_a_parent_cycle_in_a_hand_edited_file_never_loops(honours, db):
     category = roll.all_categories(snapshot)[0]
     with pytest.raises(roll.RollError, match="cycle"):
         roll.lineage(snapshot, category)
+
+
+# -- linear-time reading -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filler", ["spaces", "tabs", "、", "digits"])
+def test_every_reader_reads_a_megabyte_line(filler):
+    """A backtracking pattern would hang here (the old roll reader took 15 s on a
+    line of 20,000 spaces); the times are measured in benchmarks/bench_readers.py."""
+    import importlib.util
+
+    from .conftest import REPO
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_readers", REPO / "benchmarks" / "bench_readers.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    text = bench.line(filler, 1_000_000)
+    for name, read in bench.readers().items():
+        read(text)  # returns, whatever it makes of the line
