@@ -676,6 +676,17 @@ class Store:
         file = self._file
         return file.with_name(f"{file.stem}.backups")
 
+    def owns(self, path: Path) -> bool:
+        """Whether ``path`` is the database, its lock, a backup or a companion file
+        (journal, ledger, overrides): an export must never be written there."""
+        from .journal import JOURNAL_SUFFIX
+        from .ledger import LEDGER_SUFFIX
+
+        real = Path(os.path.realpath(path))
+        own = {self._file, self.lock_path, *(self.beside(suffix) for suffix in (
+            JOURNAL_SUFFIX, LEDGER_SUFFIX, ".overrides.txt"))}
+        return real in own or self.backup_dir in real.parents or real == self.backup_dir
+
     @property
     def lock_path(self) -> Path:
         file = self._file

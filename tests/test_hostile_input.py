@@ -217,5 +217,19 @@ def test_every_reader_reads_a_megabyte_line(filler):
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     text = bench.line(filler, 1_000_000)
-    for name, read in bench.readers().items():
+    for read in bench.readers().values():
         read(text)  # returns, whatever it makes of the line
+
+
+def test_outputs_never_overwrite_the_database_or_its_backups(jinshan_db, tmp_path):
+    run_cli("--db", str(jinshan_db), "remove", "市、区政协委员", "丁丽珍")
+    backup = next((jinshan_db.parent / "jinshan.backups").iterdir())
+    for target in (jinshan_db, backup):
+        before = target.read_bytes()
+        result = run_cli("--db", str(jinshan_db), "export", "-f", "json", "-o", str(target),
+                         "--force")
+        assert result.returncode == 2 and "database in use" in result.stderr
+        assert target.read_bytes() == before
+    result = run_cli("--db", str(jinshan_db), "register", "-f", "csv", "-o", str(jinshan_db),
+                     "--force")
+    assert result.returncode == 2 and "database in use" in result.stderr

@@ -40,6 +40,16 @@ def store():
     return Store(db_path(), announce=note, missing_ok=False)
 
 
+def guard_output(path: Path) -> None:
+    """Refuse to write an export, a register or certificates over the database in
+    use or one of its files, even with --force."""
+    if str(path) != "-" and store().owns(Path(path)):
+        raise fail(
+            _("{path} is the database in use or one of its files (backups, journal, "
+              "ledger); write the output elsewhere").format(path=path)
+        )
+
+
 def change(reason: str, create: bool = False):
     """A transaction recorded in the journal and backed up first, so it can be undone
     (``reason`` names the backup); only a change that may ``create`` the database

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import activate_overrides, change, confirm, console, escape, fail, note, store
+from .common import (
+    activate_overrides,
+    change,
+    confirm,
+    console,
+    escape,
+    fail,
+    guard_output,
+    note,
+    store,
+)
 
 app_settings = typer.Typer(help=_("Show or change the roll's settings."), no_args_is_help=False)
 
@@ -111,6 +121,7 @@ def _write(output: str, payload: bytes, force: bool, binary: bool) -> None:
         return
     from ..storage import write_file_atomically
 
+    guard_output(Path(output))
     write_file_atomically(Path(output), payload, replace=force)
     console().print(
         ngettext("wrote {path} ({size:,} byte)", "wrote {path} ({size:,} bytes)", len(payload))
@@ -330,6 +341,8 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
             register = register_view(db, category, ledger=ledger, by_number=by_number)
             values = settings(db)
             files = build(register, values)
+            for path, _payload in files:
+                guard_output(Path(path))
             prepared = [prepare_file(Path(path), payload, force) for path, payload in files]
             if planned:
                 numbers = describe_numbers([a.number for a in planned])
