@@ -233,3 +233,25 @@ def test_outputs_never_overwrite_the_database_or_its_backups(jinshan_db, tmp_pat
     result = run_cli("--db", str(jinshan_db), "register", "-f", "csv", "-o", str(jinshan_db),
                      "--force")
     assert result.returncode == 2 and "database in use" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "option, content, message",
+    [
+        ("--layout", '[[block]]\nname="recipient"\ntext="{recipient}"\nx=10\ny=10\n'
+                     'width=100\nheight=30\nfont-size=1e300\n', "finite number of at most 300"),
+        ("--layout", "[paper]\nsize=[nan, 200]\n", "finite number"),
+        ("--layout", "[paper]\nsize=[inf, 200]\n", "finite number"),
+        ("--template", 'recipient = "{recipient:>200000000}"\n', "wider than 100"),
+        ("--template", 'recipient = "' + "长" * 3000 + '"\n', "at most 2000"),
+    ],
+)
+def test_certificate_layouts_and_templates_are_bounded(jinshan_db, tmp_path, option, content,
+                                                        message):
+    path = tmp_path / "file.toml"
+    path.write_text(content, encoding="utf-8")
+    before = jinshan_db.read_bytes()
+    result = run_cli("--db", str(jinshan_db), "certificates", "-o", str(tmp_path / "c.pdf"),
+                     option, str(path))
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert jinshan_db.read_bytes() == before and not (tmp_path / "c.pdf").exists()
