@@ -86,6 +86,11 @@ class UnsupportedSchema(StoreError):
         self.schema = schema
 
 
+class InconsistentDatabase(StoreError):
+    """The file is an honours database whose records do not make a roll (a hand
+    edit: a missing parent, a circle of parents, "01" beside "1" …)."""
+
+
 class DatabaseMissing(StoreError):
     """The database file does not exist, and the command only reads it."""
 
@@ -638,6 +643,7 @@ class Store:
         keep_backups: int = DEFAULT_KEEP_BACKUPS,
         announce: Callable[[str], None] | None = None,
         missing_ok: bool = True,
+        validate: Callable[[dict], list] | None = None,
     ) -> None:
         if keep_backups < 0:
             raise ValueError("keep_backups must be 0 or more")
@@ -650,6 +656,9 @@ class Store:
         # False: reading a missing file, or a transaction that does not say it may
         # create one, raises DatabaseMissing (the command line's contract).
         self.missing_ok = missing_ok
+        # Checks the records as a whole on every load (honours.integrity.check):
+        # a file whose records do not make a roll is refused, never saved over.
+        self.validate = validate
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -772,6 +781,21 @@ class Store:
         except _Invalid as invalid:
             raise self._refusal(invalid) from None
         del data[META_TABLE]  # reserved; callers never see or edit it
+        if self.validate is not None:
+            problems = self.validate(data)
+            if problems:
+                raise InconsistentDatabase(
+                    _(
+                        "The database {path} has {count} record(s) that do not make a roll "
+                        "(a hand edit?): {problems}. The file has been left untouched; "
+                        "`honours doctor` lists them all, and `honours doctor --repair` mends "
+                        "them after taking a backup."
+                    ).format(
+                        path=self.path, count=len(problems),
+                        problems="; ".join(str(p) for p in problems[:5])
+                        + (" …" if len(problems) > 5 else ""),
+                    )
+                )
         try:
             mode = stat.S_IMODE(self._file.stat().st_mode)
         except OSError:

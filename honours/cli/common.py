@@ -35,9 +35,10 @@ def db_path() -> Path:
 
 def store():
     """The database in use (imported on demand: `sort` and `--help` never need it)."""
+    from ..integrity import check
     from ..storage import Store
 
-    return Store(db_path(), announce=note, missing_ok=False)
+    return Store(db_path(), announce=note, missing_ok=False, validate=check)
 
 
 def guard_output(path: Path) -> None:
