@@ -255,3 +255,29 @@ def test_certificate_layouts_and_templates_are_bounded(jinshan_db, tmp_path, opt
                      option, str(path))
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert jinshan_db.read_bytes() == before and not (tmp_path / "c.pdf").exists()
+
+
+def test_a_damaged_workbook_is_named_and_an_empty_one_is_not_in_order(honours, tmp_path):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名"])
+    book.active.append(["张三"])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # truncated XML
+            target.writestr(name, data)
+    honours("category", "add", "名单")
+    result = honours("import", str(damaged), "--into", "名单", ok=False)
+    assert result.exit_code == 2 and "damaged workbook" in result.output
+    checked = run_cli("check", str(damaged))
+    assert checked.returncode == 2 and "damaged workbook" in checked.stderr
+    empty = run_cli("check", input="")
+    assert empty.returncode == 2 and "nothing to check" in empty.stderr

@@ -262,6 +262,11 @@ def check(
 
     rule = _checked_rule(by)
     parts = _read_parts(file, units, sheet, encoding)
+    if not any(document.entries for _label, document in parts):
+        raise fail(
+            _("no names were read from {file}: there is nothing to check (an empty file or "
+              "sheet?)").format(file=file if file not in (None, "-") else _("standard input"))
+        )
     activate_overrides()
     checks = proofread(parts, by=rule)
     out = console()

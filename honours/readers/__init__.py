@@ -78,9 +78,10 @@ def read_file(
 
         return fmt, read_csv(data, origin, encoding)
     if fmt == "xlsx":
-        from .xlsx_reader import read_xlsx
+        from .xlsx_reader import read_xlsx, workbook_errors
 
-        return fmt, read_xlsx(data, origin, sheet)
+        with workbook_errors(origin):
+            return fmt, read_xlsx(data, origin, sheet)
     if fmt == "json":
         from .json_reader import read_json
 

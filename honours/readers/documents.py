@@ -91,7 +91,10 @@ def read_parts(
     if kind == "docx":
         return [DocumentPart("", _docx_lines(data, str(path)))]
     if kind == "xlsx":
-        return _xlsx_parts(data, str(path), sheet)
+        from .xlsx_reader import workbook_errors
+
+        with workbook_errors(str(path)):
+            return _xlsx_parts(data, str(path), sheet)
     text, _used, damage = decode(data, str(path), encoding)
     if kind == "csv":
         return [DocumentPart("", _table_lines(_csv_rows(text, str(path))), damage=damage)]
