@@ -128,12 +128,18 @@ def read_input(source: str | None) -> tuple[str, bytes]:
     if source in (None, "-"):
         if sys.stdin is None:
             raise fail(_("no input: give a FILE or pipe entries into standard input"))
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        from ..readers import read_bounded
+
+        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        data = read_bounded(stream, _("standard input"))
         if isinstance(data, str):
             data = data.encode("utf-8")
         return _("standard input"), data
+    from ..readers import read_bounded
+
     try:
-        return source, Path(source).read_bytes()
+        with open(source, "rb") as stream:
+            return source, read_bounded(stream, source)
     except OSError as error:
         raise fail(
             _("cannot read {file}: {error}").format(file=source, error=error.strerror or error)
