@@ -195,9 +195,17 @@ def apply_numbers(
     """Give the planned numbers to their winners, in the database and in the ledger
     (in memory: the caller saves the ledger before the database)."""
     now = datetime.now().isoformat(timespec="seconds")
-    table = db.table(WINNERS)
+    # One update over the table, not one per winner (each would rewrite the whole
+    # table: minutes for a large roll).  TinyDB hands the documents over without their
+    # ids, in the order of ``doc_ids``: the numbers follow in that order.
+    numbers = iter([assignment.number for assignment in planned])
+
+    def give(document) -> None:
+        document["certificate"] = next(numbers)
+
+    if planned:
+        db.table(WINNERS).update(give, doc_ids=[a.winner for a in planned])
     for assignment in planned:
-        table.update({"certificate": assignment.number}, doc_ids=[assignment.winner])
         ledger.numbers[assignment.number] = IssuedNumber(
             number=assignment.number, serial=assignment.serial, pattern=assignment.pattern,
             year=assignment.year, recipient=assignment.recipient,
