@@ -387,7 +387,7 @@ def settings_set(
     yes: Annotated[
         bool,
         typer.Option("--yes", "-y",
-                     help=_("Change the numbering pattern without asking, numbers issued.")),
+                     help=_("Change it without asking, even when certificate numbers are issued.")),
     ] = False,
 ) -> None:
     from ..ledger import Ledger, pattern_change_warning
