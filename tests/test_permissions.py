@@ -35,6 +35,7 @@ def writing_commands(tmp_path: Path) -> list[list[str]]:
         ["register", "--issue"],
         ["register", "-o", str(tmp_path / "名册.csv")],
         ["settings", "set", "issuer", "某单位"],
+        ["certificates", "-o", str(tmp_path / "证书.docx")],
         ["undo"],
     ]
 
@@ -55,7 +56,7 @@ def assert_all_refused(honours, db: Path, tmp_path: Path, said: str) -> None:
         assert "cannot be changed" in result.output and said in result.output, args
         assert "Nothing was done" in result.output
         assert db.read_bytes() == before, args
-    assert not (tmp_path / "名册.csv").exists()
+    assert not (tmp_path / "名册.csv").exists() and not (tmp_path / "证书.docx").exists()
 
 
 def test_a_read_only_file_is_refused_by_every_writing_command(filled, db, tmp_path):
