@@ -198,3 +198,14 @@ def test_a_journal_line_cut_by_a_crash_is_skipped(honours, db):
     assert "added 甲一 to 名单" in honours("log").output
     honours("undo")
     assert winners(honours) == []
+
+
+def test_move_to_another_list_reports_its_place_there(honours):
+    honours("category", "add", "名单")
+    honours("category", "add", "其他")  # stroke order too
+    honours("add", "其他", "丁一", "王五")
+    honours("add", "名单", "乙二")
+    moved = honours("move", "名单", "乙二", "--to", "其他").output
+    shown = winners(honours, "其他")
+    assert shown.index("乙二") == 0  # 乙 has one stroke: first, not last as appended
+    assert "moved 乙二 to 其他; stroke order puts it at place 1" in moved

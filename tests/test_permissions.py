@@ -124,8 +124,11 @@ def test_as_an_ordinary_user_a_read_only_file_stays_identical(honours):
         folder.chmod(0o777)
         db = folder / "db.json"
         honours.db = db
-        honours("category", "add", "优秀教师")
-        honours("add", "优秀教师", "甲一")
+        honours("category", "add", "名单")
+        honours("add", "名单", "甲一", "乙二")
+        commands = writing_commands(folder)
+        backup = next(db.with_name("db.backups").glob("*.json")).name
+        commands.append(["backup", "restore", backup, "--yes"])
         for path in folder.rglob("*"):
             os.chown(path, nobody, nobody)
         db.chmod(0o444)
@@ -140,8 +143,7 @@ def test_as_an_ordinary_user_a_read_only_file_stays_identical(honours):
 
         python = _python_for(nobody, as_nobody, env)
 
-        for args in (["add", "优秀教师", "测试人"], ["remove", "优秀教师", "甲一"],
-                     ["register", "--issue"], ["undo"]):
+        for args in commands:
             result = subprocess.run(
                 [python, "-m", "honours", "--db", str(db), *args],
                 capture_output=True, text=True, env=env, preexec_fn=as_nobody,
@@ -151,6 +153,7 @@ def test_as_an_ordinary_user_a_read_only_file_stays_identical(honours):
             assert "read-only" in result.stderr
             assert db.read_bytes() == before
             assert stat.S_IMODE(db.stat().st_mode) == 0o444
+        assert not (folder / "名册.csv").exists() and not (folder / "证书.docx").exists()
         doctor = subprocess.run(
             [python, "-m", "honours", "--db", str(db), "doctor"],
             capture_output=True, text=True, env=env, preexec_fn=as_nobody, timeout=60,
