@@ -126,7 +126,7 @@ def test_pattern_and_year_stay_with_issued_numbers(roll):
     assert {k: now[k] for k in issued} == issued
     assert now["丙三"] == "JS2024-003"
     shown = roll("register").output
-    assert "2 patterns" in shown and "2026-0000" in shown and "JS2024-000" in shown
+    assert "2 patterns: like 2026-0001 (2), like JS2024-003 (1)" in shown
 
 
 def test_register_by_number_and_gaps(roll):
