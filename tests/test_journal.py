@@ -209,3 +209,12 @@ def test_move_to_another_list_reports_its_place_there(honours):
     shown = winners(honours, "其他")
     assert shown.index("乙二") == 0  # 乙 has one stroke: first, not last as appended
     assert "moved 乙二 to 其他; stroke order puts it at place 1" in moved
+
+
+def test_info_names_the_journal_and_the_ledger(honours, db):
+    honours("category", "add", "名单")
+    honours("add", "名单", "甲一")
+    out = honours("info").output
+    assert "(2 changes)" in out and "no number issued yet" in out
+    honours("register", "--issue")
+    assert "highest serial issued: 1" in honours("info").output
