@@ -222,3 +222,15 @@ def test_random_orders_of_issue_restore_undo_and_failures(honours, db, tmp_path)
                 honours("backup", "restore", rng.choice(backups), "--yes")
         for name, number in numbers_by_name(honours).items():
             assert holders.setdefault(number, name) == name, (step, action, number)
+
+
+def test_doctor_reports_a_damaged_ledger_and_export_still_works(roll, db, tmp_path):
+    roll("register", "--issue")
+    assert "highest serial issued 2" in roll("doctor", ok=False).output
+    db.with_name("roll.ledger.json").write_text("{not json")
+    doctor = roll("doctor", ok=False)
+    assert doctor.exit_code == 1 and "ledger" in doctor.output and "damaged" in doctor.output
+    out = tmp_path / "after.json"
+    result = roll("export", "-o", str(out))
+    assert "damaged" in result.output and json.loads(out.read_text("utf-8"))[
+        "certificate_serial"] == 2

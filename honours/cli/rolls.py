@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import activate_overrides, change, confirm, console, escape, fail, note, store
+from .common import (
+    activate_overrides,
+    change,
+    confirm,
+    console,
+    escape,
+    fail,
+    note,
+    store,
+    warn,
+)
 
 app_settings = typer.Typer(help=_("Show or change the roll's settings."), no_args_is_help=False)
 
@@ -139,12 +149,15 @@ def export(
         raise fail(_("give the file to write: -o FILE (or -o - for standard output)"))
     pad = _padding(padding)
     activate_overrides()
-    from ..ledger import Ledger
+    from ..ledger import Ledger, LedgerError
 
     current = store()
     view = roll_view(current.snapshot(), category)
     # The JSON format carries the highest serial ever issued, restores and undos included.
-    view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
+    try:
+        view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
+    except LedgerError as error:
+        warn(str(error))  # an export issues nothing: the database's own counter serves
     payload = export_roll(view, chosen, ExportOptions(padding=pad))
     _write(output, payload, force, binary=chosen in ("xlsx", "docx"))
 
