@@ -37,9 +37,10 @@ def register(root: typer.Typer) -> None:
     root.command(
         "doctor",
         help=_(
-            "Check the database, backups, character data, override files, fonts and the "
-            "interface language; say what to do about each problem. Exit 1 when there is "
-            "a problem."
+            "Check the database (writable by the same rule as every writing command), "
+            "backups, the certificate ledger and the journal, character data, override "
+            "files, fonts and the interface language; say what to do about each problem. "
+            "Exit 1 when there is a problem."
         ),
     )(doctor)
 
