@@ -20,7 +20,7 @@ def test_every_change_is_recorded_in_words_with_the_command(honours, db):
     honours("add", "名单", "甲一", "乙二")
     honours("remove", "名单", "乙二")
     honours("edit", "名单", "甲一", "--note", "教师")
-    honours("move", "名单", "甲一", "--position", "1")  # already first: recorded all the same
+    honours("move", "名单", "甲一", "--position", "1")  # already first: no change, no line
     honours("settings", "set", "issuer", "某某委员会")
     entries = journal(db)
     said = [entry["changes"] for entry in entries]
@@ -28,7 +28,7 @@ def test_every_change_is_recorded_in_words_with_the_command(honours, db):
     assert said[1] == ["added 甲一、乙二 to 名单"]
     assert said[2] == ["removed 乙二 from 名单"]
     assert said[3] == ["edited 甲一 in 名单: note '' → '教师'"]
-    assert said[-1] == ["set issuer to '某某委员会' (was '')"]
+    assert said[4] == ["set issuer to '某某委员会' (was '')"] and len(said) == 5
     assert entries[2]["command"].endswith("remove 名单 乙二")
     log = honours("log").output
     assert log.index("set issuer") < log.index("removed 乙二 from 名单")  # newest first

@@ -154,7 +154,8 @@ def test_revoked_numbers_are_recorded_by_category_remove(roll, db):
 
 def test_undo_never_lowers_the_ledger(roll, db):
     roll("register", "--issue")
-    roll("undo")
+    said = roll("undo").output
+    assert "no longer on any winner: 2026-0001、2026-0002; they stay used" in said
     assert numbers_by_name(roll) == {}
     assert ledger_of(db)["highest"] == 2
     roll("register", "--issue")

@@ -135,9 +135,13 @@ def restore(
             len(dropped),
         ).format(name=chosen.name, count=len(dropped))
     )
+    from .history import numbers_held, report_numbers_set_aside
+
+    before = numbers_held()
     restored = current.restore(chosen.name, hooks)
     console().print(
         _("restored {name} into {path}").format(
             name=escape(restored.name), path=escape(str(current.path))
         )
     )
+    report_numbers_set_aside(before)
