@@ -74,6 +74,8 @@ def import_file(
                 format=fmt, choices=", ".join(FORMATS)
             )
         )
+    if not dry_run:
+        store().check_writable()  # before reading a file that may be large
     kind = None
     if into and fmt in ("auto", "txt"):
         from ..roll import resolve_category

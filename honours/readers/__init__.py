@@ -82,6 +82,12 @@ def read_file(
     if fmt == "auto":
         fmt = detect_format(path, data, encoding)
     origin = str(path)
+    from .limits import check_lines, check_workbook
+
+    if fmt == "xlsx":
+        check_workbook(data, origin)
+    elif fmt != "json":  # JSON is read whole by the C parser; its size is bounded above
+        check_lines(data, origin)
     if fmt == "csv":
         from .csv_reader import read_csv
 

@@ -89,6 +89,10 @@ def read_parts(
     damage of a truncated text file is in the part's ``damage``."""
     refuse_old_format(path, data)
     kind = kind_of(path, data)
+    if kind in ("docx", "xlsx"):
+        from .limits import check_workbook
+
+        check_workbook(data, str(path))  # zip bombs and entity declarations, before parsing
     if kind == "docx":
         return [DocumentPart("", _docx_lines(data, str(path)))]
     if kind == "xlsx":

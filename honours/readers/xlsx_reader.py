@@ -70,10 +70,12 @@ def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
                     origin=origin, sheet=sheet, sheets=", ".join(book.sheetnames)
                 )
             )
-        rows = [
-            (_("row {number}").format(number=number), list(cells))
-            for number, cells in enumerate(sheet_rows(worksheet), start=1)
-        ]
+        from .limits import check_rows
+
+        rows = []
+        for number, cells in enumerate(sheet_rows(worksheet), start=1):
+            check_rows(number, origin)
+            rows.append((_("row {number}").format(number=number), list(cells)))
     finally:
         book.close()
     plan = rows_to_plan(
