@@ -323,23 +323,22 @@ def register_notes(db: TinyDB, ledger: Ledger, register, reference: str | None) 
                 len(missing),
             ).format(count=len(missing), numbers=shown)
         )
-    patterns: dict[tuple[str, str], int] = {}
+    # (pattern, year) -> [an example number, how many]
+    patterns: dict[tuple[str, str], list] = {}
+    values = settings(db)
     for row in register.rows:
         record = ledger.numbers.get(row.certificate)
-        if record is not None and record.pattern and not row.pending:
-            patterns[(record.pattern, record.year)] = patterns.get(
-                (record.pattern, record.year), 0) + 1
-    pending = [row for row in register.rows if row.pending]
-    if pending:
-        values = settings(db)
-        key = (values["certificate-pattern"], values["year"])
-        patterns[key] = patterns.get(key, 0) + len(pending)
+        if row.pending:
+            key = (values["certificate-pattern"], values["year"])
+        elif record is not None and record.pattern:
+            key = (record.pattern, record.year)
+        else:
+            continue  # imported, or issued before the ledger: its pattern is unknown
+        patterns.setdefault(key, [row.certificate, 0])[1] += 1
     if len(patterns) > 1:
         listing = _(", ").join(
-            _("{example} ({count})").format(
-                example=pattern.format(serial=0, year=year), count=count
-            )
-            for (pattern, year), count in patterns.items()
+            _("like {example} ({count})").format(example=example, count=count)
+            for example, count in patterns.values()
         )
         notes.append(
             _("The numbers on this register follow {count} patterns: {listing}. "
@@ -380,7 +379,7 @@ def pattern_change_warning(db: TinyDB, ledger: Ledger, key: str, value: str) -> 
         return None
     if (new_pattern, new_year) == (current["certificate-pattern"], current["year"]):
         return None
-    issued = held_numbers(db) | set(ledger.numbers)
+    issued = held_numbers(db)  # the numbers on certificates that winners hold
     if not issued:
         return None
     serial = ledger.serial_after(db)

@@ -86,6 +86,11 @@ class UnsupportedSchema(StoreError):
         self.schema = schema
 
 
+class InconsistentDatabase(StoreError):
+    """The file is an honours database whose records do not make a roll (a hand
+    edit: a missing parent, a circle of parents, "01" beside "1" …)."""
+
+
 class DatabaseMissing(StoreError):
     """The database file does not exist, and the command only reads it."""
 
@@ -504,17 +509,7 @@ def write_file_atomically(target: Path, payload: bytes, replace: bool = True) ->
     With ``replace=False`` an existing file is refused with :class:`StoreError`.
     Either way the target is never left half-written.
     """
-    if target.exists() and not replace:
-        raise StoreError(_("{path} exists; add --force to replace it").format(path=target))
-    _refuse_special_target(target)
-    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    _remove_orphaned_temp_files(target)
-    try:
-        _atomic_write(target, payload, mode)
-    except OSError as error:
-        raise StoreError(
-            _("cannot write {path}: {error}").format(path=target, error=error.strerror or error)
-        ) from None
+    prepare_file(target, payload, replace).commit()
 
 
 def _replace(source: Path, target: Path) -> None:
@@ -644,6 +639,7 @@ class Store:
         keep_backups: int = DEFAULT_KEEP_BACKUPS,
         announce: Callable[[str], None] | None = None,
         missing_ok: bool = True,
+        validate: Callable[[dict], list] | None = None,
     ) -> None:
         if keep_backups < 0:
             raise ValueError("keep_backups must be 0 or more")
@@ -656,6 +652,9 @@ class Store:
         # False: reading a missing file, or a transaction that does not say it may
         # create one, raises DatabaseMissing (the command line's contract).
         self.missing_ok = missing_ok
+        # Checks the records as a whole on every load (honours.integrity.check):
+        # a file whose records do not make a roll is refused, never saved over.
+        self.validate = validate
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -681,6 +680,17 @@ class Store:
     def backup_dir(self) -> Path:
         file = self._file
         return file.with_name(f"{file.stem}.backups")
+
+    def owns(self, path: Path) -> bool:
+        """Whether ``path`` is the database, its lock, a backup or a companion file
+        (journal, ledger, overrides): an export must never be written there."""
+        from .journal import JOURNAL_SUFFIX
+        from .ledger import LEDGER_SUFFIX
+
+        real = Path(os.path.realpath(path))
+        own = {self._file, self.lock_path, *(self.beside(suffix) for suffix in (
+            JOURNAL_SUFFIX, LEDGER_SUFFIX, ".overrides.txt"))}
+        return real in own or self.backup_dir in real.parents or real == self.backup_dir
 
     @property
     def lock_path(self) -> Path:
@@ -767,6 +777,21 @@ class Store:
         except _Invalid as invalid:
             raise self._refusal(invalid) from None
         del data[META_TABLE]  # reserved; callers never see or edit it
+        if self.validate is not None:
+            problems = self.validate(data)
+            if problems:
+                raise InconsistentDatabase(
+                    _(
+                        "The database {path} has {count} record(s) that do not make a roll "
+                        "(a hand edit?): {problems}. The file has been left untouched; "
+                        "`honours doctor` lists them all, and `honours doctor --repair` mends "
+                        "them after taking a backup."
+                    ).format(
+                        path=self.path, count=len(problems),
+                        problems="; ".join(str(p) for p in problems[:5])
+                        + (" …" if len(problems) > 5 else ""),
+                    )
+                )
         try:
             mode = stat.S_IMODE(self._file.stat().st_mode)
         except OSError:

@@ -473,7 +473,7 @@ def test_terminal_grids_print_as_rich_tables_would(view, width, monkeypatch):
 
     fast = printed()
     monkeypatch.setattr(terminal._Grid, "__rich_console__",
-                        lambda grid, console, options: iter([grid.table()]))
+                        lambda grid, console, options: iter([grid.table(options.max_width)]))
     assert fast == printed()
 
 

@@ -35,9 +35,20 @@ def db_path() -> Path:
 
 def store():
     """The database in use (imported on demand: `sort` and `--help` never need it)."""
+    from ..integrity import check
     from ..storage import Store
 
-    return Store(db_path(), announce=note, missing_ok=False)
+    return Store(db_path(), announce=note, missing_ok=False, validate=check)
+
+
+def guard_output(path: Path) -> None:
+    """Refuse to write an export, a register or certificates over the database in
+    use or one of its files, even with --force."""
+    if str(path) != "-" and store().owns(Path(path)):
+        raise fail(
+            _("{path} is the database in use or one of its files (backups, journal, "
+              "ledger); write the output elsewhere").format(path=path)
+        )
 
 
 def change(reason: str, create: bool = False):
@@ -117,12 +128,18 @@ def read_input(source: str | None) -> tuple[str, bytes]:
     if source in (None, "-"):
         if sys.stdin is None:
             raise fail(_("no input: give a FILE or pipe entries into standard input"))
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        from ..readers import read_bounded
+
+        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        data = read_bounded(stream, _("standard input"))
         if isinstance(data, str):
             data = data.encode("utf-8")
         return _("standard input"), data
+    from ..readers import read_bounded
+
     try:
-        return source, Path(source).read_bytes()
+        with open(source, "rb") as stream:
+            return source, read_bounded(stream, source)
     except OSError as error:
         raise fail(
             _("cannot read {file}: {error}").format(file=source, error=error.strerror or error)
@@ -136,7 +153,10 @@ def read_text(source: str | None) -> str:
     from ..readers.encoding import decode
 
     origin, data = read_input(source)
-    return decode(data, origin)[0]
+    decoded = decode(data, origin)
+    if decoded.damage:
+        warn(decoded.damage)
+    return decoded.text
 
 
 def is_interactive() -> bool:

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -37,17 +38,30 @@ def register(root: typer.Typer) -> None:
     root.command(
         "doctor",
         help=_(
-            "Check the database, backups, character data, override files, fonts and the "
-            "interface language; say what to do about each problem. Exit 1 when there is "
-            "a problem."
+            "Check the database (writable by the same rule as every writing command), "
+            "backups, the certificate ledger and the journal, character data, override "
+            "files, fonts and the interface language; say what to do about each problem. "
+            "Exit 1 when there is a problem."
         ),
     )(doctor)
 
 
-def doctor() -> None:
+def doctor(
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help=_("Mend records a hand edit broke (missing parents, circles of parents, "
+                   "ids like 01, wrong types), after taking a backup; no winner is dropped."),
+        ),
+    ] = False,
+) -> None:
+    if repair:
+        _repair()
     findings: list[Finding] = []
     findings += _database_findings()
     findings += _backup_findings()
+    findings += _ledger_and_journal_findings()
     findings += _character_data_findings()
     findings += _override_findings()
     findings += _font_findings()
@@ -67,6 +81,30 @@ def doctor() -> None:
         out.print(_("No problems; {warnings} warning(s).").format(warnings=warnings))
     else:
         out.print(_("No problems found."))
+
+
+def _repair() -> None:
+    """Mend the records, one backed-up change; says what was done."""
+    from ..integrity import repair
+    from ..journal import recorded_change
+    from ..storage import Store
+    from .common import note
+
+    current = Store(db_path())  # read without the check that refuses what we mend
+    with recorded_change(current, "repair", state.argv) as recorded:
+        storage = recorded.db.storage
+        tables = storage.read()
+        done = repair(tables)
+        if done:
+            storage.write(tables)
+            recorded.describe(_("repaired {count} record(s)").format(count=len(done)))
+    if done:
+        for line in done:
+            note("  " + line)
+        note(_("repaired {count} record(s); the backup before the repair is listed by "
+               "`honours backup list`").format(count=len(done)))
+    else:
+        note(_("nothing to repair"))
 
 
 def _status_label(status: str) -> str:
@@ -207,7 +245,17 @@ def _database_findings() -> list[Finding]:
             ))
         else:
             from .. import roll
+            from ..integrity import check
 
+            broken = check(db.storage.read())
+            for problem in broken[:20]:
+                findings.append(Finding(
+                    section, PROBLEM, str(problem),
+                    _("`honours doctor --repair` mends it after taking a backup."),
+                ))
+            if len(broken) > 20:
+                findings.append(Finding(section, PROBLEM, _("… and {count} more.").format(
+                    count=len(broken) - 20)))
             categories = len(roll.all_categories(db))
             winners = sum(roll.count_winners(db).values())
             size = file.stat().st_size
@@ -344,6 +392,43 @@ def _backup_findings() -> list[Finding]:
 
 
 # --------------------------------------------------------------------------- character data
+
+
+def _ledger_and_journal_findings() -> list[Finding]:
+    """The certificate ledger must be readable for numbers to be issued; the journal
+    says how far undo reaches."""
+    from ..journal import journal_path, read_journal
+    from ..ledger import Ledger, LedgerError
+    from ..storage import Store, StoreError
+
+    section = _("changes")
+    current = Store(db_path())
+    findings = []
+    try:
+        ledger = Ledger.load(current)
+    except LedgerError as error:
+        findings.append(Finding(
+            section, PROBLEM, str(error),
+            _("Restore the ledger from a copy of the folder, or repair the file by hand; "
+              "until then `register --issue`, `register -o` and `certificates` refuse."),
+        ))
+    else:
+        findings.append(Finding(
+            section, OK,
+            _("Certificate ledger: highest serial issued {serial}, {count} numbers recorded.")
+            .format(serial=ledger.highest, count=len(ledger.numbers)),
+        ))
+    try:
+        entries = read_journal(current)
+    except StoreError as error:
+        findings.append(Finding(section, WARNING, str(error)))
+    else:
+        findings.append(Finding(
+            section, OK,
+            _("Journal {path}: {count} changes recorded (`honours log`).").format(
+                path=journal_path(current), count=len(entries)),
+        ))
+    return findings
 
 
 def _character_data_findings() -> list[Finding]:

@@ -45,6 +45,14 @@ def import_file(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help=_("The sheet of an .xlsx (default: the first)."))
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", metavar="NAME",
+            help=_("The text file's encoding (gb18030, big5, utf-16 …) when the guess is "
+                   "wrong."),
+        ),
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help=_("Check and show what would be added; write nothing.")),
@@ -66,12 +74,14 @@ def import_file(
                 format=fmt, choices=", ".join(FORMATS)
             )
         )
+    if not dry_run:
+        store().check_writable()  # before reading a file that may be large
     kind = None
     if into and fmt in ("auto", "txt"):
         from ..roll import resolve_category
 
         kind = resolve_category(store().snapshot(), into).kind
-    used, plan = read_file(file, fmt, sheet, kind)
+    used, plan = read_file(file, fmt, sheet, kind, encoding)
     out = console(stderr=True)
     out.print(
         ngettext(

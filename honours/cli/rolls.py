@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import activate_overrides, change, confirm, console, escape, fail, note, store
+from .common import (
+    activate_overrides,
+    change,
+    confirm,
+    console,
+    escape,
+    fail,
+    guard_output,
+    note,
+    store,
+    warn,
+)
 
 app_settings = typer.Typer(help=_("Show or change the roll's settings."), no_args_is_help=False)
 
@@ -111,6 +122,7 @@ def _write(output: str, payload: bytes, force: bool, binary: bool) -> None:
         return
     from ..storage import write_file_atomically
 
+    guard_output(Path(output))
     write_file_atomically(Path(output), payload, replace=force)
     console().print(
         ngettext("wrote {path} ({size:,} byte)", "wrote {path} ({size:,} bytes)", len(payload))
@@ -174,17 +186,19 @@ def export(
     if font and chosen != "pdf":
         raise fail(_("--font is for --format pdf"))
     activate_overrides()
-    from ..ledger import Ledger
+    from ..ledger import Ledger, LedgerError
 
     current = store()
     view = roll_view(current.snapshot(), category)
     # The JSON format carries the highest serial ever issued, restores and undos included.
-    view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
+    try:
+        view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
+    except LedgerError as error:
+        warn(str(error))  # an export issues nothing: the database's own counter serves
     options = ExportOptions(padding=pad, with_affiliation=with_affiliation, font=font,
                             allow_missing_glyphs=allow_missing_glyphs)
     if chosen == "pdf":
         from ..certificates import CertificateError
-        from .common import warn
 
         try:
             payload = export_roll(view, chosen, options)
@@ -333,6 +347,8 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
             register = register_view(db, category, ledger=ledger, by_number=by_number)
             values = settings(db)
             files = build(register, values)
+            for path, _payload in files:
+                guard_output(Path(path))
             prepared = [prepare_file(Path(path), payload, force) for path, payload in files]
             if planned:
                 numbers = describe_numbers([a.number for a in planned])
@@ -444,7 +460,7 @@ def settings_set(
     yes: Annotated[
         bool,
         typer.Option("--yes", "-y",
-                     help=_("Change the numbering pattern without asking, numbers issued.")),
+                     help=_("Change it without asking, even when certificate numbers are issued.")),
     ] = False,
 ) -> None:
     from ..ledger import Ledger, pattern_change_warning

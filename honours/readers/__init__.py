@@ -15,7 +15,20 @@ FORMATS = ("auto", "csv", "xlsx", "txt", "roll", "json")
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def detect_format(path: Path, data: bytes) -> str:
+def read_bounded(stream, origin: str, limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of ``stream``, or :class:`UnreadableFile`: the cap
+    holds as the bytes are read, so a pipe, /dev/zero or a growing file is
+    stopped too (their size is not known beforehand)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(
+            _("{origin} is more than {limit:,} bytes: too large for a roll; nothing more "
+              "was read").format(origin=origin, limit=limit)
+        )
+    return data
+
+
+def detect_format(path: Path, data: bytes, encoding: str | None = None) -> str:
     """The format by extension, then by content."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -31,7 +44,7 @@ def detect_format(path: Path, data: bytes) -> str:
     from .roll_text import looks_like_roll
 
     try:
-        text, _encoding = decode(data, str(path))
+        text = decode(data, str(path), encoding).text
     except UnreadableFile:
         return "txt"  # let the reader report it
     if _is_text_table(text):
@@ -50,17 +63,15 @@ def _is_text_table(text: str) -> bool:
 
 
 def read_file(
-    path: Path, fmt: str = "auto", sheet: str | None = None, kind: str | None = None
+    path: Path, fmt: str = "auto", sheet: str | None = None, kind: str | None = None,
+    encoding: str | None = None,
 ) -> tuple[str, ImportPlan]:
     """Read ``path``; returns the format used and the plan.  ``kind``: what a
-    plain list holds (person, unit, work), which decides how its lines split."""
+    plain list holds (person, unit, work), which decides how its lines split;
+    ``encoding``: the text encoding, when the guess is not to be trusted."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableFile(
-                _("{path} is {size:,} bytes: too large for a roll").format(path=path, size=size)
-            )
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = read_bounded(stream, str(path))
     except OSError as error:
         raise UnreadableFile(
             _("cannot read {file}: {error}").format(file=path, error=error.strerror or error)
@@ -69,16 +80,23 @@ def read_file(
 
     refuse_old_format(path, data)
     if fmt == "auto":
-        fmt = detect_format(path, data)
+        fmt = detect_format(path, data, encoding)
     origin = str(path)
+    from .limits import check_lines, check_workbook
+
+    if fmt == "xlsx":
+        check_workbook(data, origin)
+    elif fmt != "json":  # JSON is read whole by the C parser; its size is bounded above
+        check_lines(data, origin)
     if fmt == "csv":
         from .csv_reader import read_csv
 
-        return fmt, read_csv(data, origin)
+        return fmt, read_csv(data, origin, encoding)
     if fmt == "xlsx":
-        from .xlsx_reader import read_xlsx
+        from .xlsx_reader import read_xlsx, workbook_errors
 
-        return fmt, read_xlsx(data, origin, sheet)
+        with workbook_errors(origin):
+            return fmt, read_xlsx(data, origin, sheet)
     if fmt == "json":
         from .json_reader import read_json
 
@@ -86,11 +104,11 @@ def read_file(
     if fmt == "roll":
         from .roll_text import read_roll_text
 
-        return fmt, read_roll_text(data, origin)
+        return fmt, read_roll_text(data, origin, encoding)
     if fmt == "txt":
         from .text_reader import read_text
 
-        return fmt, read_text(data, origin, kind)
+        return fmt, read_text(data, origin, kind, encoding)
     raise UnreadableFile(
         _("unknown format {format!r}; choose one of {choices}").format(
             format=fmt, choices=", ".join(FORMATS)

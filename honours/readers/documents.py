@@ -21,6 +21,7 @@ from .encoding import decode
 from .pasted import Document, SourceLine, read_document, read_pasted
 from .plan import UnreadableFile
 from .tabular import cell_text, map_header
+from .xlsx_reader import sheet_rows
 
 #: The signature of the old binary Office formats (OLE2): .doc, .xls, .wps, .et.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -38,6 +39,7 @@ class DocumentPart:
     label: str  # "" for a single-part document, else the sheet's name
     lines: list[SourceLine]
     text: str | None = None  # a text file, read by the fast path when it can be
+    damage: str | None = None  # what decoding left out of a damaged text file
 
     def read(self, kind: str | None = None) -> Document:
         if self.text is not None:
@@ -80,18 +82,28 @@ def kind_of(path: Path, data: bytes) -> str:
     return "text"
 
 
-def read_parts(path: Path, data: bytes, sheet: str | None = None) -> list[DocumentPart]:
-    """The document at ``path`` (its bytes ``data``) as parts of lines."""
+def read_parts(
+    path: Path, data: bytes, sheet: str | None = None, encoding: str | None = None
+) -> list[DocumentPart]:
+    """The document at ``path`` (its bytes ``data``) as parts of lines; the
+    damage of a truncated text file is in the part's ``damage``."""
     refuse_old_format(path, data)
     kind = kind_of(path, data)
+    if kind in ("docx", "xlsx"):
+        from .limits import check_workbook
+
+        check_workbook(data, str(path))  # zip bombs and entity declarations, before parsing
     if kind == "docx":
         return [DocumentPart("", _docx_lines(data, str(path)))]
     if kind == "xlsx":
-        return _xlsx_parts(data, str(path), sheet)
-    text, _encoding = decode(data, str(path))
+        from .xlsx_reader import workbook_errors
+
+        with workbook_errors(str(path)):
+            return _xlsx_parts(data, str(path), sheet)
+    text, _used, damage = decode(data, str(path), encoding)
     if kind == "csv":
-        return [DocumentPart("", _table_lines(_csv_rows(text, str(path))))]
-    return [DocumentPart("", [], text)]
+        return [DocumentPart("", _table_lines(_csv_rows(text, str(path))), damage=damage)]
+    return [DocumentPart("", [], text, damage)]
 
 
 # ------------------------------------------------------------------ Word
@@ -172,7 +184,7 @@ def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPar
             if sheet is not None and worksheet.title != sheet:
                 continue
             rows = []
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(sheet_rows(worksheet), start=1):
                 rows.append([
                     (cell_text(value), f"{worksheet.title}!{get_column_letter(column)}{number}")
                     for column, value in enumerate(values, start=1)

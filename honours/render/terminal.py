@@ -12,43 +12,53 @@ from rich.table import Table
 from rich.text import Text
 
 from .text import grid_rows, proposer_line
-from .view import RollView, Section
+from .view import RollView, Section, fitting_columns
 
-#: Spaces between the columns of a grid.
+#: Spaces between the columns of a name grid.
 GAP = 3
 
 
 class _Grid:
-    """A section's names in columns, each as wide as its widest name (display
-    width: rich's ``cell_len``, CJK counting two).
+    """A name grid as wide as the terminal allows: the section's columns, or fewer
+    when the longest name would not fit (a name is never cut or wrapped inside),
+    decided when rich knows the width.
 
-    Laid out line by line when it fits the terminal: a rich ``Table`` renders
-    every cell through its whole layout machinery, which took a minute for a
-    100,000-name roll.  A grid wider than the terminal is left to the table,
-    which shrinks and crops it."""
+    Laid out line by line, each column as wide as its widest name (display width:
+    rich's ``cell_len``, CJK counting two): a rich ``Table`` renders every cell
+    through its whole layout machinery, which took a minute for a 100,000-name
+    roll.  A grid still wider than the terminal (one name wider than it) is left
+    to the table."""
 
     def __init__(self, section: Section, padding: str) -> None:
-        self.columns = max(1, section.columns)
-        self.rows = grid_rows(section, padding)
+        self.section, self.padding = section, padding
 
-    def table(self) -> Table:
+    def _rows(self, max_width: int) -> list[list[str]]:
+        rows = grid_rows(self.section, self.padding)
+        names = [cell for row in rows for cell in row if cell]
+        columns = fitting_columns(names, self.section.columns, max_width, cell_len, GAP)
+        return grid_rows(self.section, self.padding, columns=columns)
+
+    def table(self, max_width: int) -> Table:
+        rows = self._rows(max_width)
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, GAP, 0, 0))
-        for _ in range(self.columns):
-            table.add_column(no_wrap=True)
-        for row in self.rows:
+        for _ in range(len(rows[0]) if rows else 1):
+            table.add_column(no_wrap=True, overflow="fold")
+        for row in rows:
             table.add_row(*(escape(cell) for cell in row))
         return table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        widths = [0] * self.columns
-        for row in self.rows:
+        rows = self._rows(options.max_width)
+        columns = len(rows[0]) if rows else 1
+        widths = [0] * columns
+        for row in rows:
             for index, cell in enumerate(row):
                 widths[index] = max(widths[index], cell_len(cell))
-        if not self.rows or sum(widths) + GAP * (self.columns - 1) > options.max_width:
-            yield self.table()
+        if not rows or sum(widths) + GAP * (columns - 1) > options.max_width:
+            yield self.table(options.max_width)
             return
         gap = " " * GAP
-        for row in self.rows:
+        for row in rows:
             line = gap.join(set_cell_size(cell, width) for cell, width in zip(row, widths))
             yield Segment(line)
             yield Segment.line()
