@@ -495,3 +495,28 @@ def test_show_fits_its_grids_to_a_narrow_terminal_and_still_checks(jinshan_db):
     assert max(len(line.rstrip()) for line in shown.splitlines() if "\t" not in line) < 60
     result = run_cli("check", input=shown)
     assert result.returncode == 0 and "37 names read" in result.stdout
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    names=st.lists(name_strategy, min_size=0, max_size=30),
+    head=st.sampled_from([
+        "", "名单（{n}名，按姓氏笔画排序）\n", "优秀教师\n（按姓氏笔画排序）\n",
+        "一、先进个人（{n}名）\n", "光荣榜\n\n二、优秀教师：\n", "主任\n张三\n副主任\n",
+        "（排名不分先后）\n", "1. 关于甲的建议\n■ 提案者：张三\n优秀论文（{n}篇）\n",
+        "以下名单均按姓氏笔画排序\n\n优秀教师（1名）\n张三\n\n优秀班主任\n",
+    ]),
+    crlf=st.booleans(),
+)
+def test_the_fast_path_for_long_plain_runs_reads_as_the_general_reader(names, head, crlf):
+    from honours.readers.pasted import lines_of_text, read_document
+
+    text = head.format(n=len(names)) + "\n".join(names) + "\n"
+    if crlf:
+        text = text.replace("\n", "\r\n")
+
+    def shape(document):
+        return [(s.title, s.rule, s.count, s.kind, [(e.name, e.where, e.place, e.proposer,
+                 e.affiliation) for e in s.entries]) for s in document.sections]
+
+    assert shape(read_pasted(text)) == shape(read_document(lines_of_text(text)))

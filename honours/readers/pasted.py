@@ -391,7 +391,10 @@ def _has_han(text: str) -> bool:
 
 #: A character that may make a line more than one plain entry: padding and
 #: separators, digits and brackets (numbers, counts), colons, markers.
-_SPECIAL_CHARS = r"\t\r\f\v \u3000\u00a0、，,;；|:：#()（）\d①-⑳⑴-⒇⒈-⒛" + re.escape(BULLETS)
+_SPECIAL_CHARS = (
+    r"\t\r\f\v\x1c-\x1e\x85\u2028\u2029 \u3000\u00a0、，,;；|:：#()（）\d①-⑳⑴-⒇⒈-⒛"
+    + re.escape(BULLETS)
+)
 _SPECIAL = re.compile(rf"[\n{_SPECIAL_CHARS}]")
 #: The same but across lines: a text of one plain name per line.
 _SPECIAL_IN_LINES = re.compile(rf"[{_SPECIAL_CHARS}]|笔|拼音|音序|先后")
@@ -573,6 +576,7 @@ class Document:
     sections: list[Section]
     title: str = ""  # a document title line (光荣榜), if one was found
     default_rule: str | None = None  # a note before any heading
+    current: Section | None = None  # the section the last line was read into
 
     @property
     def entries(self) -> list[Entry]:
@@ -671,6 +675,7 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
             continue
         current.rows.append(line)
     document.sections = [s for s in sections if s.heading or s.rows]
+    document.current = current
     for section in document.sections:
         _read_rows(section, kind)
         if section.rule is None and document.default_rule and section.entries:
@@ -965,10 +970,51 @@ def read_pasted(
 ) -> Document:
     """Pasted text (standard input, a prompt, a .txt file) read into sections;
     ``label`` names a line in messages ("line 12")."""
+    if "\r" in text:  # Windows line ends: the same lines, and the fast paths apply
+        text = text.replace("\r\n", "\n")
     plain = _plain_text(text, label, kind)
     if plain is not None:
         return plain
-    return read_document(lines_of_text(text, label), kind)
+    lines = text.split("\n")
+    start = _plain_tail(lines)
+    if not any(lines[start:]):
+        return read_document(lines_of_text(text, label), kind)
+    # Headings and notes, then a long run of plain names: the head is read line by
+    # line, the run is appended to the list it continues without the per-line
+    # machinery (a plain line is never a heading, a note or more than one name).
+    document = read_document(lines_of_text("\n".join(lines[:start]), label), kind)
+    target = document.current or Section(heading=None)
+    if target not in document.sections:
+        document.sections.append(target)
+    tail = [
+        Entry(line, "", 0, "", "", number, label)
+        for number, line in enumerate(lines[start:], start=start + 1) if line
+    ]
+    if not target.entries:
+        heading_kind = target.heading.kind if target.heading else None
+        target.kind = kind or heading_kind or _plain_document(tail, None).sections[0].kind
+    target.entries = target.entries + tail
+    target.columns = max(target.columns, 1)
+    if target.rule is None and document.default_rule:
+        target.rule = document.default_rule
+    return document
+
+
+def _plain_tail(lines: list[str]) -> int:
+    """Where the run of plain lines that ends the text begins (len(lines) when
+    the text does not end in one): lines with a Chinese character and no
+    separator, number, bracket, colon, note word or office title."""
+    han = _han()
+    start = len(lines)
+    while start > 0:
+        line = lines[start - 1]
+        if line and (
+            _SPECIAL_IN_LINES.search(line) or not han.search(line) or _OFFICE.fullmatch(line)
+            or not unicodedata.is_normalized("NFC", line)
+        ):
+            break
+        start -= 1
+    return start
 
 
 def _plain_text(text: str, label: str, kind: str | None) -> Document | None:
@@ -984,4 +1030,4 @@ def _plain_text(text: str, label: str, kind: str | None) -> Document | None:
         Entry(line, "", 0, "", "", number, label)
         for number, line in enumerate(lines, start=1) if line
     ]
-    return _plain_document(entries, kind)
+    return _plain_document(entries, kind) if entries else None
