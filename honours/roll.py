@@ -185,18 +185,12 @@ def resolve_category(db: TinyDB, reference: str) -> Category:
 
 
 def _check_attributes(kind: str | None, sort: str | None, columns: int | None) -> None:
+    from . import vocabulary
+
     if kind is not None and kind not in KINDS:
-        raise RollError(
-            _("unknown kind {kind!r}; choose one of {choices}").format(
-                kind=kind, choices=", ".join(KINDS)
-            )
-        )
+        raise RollError(str(vocabulary.KINDS.refusal(kind)))
     if sort is not None and sort not in RULES:
-        raise RollError(
-            _("unknown ordering rule {rule!r}; choose one of {choices}").format(
-                rule=sort, choices=", ".join(RULES)
-            )
-        )
+        raise RollError(str(vocabulary.RULES.refusal(sort)))
     if columns is not None and not 1 <= columns <= 12:
         raise RollError(
             _("grid columns must be between 1 and 12, not {columns}").format(columns=columns)
@@ -606,24 +600,18 @@ def settings(db: TinyDB) -> dict[str, str]:
 
 
 def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
-    if key not in DEFAULT_SETTINGS:
-        raise RollError(
-            _("unknown setting {key!r}; settings are {choices}").format(
-                key=key, choices=", ".join(DEFAULT_SETTINGS)
-            )
-        )
+    """Store one setting; ``key`` may be the code or its Chinese word (落款), a date
+    any way a clerk writes one (2024年12月): both are stored in their one form."""
+    from . import vocabulary
+
+    key = vocabulary.SETTINGS.code(key)
     value = value.strip()
     if key == "year" and value and not (value.isdigit() and len(value) == 4):
         raise RollError(_("the year must be four digits, not {value!r}").format(value=value))
     if key == "certificate-pattern":
         check_certificate_pattern(value)
     if key == "date" and value:
-        from .certificates.text import check_date
-
-        try:
-            check_date(value)
-        except ValueError as error:
-            raise RollError(str(error)) from None
+        value = vocabulary.canonical_date(value)
     table = db.table(SETTINGS)
     if table.get(doc_id=1) is None:
         table.insert({key: value})
@@ -644,10 +632,29 @@ def check_certificate_pattern(pattern: str) -> None:
     except (KeyError, ValueError, IndexError) as error:
         raise RollError(
             _(
-                "the certificate pattern {pattern!r} cannot be used ({error}); "
+                "the certificate pattern {pattern!r} cannot be used: {problem}; "
                 "it may use {{year}} and {{serial}}, e.g. JS{{year}}-{{serial:04d}}"
-            ).format(pattern=pattern, error=error)
+            ).format(pattern=pattern, problem=_pattern_problem(pattern, error))
         ) from None
+
+
+def _pattern_problem(pattern: str, error: Exception) -> str:
+    """What is wrong with a numbering pattern, in the interface language
+    (Python's own "unmatched '{' in format spec" is not for a clerk)."""
+    if isinstance(error, KeyError):
+        return _("{field} is not a field (only {year} and {serial} are)").format(
+            field="{" + str(error.args[0]) + "}", year="{year}", serial="{serial}")
+    if isinstance(error, IndexError):
+        return _("{empty} needs a name inside: {year} or {serial}").format(
+            empty="{}", year="{year}", serial="{serial}")
+    text = str(error)
+    if "Invalid format specifier" in text or "Unknown format code" in text:
+        return _("the part after : is not a number format (04d means four digits "
+                 "with leading zeros)")
+    if "conversion" in text:
+        return _("{mark} cannot be used inside a field").format(mark="!")
+    return _("a {open} or {close} without its pair (a brace printed as is is written "
+             "twice: {open}{open} or {close}{close})").format(open="{", close="}")
 
 
 # -- the roll as the renderers see it ---------------------------------------------------

@@ -27,7 +27,8 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from .errors import HonoursError
+from . import lockwait
+from .errors import HonoursError, os_reason
 from .i18n import _
 from .paths import APPLICATION, ENV_VAR
 
@@ -426,7 +427,7 @@ class PreparedFile:
             self.discard()
             raise StoreError(
                 _("cannot write {path}: {error}").format(
-                    path=self.target, error=error.strerror or error
+                    path=self.target, error=os_reason(error)
                 )
             ) from None
         self.committed = True
@@ -462,7 +463,7 @@ def prepare_file(target: Path, payload: bytes, replace: bool = False) -> Prepare
         temp = _write_temp(target, payload, mode)
     except OSError as error:
         raise StoreError(
-            _("cannot write {path}: {error}").format(path=target, error=error.strerror or error)
+            _("cannot write {path}: {error}").format(path=target, error=os_reason(error))
         ) from None
     return PreparedFile(target, temp, len(payload))
 
@@ -507,7 +508,7 @@ def write_file_atomically(target: Path, payload: bytes, replace: bool = True) ->
         _atomic_write(target, payload, mode)
     except OSError as error:
         raise StoreError(
-            _("cannot write {path}: {error}").format(path=target, error=error.strerror or error)
+            _("cannot write {path}: {error}").format(path=target, error=os_reason(error))
         ) from None
 
 
@@ -562,7 +563,7 @@ def write_refusal(path: Path) -> str | None:
         info = None
     except OSError as error:
         return _("{path} cannot be examined: {error}").format(
-            path=file, error=error.strerror or error
+            path=file, error=os_reason(error)
         )
     if info is not None:
         if not stat.S_ISREG(info.st_mode):
@@ -575,7 +576,7 @@ def write_refusal(path: Path) -> str | None:
         folder_info = folder.stat()
     except OSError as error:
         return _("{path} cannot be examined: {error}").format(
-            path=folder, error=error.strerror or error
+            path=folder, error=os_reason(error)
         )
     if not stat.S_ISDIR(folder_info.st_mode):
         return _("{path} is not a folder").format(path=folder)
@@ -638,6 +639,7 @@ class Store:
         keep_backups: int = DEFAULT_KEEP_BACKUPS,
         announce: Callable[[str], None] | None = None,
         missing_ok: bool = True,
+        waiting: lockwait.Waiting | None = None,
     ) -> None:
         if keep_backups < 0:
             raise ValueError("keep_backups must be 0 or more")
@@ -650,6 +652,8 @@ class Store:
         # False: reading a missing file, or a transaction that does not say it may
         # create one, raises DatabaseMissing (the command line's contract).
         self.missing_ok = missing_ok
+        # Shows a wait for another process's lock (honours.lockwait); None: wait silently.
+        self.waiting = waiting
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -694,7 +698,7 @@ class Store:
         except OSError as error:
             raise StoreError(
                 _("Cannot read the database {path}: {error}.").format(
-                    path=self.path, error=error.strerror or error
+                    path=self.path, error=os_reason(error)
                 )
             ) from error
 
@@ -802,7 +806,7 @@ class Store:
         except OSError as error:
             raise StoreError(
                 _("Cannot create the folder for the database {path}: {error}.").format(
-                    path=self.path, error=error.strerror or error
+                    path=self.path, error=os_reason(error)
                 )
             ) from error
         try:
@@ -812,7 +816,7 @@ class Store:
         except OSError as error:
             raise StoreError(
                 _("Cannot lock the database {path} ({lock}): {error}.").format(
-                    path=self.path, lock=lock_path, error=error.strerror or error
+                    path=self.path, lock=lock_path, error=os_reason(error)
                 )
             ) from error
         # Imported here: readers (snapshot) never lock, and start-up stays fast.
@@ -820,7 +824,7 @@ class Store:
 
         lock = FileLock(str(lock_path), timeout=self.lock_timeout)
         try:
-            lock.acquire()
+            lockwait.acquire(lock, lock_path, self.lock_timeout, self.waiting)
         except Timeout:
             raise DatabaseBusy(
                 _(
@@ -833,7 +837,7 @@ class Store:
         except OSError as error:  # e.g. a read-only folder: the lock file cannot be created
             raise StoreError(
                 _("Cannot lock the database {path} ({lock}): {error}.").format(
-                    path=self.path, lock=lock_path, error=error.strerror or error
+                    path=self.path, lock=lock_path, error=os_reason(error)
                 )
             ) from error
         self._in_transaction = True
@@ -841,6 +845,7 @@ class Store:
             yield
         finally:
             self._in_transaction = False
+            lockwait.clear_holder(lock_path)
             lock.release()
 
     def check_writable(self) -> None:
@@ -932,7 +937,7 @@ class Store:
                 _(
                     "Could not save the database {path}: {error}. "
                     "The previous content is unchanged."
-                ).format(path=self.path, error=error.strerror or error)
+                ).format(path=self.path, error=os_reason(error))
             ) from error
 
     # ----------------------------------------------------------------- backups
@@ -989,7 +994,7 @@ class Store:
                 _(
                     "Could not write a backup to {folder}: {error}. "
                     "Nothing was changed in {path}."
-                ).format(folder=directory, error=error.strerror or error, path=self.path)
+                ).format(folder=directory, error=os_reason(error), path=self.path)
             ) from error
         self._prune_backups(protect={name, protect})
         return Backup(name=name, path=path, created=stamp, size=len(raw), reason=slug)
@@ -1036,7 +1041,7 @@ class Store:
             except OSError as error:
                 raise StoreError(
                     _("Cannot read the backup {name}: {error}.").format(
-                        name=chosen.name, error=error.strerror or error
+                        name=chosen.name, error=os_reason(error)
                     )
                 ) from error
             try:
@@ -1106,6 +1111,6 @@ class Store:
                 _(
                     "Could not keep a copy of the unreadable database {path}: "
                     "{error}. Nothing was restored."
-                ).format(path=self.path, error=error.strerror or error)
+                ).format(path=self.path, error=os_reason(error))
             ) from error
         return aside

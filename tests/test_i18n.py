@@ -295,7 +295,7 @@ ENGLISH = re.compile(r"[A-Za-z][a-z']+(?:,? [a-z][a-z']+){2,}")
 
 def _sentences(text: str) -> set[str]:
     """English phrases of a help page, the usage line (command names) left out."""
-    lines = [line for line in text.splitlines() if not line.startswith(("Usage:", "用法:"))]
+    lines = [line for line in text.splitlines() if not line.startswith(("Usage:", "用法:", "用法："))]
     return set(ENGLISH.findall("\n".join(lines)))
 
 
@@ -399,7 +399,7 @@ def test_unknown_category_in_both_languages(tmp_path):
     chinese = _honours("--db", db, "--lang", "zh", "add", "优秀", "张三")
     assert english.returncode == chinese.returncode == 2
     assert "error: no category '优秀'; the categories are:" in english.stderr
-    assert "错误: 没有类别“优秀”；现有类别如下：" in chinese.stderr
+    assert "错误：没有类别“优秀”；现有类别如下：" in chinese.stderr
     assert "先进个人" in chinese.stderr and "Traceback" not in chinese.stderr
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
 from .common import confirm, console, escape, note, override_files, state, store
 
@@ -69,7 +70,8 @@ def list_backups() -> None:
         entry = undoes.get(backup.name)
         what = (
             _("undoes #{number}: {summary}").format(number=entry.number, summary=entry.summary)
-            if entry else _("taken before: {reason}").format(reason=backup.reason)
+            if entry else _("taken before: {reason}").format(
+                reason=vocabulary.BACKUP_REASONS.label(backup.reason))
         )
         # The name is what `backup restore` takes: on a line of its own, never shortened.
         out.print(f"[bold]{escape(backup.name)}[/]", no_wrap=True, overflow="ignore")

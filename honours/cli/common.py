@@ -3,11 +3,13 @@
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from .. import paths
+from ..errors import os_reason
 from ..i18n import _
 from ..paths import resolve_db_path
 
@@ -37,7 +39,30 @@ def store():
     """The database in use (imported on demand: `sort` and `--help` never need it)."""
     from ..storage import Store
 
-    return Store(db_path(), announce=note, missing_ok=False)
+    return Store(db_path(), announce=note, missing_ok=False, waiting=lock_wait)
+
+
+@contextmanager
+def lock_wait(holder):
+    """While another process holds the database: a spinner on a terminal with the
+    time waited and who holds it; elsewhere (a log, a script) one line."""
+    out = console(stderr=True)
+
+    def message(seconds: float, who) -> str:
+        if who is None:
+            return _("waiting for another honours command to finish with the database "
+                     "({seconds} s)…").format(seconds=int(seconds))
+        return _("waiting for another honours command to finish with the database "
+                 "({seconds} s; process {pid}: {command}, since {since})…").format(
+            seconds=int(seconds), pid=who.pid, command=who.command,
+            since=who.since.replace("T", " "))
+
+    if not out.is_terminal:
+        note(message(0, holder))
+        yield lambda seconds, who: None
+        return
+    with out.status(escape(message(0, holder))) as status:
+        yield lambda seconds, who: status.update(escape(message(seconds, who)))
 
 
 def change(reason: str, create: bool = False):
@@ -64,7 +89,7 @@ def confirm(question: str, yes: bool) -> None:
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
     label = _("error:")
-    console(stderr=True).print(f"[bold red]{label}[/] {escape(message)}")
+    console(stderr=True).print(f"[bold red]{label}[/]{_gap(label)}{escape(message)}")
     return typer.Exit(code)
 
 
@@ -74,7 +99,12 @@ def note(message: str) -> None:
 
 def warn(message: str) -> None:
     label = _("warning:")
-    console(stderr=True).print(f"[yellow]{label}[/] {escape(message)}")
+    console(stderr=True).print(f"[yellow]{label}[/]{_gap(label)}{escape(message)}")
+
+
+def _gap(label: str) -> str:
+    """A space after "error:", none after the full-width "错误：" (it has its own width)."""
+    return "" if label.endswith("：") else " "
 
 
 def escape(text: str) -> str:
@@ -117,6 +147,8 @@ def read_input(source: str | None) -> tuple[str, bytes]:
     if source in (None, "-"):
         if sys.stdin is None:
             raise fail(_("no input: give a FILE or pipe entries into standard input"))
+        if sys.stdin.isatty():  # a terminal waits for the clerk: say how to finish
+            note(end_of_input_hint())
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
         if isinstance(data, str):
             data = data.encode("utf-8")
@@ -125,8 +157,17 @@ def read_input(source: str | None) -> tuple[str, bytes]:
         return source, Path(source).read_bytes()
     except OSError as error:
         raise fail(
-            _("cannot read {file}: {error}").format(file=source, error=error.strerror or error)
+            _("cannot read {file}: {error}").format(file=source, error=os_reason(error))
         ) from None
+
+
+def end_of_input_hint() -> str:
+    """How to end typed or pasted input on this system."""
+    if sys.platform == "win32":
+        return _("Type or paste the entries, then press Ctrl-Z and Enter to finish "
+                 "(Ctrl-C cancels).")
+    return _("Type or paste the entries, then press Ctrl-D on a new line to finish "
+             "(Ctrl-C cancels).")
 
 
 def read_text(source: str | None) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import typer
 
+from ..errors import os_reason
 from ..i18n import _
 from .common import console, db_path, escape, override_files, state
 
@@ -120,7 +121,7 @@ def _folder_writable(folder: Path) -> str | None:
     try:
         fd, name = tempfile.mkstemp(prefix=".honours-doctor-", suffix=".tmp", dir=folder)
     except OSError as error:
-        return str(error.strerror or error)
+        return os_reason(error)
     os.close(fd)
     try:
         os.unlink(name)
@@ -282,7 +283,7 @@ def _lock_finding(section: str, current) -> Finding:
         return Finding(
             section, PROBLEM,
             _("Cannot take the lock {lock}: {reason}.").format(
-                lock=current.lock_path, reason=error.strerror or error),
+                lock=current.lock_path, reason=os_reason(error)),
             _("Fix the folder's permissions or move the database with --db PATH."),
         )
     lock.release()
@@ -303,7 +304,7 @@ def _backup_findings() -> list[Finding]:
         return [Finding(
             section, PROBLEM,
             _("Cannot read the backup folder {folder}: {reason}.").format(
-                folder=current.backup_dir, reason=error.strerror or error),
+                folder=current.backup_dir, reason=os_reason(error)),
             _("Fix the folder's permissions."),
         )]
     findings = []
@@ -409,7 +410,7 @@ def _override_findings() -> list[Finding]:
                   "run."),
             ))
         except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
             findings.append(Finding(
                 section, PROBLEM,
                 _("Cannot read {path}: {reason}.").format(path=path, reason=reason),

@@ -105,6 +105,9 @@ def translate_framework() -> None:
 
         click.core._make_default_short_help = short_help
 
+    _translate_ranges()
+    _translate_suggestions()
+
     for module in (
         click.core, click.decorators, click.exceptions, click.formatting, click.parser,
         click.termui, click.types, typer.core,
@@ -113,6 +116,39 @@ def translate_framework() -> None:
             module._ = _
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+
+
+def _translate_ranges() -> None:
+    """Click describes a range as ``x>=1``: "0 不在范围 x>=1 之内" reads as code.
+    In Chinese the range is said in words instead (不小于 1, 1 到 12)."""
+    import click.types
+
+    english = click.types._NumberRangeBase._describe_range
+
+    def describe(self) -> str:
+        from ..i18n import current_language
+
+        if self.min_open or self.max_open or current_language() != "zh":
+            return english(self)
+        if self.min is None:
+            return _("at most {max}").format(max=self.max)
+        if self.max is None:
+            return _("at least {min}").format(min=self.min)
+        return _("from {min} to {max}").format(min=self.min, max=self.max)
+
+    click.types._NumberRangeBase._describe_range = describe
+
+
+def _translate_suggestions() -> None:
+    """Typer repeats Click's "Did you mean 'list'?" in English after an unknown
+    command: Click's own suggestion goes through the catalog, so Typer's is left out."""
+    import click
+    import typer.core
+
+    def resolve_command(self, ctx, args):
+        return click.Group.resolve_command(self, ctx, args)
+
+    typer.core.TyperGroup.resolve_command = resolve_command
 
 
 def _is_wide(char: str) -> bool:

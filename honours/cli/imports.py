@@ -5,7 +5,10 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
+from ..readers import FORMATS as IMPORT_FORMATS
+from .choices import completed, format_parsed
 from .common import change, console, escape, fail, note, store
 
 #: Above this many rows a progress bar shows the import's progress.
@@ -40,7 +43,10 @@ def import_file(
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help=_("auto, csv, xlsx, txt, roll or json."))
+        str, typer.Option(
+            "--format", "-f", callback=format_parsed(IMPORT_FORMATS),
+            autocompletion=completed(vocabulary.FORMATS, IMPORT_FORMATS),
+            help=_("auto (自动, from the file), csv, xlsx, txt, roll (光荣榜文本) or json."))
     ] = "auto",
     sheet: Annotated[
         str | None, typer.Option("--sheet", help=_("The sheet of an .xlsx (default: the first)."))
@@ -58,14 +64,8 @@ def import_file(
     ] = False,
 ) -> None:
     from ..importer import ImportRefused, apply_plan
-    from ..readers import FORMATS, read_file
+    from ..readers import read_file
 
-    if fmt not in FORMATS:
-        raise fail(
-            _("unknown format {format!r}; choose one of {choices}").format(
-                format=fmt, choices=", ".join(FORMATS)
-            )
-        )
     kind = None
     if into and fmt in ("auto", "txt"):
         from ..roll import resolve_category

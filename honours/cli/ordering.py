@@ -5,7 +5,9 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
+from .choices import completed, format_parsed, parsed
 from .common import activate_overrides, console, escape, fail, read_input, warn
 
 RULES = ("stroke", "stroke-fullname", "pinyin")
@@ -60,6 +62,8 @@ ByOption = Annotated[
     typer.Option(
         "--by",
         "-b",
+        callback=parsed(vocabulary.RULES, RULES),
+        autocompletion=completed(vocabulary.RULES, RULES),
         help=_(
             "stroke (姓氏笔画), stroke-fullname (姓名笔画) or pinyin; overrides the order a "
             "heading declares. A list without headings defaults to stroke."
@@ -90,16 +94,6 @@ def _read_parts(source: str | None, units: bool, sheet: str | None = None):
     return [
         (part.label, part.read(kind)) for part in read_parts(path, data, sheet)
     ]
-
-
-def _checked_rule(rule: str | None) -> str | None:
-    if rule is not None and rule not in RULES:
-        raise fail(
-            _("unknown rule {rule!r}; choose one of {choices}").format(
-                rule=rule, choices=", ".join(RULES)
-            )
-        )
-    return rule
 
 
 def _warn_unplaced(entries: list[str]) -> None:
@@ -150,7 +144,10 @@ def sort(
         ),
     ] = None,
     output: Annotated[
-        str, typer.Option("--format", "-f", help=_("text (default) or json."))
+        str, typer.Option(
+            "--format", "-f", callback=format_parsed(("text", "json")),
+            autocompletion=completed(vocabulary.FORMATS, ("text", "json")),
+            help=_("text (文本, the default) or json."))
     ] = "text",
     sheet: SheetOption = None,
 ) -> None:
@@ -162,7 +159,7 @@ def sort(
                 format=output, choices="text, json"
             )
         )
-    rule = _checked_rule(by)
+    rule = by
     parts = _read_parts(file, units, sheet)
     activate_overrides()
     _warn_unplaced([e.name for _label, doc in parts for e in doc.entries if rule != "pinyin"])
@@ -248,7 +245,7 @@ def check(
 ) -> None:
     from ..proofread import proofread
 
-    rule = _checked_rule(by)
+    rule = by
     parts = _read_parts(file, units, sheet)
     activate_overrides()
     checks = proofread(parts, by=rule)
@@ -394,7 +391,7 @@ def explain(
     from ..collation.explain import character_facts, explain_pair
     from ..readers.pasted import read_pasted
 
-    rule = _checked_rule(by) or "stroke"
+    rule = by or "stroke"
     texts = [
         entry.name for text in texts
         for entry in read_pasted(text, "unit" if units else "person").entries

@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
+from ..render import REGISTER_FORMATS, ROLL_FORMATS
+from .choices import complete_category, completed, format_parsed, parsed
 from .common import activate_overrides, change, confirm, console, escape, fail, note, store
 
 app_settings = typer.Typer(help=_("Show or change the roll's settings."), no_args_is_help=False)
@@ -15,6 +18,7 @@ PaddingOption = Annotated[
     str,
     typer.Option(
         "--padding",
+        callback=parsed(vocabulary.PADDINGS), autocompletion=completed(vocabulary.PADDINGS),
         help=_(
             "Between the characters of a two-character name: space (as in most "
             "published rosters) or ideographic (U+3000)."
@@ -25,6 +29,7 @@ ExportPaddingOption = Annotated[
     str | None,
     typer.Option(
         "--padding",
+        callback=parsed(vocabulary.PADDINGS), autocompletion=completed(vocabulary.PADDINGS),
         help=_(
             "Between the characters of a two-character name: space or ideographic "
             "(U+3000). Default: ideographic in docx and pdf (columns line up in print), "
@@ -44,7 +49,8 @@ PRINT_FORMATS = ("docx", "pdf")
 OptionalCategory = Annotated[
     str | None,
     typer.Argument(
-        metavar="[CATEGORY]", help=_("Id, title or path; omitted: the whole roll.")
+        metavar="[CATEGORY]", autocompletion=complete_category,
+        help=_("Id, title or path of titles joined by /; omitted: the whole roll.")
     ),
 ]
 
@@ -144,6 +150,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
+            callback=format_parsed(tuple(ROLL_FORMATS)),
+            autocompletion=completed(vocabulary.FORMATS, tuple(ROLL_FORMATS)),
             help=_("txt, md, csv, xlsx, docx, pdf, json or html (default: from -o)."),
         ),
     ] = None,
@@ -201,7 +209,10 @@ def register_command(
     category: OptionalCategory = None,
     output_format: Annotated[
         str | None,
-        typer.Option("--format", "-f", help=_("table, csv, xlsx or docx (default: from -o)."))
+        typer.Option(
+            "--format", "-f", callback=format_parsed(("table", *REGISTER_FORMATS)),
+            autocompletion=completed(vocabulary.FORMATS, ("table", *REGISTER_FORMATS)),
+            help=_("table (表格, on screen), csv, xlsx or docx (default: from -o)."))
     ] = None,
     output: Annotated[
         str | None,
@@ -217,6 +228,8 @@ def register_command(
     by: Annotated[
         str,
         typer.Option("--by", metavar="roll|number",
+                     callback=parsed(vocabulary.REGISTER_ORDERS),
+                     autocompletion=completed(vocabulary.REGISTER_ORDERS),
                      help=_("Order: roll (as published) or number (certificate number order).")),
     ] = "roll",
     revoked: Annotated[
@@ -416,7 +429,12 @@ def settings_show(ctx: typer.Context) -> None:
 
     values = settings(store().snapshot())
     for key in DEFAULT_SETTINGS:
-        console().print(f"{key}: {escape(values[key])}")
+        console().print(_setting_line(key, values[key]))
+
+
+def _setting_line(key: str, value: str) -> str:
+    """``title: 光荣榜``, or under --lang zh ``标题：光荣榜``."""
+    return escape(_("{key}: {value}").format(key=vocabulary.SETTINGS.label(key), value=value))
 
 
 @app_settings.command(
@@ -427,8 +445,16 @@ def settings_show(ctx: typer.Context) -> None:
     ),
 )
 def settings_set(
-    key: Annotated[str, typer.Argument(help=_("title, issuer, year or certificate-pattern."))],
-    value: Annotated[str, typer.Argument(help=_("The new value ('' restores the default)."))],
+    key: Annotated[str, typer.Argument(
+        metavar="KEY", callback=parsed(vocabulary.SETTINGS),
+        autocompletion=completed(vocabulary.SETTINGS),
+        help=_(
+            "title (标题: the roll's heading), issuer (落款: who awards, on certificates), "
+            "year (年度: four digits; empty is this year), date (日期: on certificates; "
+            "2024-12, 2024年12月, 2024年12月5日 or 2024.12.5; empty is this month) or "
+            "certificate-pattern (编号格式: uses {year} and {serial})."))],
+    value: Annotated[str, typer.Argument(
+        metavar="VALUE", help=_("The new value; '' restores the default."))],
     yes: Annotated[
         bool,
         typer.Option("--yes", "-y",
@@ -444,11 +470,12 @@ def settings_set(
         current.snapshot(), Ledger.load(current), key, value) if current.exists() else None
     if warning:
         note(warning)
-        confirm(_("Change {key} to {value!r}?").format(key=key, value=value), yes)
+        confirm(_("Change {key} to {value!r}?").format(
+            key=vocabulary.SETTINGS.label(key), value=value), yes)
     with change("settings", create=True) as recorded:
         before = stored_settings(recorded.db).get(key, "")
         values = set_setting(recorded.db, key, value)
         if values[key] != before:
             recorded.describe(_("set {key} to {value!r} (was {old!r})").format(
-                key=key, value=values[key], old=before))
-    console().print(f"{key}: {escape(values[key])}")
+                key=vocabulary.SETTINGS.label(key), value=values[key], old=before))
+    console().print(_setting_line(key, values[key]))

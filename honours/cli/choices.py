@@ -1,0 +1,68 @@
+"""Options and arguments that take a value of a vocabulary (honours/vocabulary.py):
+the English code or the Chinese word is accepted and turned into the code, and
+shell completion offers the values (and category titles, for CATEGORY)."""
+
+
+from collections.abc import Callable
+
+from .. import vocabulary
+from ..vocabulary import UnknownValue, Vocabulary
+from .common import fail
+
+
+def parsed(words: Vocabulary, allowed: tuple[str, ...] | None = None) -> Callable:
+    """A Typer callback: the typed value as its code, or a clear error."""
+
+    def callback(value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return words.code(value, allowed)
+        except UnknownValue as error:
+            raise fail(str(error)) from None
+
+    return callback
+
+
+def completed(words: Vocabulary, allowed: tuple[str, ...] | None = None) -> Callable:
+    """A Typer autocompletion: the values starting with what was typed, with their help."""
+
+    def complete(incomplete: str) -> list[tuple[str, str]]:
+        return words.completions(incomplete, allowed)
+
+    return complete
+
+
+def format_parsed(allowed: tuple[str, ...]) -> Callable:
+    def callback(value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return vocabulary.format_code(value, allowed)
+        except UnknownValue as error:
+            raise fail(str(error)) from None
+
+    return callback
+
+
+def complete_category(incomplete: str) -> list[tuple[str, str]]:
+    """Category titles and paths that start with what was typed (ids too, when typing
+    digits); nothing, quietly, when there is no database yet or it cannot be read."""
+    try:
+        from .. import roll
+        from .common import store
+
+        current = store()
+        if not current.exists():
+            return []
+        db = current.snapshot()
+        found = []
+        for category in roll.all_categories(db):
+            path = roll.path_of(db, category)
+            for spelling in (category.title, path, str(category.id)):
+                if spelling.startswith(incomplete):
+                    found.append((spelling, path if spelling != path else str(category.id)))
+                    break
+        return sorted(set(found))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
