@@ -295,7 +295,8 @@ ENGLISH = re.compile(r"[A-Za-z][a-z']+(?:,? [a-z][a-z']+){2,}")
 
 def _sentences(text: str) -> set[str]:
     """English phrases of a help page, the usage line (command names) left out."""
-    lines = [line for line in text.splitlines() if not line.startswith(("Usage:", "用法:", "用法："))]
+    lines = [line for line in text.splitlines()
+             if not line.startswith(("Usage:", "用法:", "用法："))]
     return set(ENGLISH.findall("\n".join(lines)))
 
 

@@ -5,6 +5,8 @@ shell completion offers the values (and category titles, for CATEGORY)."""
 
 from collections.abc import Callable
 
+import typer
+
 from .. import vocabulary
 from ..vocabulary import UnknownValue, Vocabulary
 from .common import fail
@@ -45,23 +47,26 @@ def format_parsed(allowed: tuple[str, ...]) -> Callable:
     return callback
 
 
-def complete_category(incomplete: str) -> list[tuple[str, str]]:
+def complete_category(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Category titles and paths that start with what was typed (ids too, when typing
-    digits); nothing, quietly, when there is no database yet or it cannot be read."""
+    digits), from the database named by --db on the line being completed, else the
+    default one; nothing, quietly, when there is none or it cannot be read."""
     try:
         from .. import roll
-        from .common import store
+        from ..paths import resolve_db_path
+        from ..storage import Store
 
-        current = store()
+        path = resolve_db_path(ctx.find_root().params.get("db"))
+        current = Store(path)
         if not current.exists():
             return []
         db = current.snapshot()
         found = []
         for category in roll.all_categories(db):
-            path = roll.path_of(db, category)
-            for spelling in (category.title, path, str(category.id)):
+            full = roll.path_of(db, category)
+            for spelling in (category.title, full, str(category.id)):
                 if spelling.startswith(incomplete):
-                    found.append((spelling, path if spelling != path else str(category.id)))
+                    found.append((spelling, full if spelling != full else str(category.id)))
                     break
         return sorted(set(found))
     except Exception:  # completion must never print a traceback into the shell

@@ -415,7 +415,7 @@ def _print_table(db, category: "roll.Category", winners: "list[roll.Winner]") ->
     console().print(f"[bold]{escape(describe(category, len(winners)))}[/]")
     table = Table()
     table.add_column("#", justify="right", style="dim")
-    heading = {"person": _("full name"), "unit": _("unit"), "work": _("title of the work")}[
+    heading = {"person": _("full name"), "unit": _("unit name"), "work": _("title of the work")}[
         category.kind]
     table.add_column(heading, overflow="fold")
     extras = [f for f in ("proposer", "affiliation", "note") if any(getattr(w, f) for w in winners)]
