@@ -50,3 +50,25 @@ def os_reason(error: OSError) -> str:
     if code:
         return _("the system refused ({code})").format(code=code)
     return _("the system refused: {detail}").format(detail=error.strerror or error)
+
+
+def json_problem(error) -> str:
+    """What is wrong at a JSON parser's error position, in the interface language
+    (the parser's "Expecting property name enclosed in double quotes" is English)."""
+    from .i18n import _
+
+    message = getattr(error, "msg", str(error))
+    known = (
+        ("Expecting property name", _("a key without double quotes, or a comma too many")),
+        ("Expecting value", _("a value is missing (the file may be cut short)")),
+        ("Expecting ',' delimiter", _("a comma is missing")),
+        ("Expecting ':' delimiter", _("a colon is missing")),
+        ("Unterminated string", _("a text in quotes is not closed (the file may be cut short)")),
+        ("Extra data", _("more follows the end of the data")),
+        ("Invalid control character", _("a control character inside a text")),
+        ("Invalid \\escape", _("a backslash escape that is not valid")),
+    )
+    for start, said in known:
+        if message.startswith(start):
+            return said
+    return _("the data is not well formed")

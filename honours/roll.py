@@ -16,7 +16,7 @@ from tinydb import TinyDB
 from .collation import KINDS, RULES, InvalidName, sort_records, validate_entry
 from .collation.names import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
 from .errors import HonoursError
-from .i18n import _
+from .i18n import _, at
 
 CATEGORIES = "categories"
 WINNERS = "winners"
@@ -413,7 +413,7 @@ def prepare_winners(
     what = "title" if category.kind == "work" else "name"
     documents, problems, seen = [], [], set()
     for entry in entries:
-        where = f"{entry.origin}: " if entry.origin else ""
+        where = entry.origin or ""
         try:
             name = validate_entry(entry.name, max_length=limit, what=what)
             extras = {}
@@ -424,30 +424,23 @@ def prepare_winners(
                         value, max_length=MAX_TITLE_LENGTH, what=field_name
                     )
         except InvalidName as error:
-            problems.append(f"{where}{error}")
+            problems.append(at(where, str(error)))
             continue
         if not allow_duplicate and name in seen:
-            problems.append(
-                where
-                + _(
-                    "{name} is given more than once "
-                    "(use --allow-duplicate for two people of the same name)"
-                ).format(name=name)
-            )
+            problems.append(at(where, _(
+                "{name} is given more than once "
+                "(use --allow-duplicate if two winners really have the same name)"
+            ).format(name=name)))
             continue
         if not allow_duplicate and name in existing:
-            problems.append(
-                where
-                + _(
-                    "{name} is already in {category!r} "
-                    "(use --allow-duplicate for two people of the same name)"
-                ).format(name=name, category=category.title)
-            )
+            problems.append(at(where, _(
+                "{name} is already in {category!r} "
+                "(use --allow-duplicate if two winners really have the same name)"
+            ).format(name=name, category=category.title)))
             continue
         if category.kind == "work" and not extras.get("proposer"):
-            problems.append(
-                where + _("the work {name!r} needs a proposer (--proposer)").format(name=name)
-            )
+            problems.append(at(
+                where, _("the work {name!r} needs a proposer (--proposer)").format(name=name)))
             continue
         seen.add(name)
         documents.append({"category": category.id, "name": name, **extras})
@@ -604,14 +597,17 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
     any way a clerk writes one (2024年12月): both are stored in their one form."""
     from . import vocabulary
 
-    key = vocabulary.SETTINGS.code(key)
+    try:
+        key = vocabulary.SETTINGS.code(key)
+        if key == "date" and value.strip():
+            value = vocabulary.canonical_date(value)
+    except vocabulary.UnknownValue as error:
+        raise RollError(str(error)) from None
     value = value.strip()
     if key == "year" and value and not (value.isdigit() and len(value) == 4):
         raise RollError(_("the year must be four digits, not {value!r}").format(value=value))
     if key == "certificate-pattern":
         check_certificate_pattern(value)
-    if key == "date" and value:
-        value = vocabulary.canonical_date(value)
     table = db.table(SETTINGS)
     if table.get(doc_id=1) is None:
         table.insert({key: value})

@@ -28,7 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from . import lockwait
-from .errors import HonoursError, os_reason
+from .errors import HonoursError, json_problem, os_reason
 from .i18n import _
 from .paths import APPLICATION, ENV_VAR
 
@@ -214,7 +214,7 @@ def _parse(raw: bytes) -> dict[str, Any]:
         raise _Invalid(
             DamagedDatabase,
             _("it is not complete JSON: {error} at line {line} column {column}").format(
-                error=error.msg, line=error.lineno, column=error.colno
+                error=json_problem(error), line=error.lineno, column=error.colno
             ),
         ) from None
     except RecursionError:

@@ -107,6 +107,7 @@ def translate_framework() -> None:
 
     _translate_ranges()
     _translate_suggestions()
+    _translate_missing_stop()
 
     for module in (
         click.core, click.decorators, click.exceptions, click.formatting, click.parser,
@@ -137,6 +138,22 @@ def _translate_ranges() -> None:
         return _("from {min} to {max}").format(min=self.min, max=self.max)
 
     click.types._NumberRangeBase._describe_range = describe
+
+
+def _translate_missing_stop() -> None:
+    """Click ends "Missing argument 'TEXT...'" with an ASCII full stop of its own:
+    in Chinese the sentence ends with 。."""
+    import click.exceptions
+
+    english = click.exceptions.MissingParameter.format_message
+
+    def format_message(self) -> str:
+        from ..i18n import current_language
+
+        text = english(self)
+        return text.replace("'.", "'。", 1) if current_language() == "zh" else text
+
+    click.exceptions.MissingParameter.format_message = format_message
 
 
 def _translate_suggestions() -> None:

@@ -17,12 +17,12 @@ def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
     try:
         # data_only: a formula cell gives the value Excel saved, never the formula text.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise UnreadableFile(
             _(
-                "{origin} is not a readable .xlsx workbook ({error}); "
-                "an old .xls must be saved as .xlsx first"
-            ).format(origin=origin, error=error.__class__.__name__)
+                "{origin} is not a readable .xlsx workbook (damaged, or another kind of "
+                "file); an old .xls must be saved as .xlsx first"
+            ).format(origin=origin)
         ) from None
     try:
         if sheet is None:
