@@ -340,3 +340,54 @@ def test_click_range_in_words(chinese):
     translate_framework()
     assert click.IntRange(min=1)._describe_range() == "不小于 1"
     assert click.IntRange(1, 12)._describe_range() == "在 1 到 12 之间"
+
+
+# -- help that helps --------------------------------------------------------------------
+
+
+def _arguments():
+    found = []
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> None:
+        for param in command.params:
+            if isinstance(param, click.Argument):
+                found.append((path, param))
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, (*path, name))
+
+    walk(typer.main.get_command(app), ())
+    return found
+
+
+def test_every_positional_argument_has_help():
+    arguments = _arguments()
+    assert len(arguments) > 20
+    missing = [f"{' '.join(path)} {param.name}" for path, param in arguments if not param.help]
+    assert not missing, missing
+
+
+def test_argument_help_is_shown_once(honours):
+    page = honours("settings", "set", "--help").output
+    assert "certificate-pattern" in page.split("Arguments:")[1]
+    assert page.count("KEY ") == 1 + page.split("Arguments:")[0].count("KEY ")
+    assert "Positional arguments" not in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("add",), ("list",), ("show",), ("export",), ("register",), ("import",), ("sort",),
+     ("check",), ("explain",), ("certificates",), ("category", "add"), ("settings", "set")],
+)
+def test_main_commands_show_examples(honours, path):
+    page = honours(*path, "--help").output
+    examples = page.split("Examples:")[1].split("Arguments:")[0]
+    assert f"honours {' '.join(path)}" in examples
+
+
+def test_completion_of_backup_names(honours, db):
+    honours("category", "add", "甲")
+    honours("category", "edit", "甲", "--title", "乙")
+    names = _complete(["--db", str(db), "backup", "restore"], "honours-")
+    assert names and all(name.startswith("honours-") and name.endswith(".json") for name in names)
+    assert _complete(["--db", str(db), "backup", "restore"], "nothing") == []

@@ -83,12 +83,32 @@ def list_backups() -> None:
         )
 
 
+def _complete_backup(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Backup names starting with what was typed, newest first, with when and why."""
+    try:
+        from ..paths import resolve_db_path
+        from ..storage import Store
+
+        current = Store(resolve_db_path(ctx.find_root().params.get("db")))
+        return [
+            (backup.name, "{time} {reason}".format(
+                time=backup.created.strftime("%Y-%m-%d %H:%M"),
+                reason=vocabulary.BACKUP_REASONS.label(backup.reason)))
+            for backup in current.list_backups() if backup.name.startswith(incomplete)
+        ]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
 @app.command(
     "restore",
     help=_("Replace the database with a backup (the current file is backed up first)."),
 )
 def restore(
-    name: Annotated[str, typer.Argument(help=_("Backup name as listed by `honours backup list`."))],
+    name: Annotated[str, typer.Argument(
+        metavar="NAME", autocompletion=_complete_backup,
+        help=_("Backup name as listed by `honours backup list` "
+               "(honours-20241205-103000-…-edit.json)."))],
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help=_("Restore without asking (for scripts)."))
     ] = False,

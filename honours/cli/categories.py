@@ -8,7 +8,7 @@ import typer
 from .. import vocabulary
 from ..i18n import _
 from .choices import complete_category, completed, parsed
-from .common import change, console, escape, fail, store
+from .common import change, console, escape, examples, fail, store
 
 app = typer.Typer(
     help=_(
@@ -101,6 +101,11 @@ def describe(category, count: int | None = None, with_rule: bool = True) -> str:
     help=_(
         "Add a category. Defaults by kind: people 名, 5 columns, stroke order; "
         "units 家, 3 columns, manual order; works 件, manual order."
+    ) + examples(
+        "honours category add 先进个人",
+        "honours category add 教师 --parent 先进个人 --sort 姓名笔画",
+        "honours category add 先进单位 --kind 单位",
+        "honours category add 优秀提案 --kind 作品",
     ),
 )
 def add(

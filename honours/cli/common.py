@@ -24,6 +24,14 @@ class State:
 state = State()
 
 
+def examples(*commands: str) -> str:
+    """An "Examples:" block for a command's help, kept as written (\\b: Click does
+    not rewrap it)."""
+    heading = _("Examples:")
+    lines = "\n".join(f"  {command}" for command in commands)
+    return f"\n\n\b\n{heading}\n{lines}"
+
+
 def console(stderr: bool = False):
     from rich.console import Console
 

@@ -105,6 +105,8 @@ def translate_framework() -> None:
 
         click.core._make_default_short_help = short_help
 
+    _keep_argument_help()
+    _full_width_headings()
     _translate_ranges()
     _translate_suggestions()
     _translate_missing_stop()
@@ -138,6 +140,49 @@ def _translate_ranges() -> None:
         return _("from {min} to {max}").format(min=self.min, max=self.max)
 
     click.types._NumberRangeBase._describe_range = describe
+
+
+def _full_width_headings() -> None:
+    """Click writes a help section's heading as "选项:" with an ASCII colon: a Chinese
+    heading gets the full-width one (选项：)."""
+    import click.formatting
+
+    formatter = click.formatting.HelpFormatter
+    if getattr(formatter.write_heading, "_full_width", False):
+        return
+
+    def write_heading(self, heading: str) -> None:
+        if any(_is_wide(char) for char in heading):
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+        else:
+            english(self, heading)
+
+    english = formatter.write_heading
+    write_heading._full_width = True
+    formatter.write_heading = write_heading
+
+
+def _keep_argument_help() -> None:
+    """Typer sets an argument's help before calling click.Argument's constructor,
+    which (Click 8.2 and later) sets it back to None: no positional argument had
+    its help shown.  Set it again afterwards."""
+    import typer.core
+
+    constructor = typer.core.TyperArgument.__init__
+    if getattr(constructor, "_keeps_help", False):
+        return
+
+    def __init__(self, *args, help=None, **kwargs):
+        constructor(self, *args, help=help, **kwargs)
+        self.help = help
+
+    __init__._keeps_help = True
+    typer.core.TyperArgument.__init__ = __init__
+    # Typer lists the arguments itself ("Arguments"); Click 8.5's own section
+    # ("Positional arguments") would list them a second time.
+    for command in (typer.core.TyperCommand, typer.core.TyperGroup):
+        if hasattr(command, "format_arguments"):
+            command.format_arguments = lambda self, ctx, formatter: None
 
 
 def _translate_missing_stop() -> None:

@@ -9,7 +9,7 @@ from .. import vocabulary
 from ..i18n import _, ngettext
 from ..readers import FORMATS as IMPORT_FORMATS
 from .choices import completed, format_parsed
-from .common import change, console, escape, fail, note, store
+from .common import change, console, escape, examples, fail, note, store
 
 #: Above this many rows a progress bar shows the import's progress.
 PROGRESS_FROM = 5_000
@@ -23,6 +23,10 @@ def register(app: typer.Typer) -> None:
             "Everything is checked first; by default nothing is written if any row has a "
             "problem, and every problem is listed with its row or line. The import is "
             "one atomic save, with a backup taken first."
+        ) + examples(
+            "honours import 报送.xlsx",
+            "honours import 名单.txt --into 先进个人",
+            "honours import 光荣榜.json --dry-run",
         ),
     )(import_file)
 

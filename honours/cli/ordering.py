@@ -8,7 +8,7 @@ import typer
 from .. import vocabulary
 from ..i18n import _, ngettext
 from .choices import completed, format_parsed, parsed
-from .common import activate_overrides, console, escape, fail, read_input, warn
+from .common import activate_overrides, console, escape, examples, fail, read_input, warn
 
 RULES = ("stroke", "stroke-fullname", "pinyin")
 
@@ -23,6 +23,10 @@ def register(app: typer.Typer) -> None:
             "Names are read as pasted from Word, Excel or a PDF: cells split at tabs, "
             "wide gaps and 、，; \"马 罡\" is one name; list numbers are dropped "
             "(docs/pasted-text.md)."
+        ) + examples(
+            "honours sort 名单.txt",
+            "honours sort --by 姓名笔画 名单.txt",
+            "honours sort --units 单位.txt --columns 3",
         ),
     )(sort)
     app.command(
@@ -36,14 +40,14 @@ def register(app: typer.Typer) -> None:
             "Exit 0 when every checked list is in order, 1 when any entry is out of place "
             "or a count differs (each named with its line or cell and where it belongs), "
             "2 when the file cannot be read."
-        ),
+        ) + examples("honours check 光荣榜初稿.docx", "honours check 名单.xlsx --sheet 先进个人"),
     )(check)
     app.command(
         "explain",
         help=_(
             "Show each character's stroke count, stroke sequence (横竖撇点折), reading and "
             "data source; given two entries, the position that decides their order and why."
-        ),
+        ) + examples("honours explain 欧阳", "honours explain 王五 丁一"),
     )(explain)
 
 

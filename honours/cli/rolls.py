@@ -10,7 +10,17 @@ from .. import vocabulary
 from ..i18n import _, ngettext
 from ..render import REGISTER_FORMATS, ROLL_FORMATS
 from .choices import complete_category, completed, format_parsed, parsed
-from .common import activate_overrides, change, confirm, console, escape, fail, note, store
+from .common import (
+    activate_overrides,
+    change,
+    confirm,
+    console,
+    escape,
+    examples,
+    fail,
+    note,
+    store,
+)
 
 app_settings = typer.Typer(help=_("Show or change the roll's settings."), no_args_is_help=False)
 
@@ -61,7 +71,7 @@ def register(app: typer.Typer) -> None:
         help=_(
             "Show the roll (or one category and what is below it) laid out as published: "
             "numbered headings, counts, ordering rules, name grids, works with proposers."
-        ),
+        ) + examples("honours show", "honours show 先进个人", "honours show --padding ideographic"),
     )(show)
     app.command(
         "export",
@@ -69,6 +79,10 @@ def register(app: typer.Typer) -> None:
             "Export the roll (or a category) to a file: the same content in every format.\n\n"
             "csv is UTF-8 with a byte-order mark for Excel; json is the lossless interchange "
             "format (docs/json-format.md). An existing file is replaced only with --force."
+        ) + examples(
+            "honours export -o 光荣榜.docx",
+            "honours export 先进个人 -o 先进个人.xlsx",
+            "honours export -o - --format txt",
         ),
     )(export)
     app.command(
@@ -81,6 +95,10 @@ def register(app: typer.Typer) -> None:
             "register to a file (-o) issues them as part of writing it: a command that "
             "fails issues nothing. Issued numbers keep their pattern and year, never "
             "change and never come back, not even after `backup restore` or `undo`."
+        ) + examples(
+            "honours register",
+            "honours register --issue",
+            "honours register -o 证书发放名册.xlsx",
         ),
     )(register_command)
 
@@ -442,6 +460,10 @@ def _setting_line(key: str, value: str) -> str:
     help=_(
         "Change a setting.\n\n"
         "certificate-pattern uses {year} and {serial}, e.g. JS{year}-{serial:04d}."
+    ) + examples(
+        "honours settings set 落款 某某市人民政府",
+        "honours settings set 日期 2024年12月",
+        'honours settings set 编号格式 "JS{year}-{serial:04d}"',
     ),
 )
 def settings_set(

@@ -14,6 +14,7 @@ from .common import (
     change,
     console,
     escape,
+    examples,
     fail,
     note,
     read_text,
@@ -35,6 +36,11 @@ def register(app: typer.Typer) -> None:
             "(one per line; tabs split a pasted grid; \"马 罡\" is 马罡), or none to be "
             "prompted.\n\n"
             "Every entry is checked first; if any is refused nothing is added."
+        ) + examples(
+            "honours add 先进个人 张三 李四 欧阳明",
+            'honours add 优秀提案 "关于加强社区养老服务的建议" --proposer 王芳',
+            "honours add 先进个人 - < 名单.txt",
+            "honours add 先进个人",
         ),
     )(add)
     app.command("remove", help=_("Remove winners from CATEGORY (a backup is kept first)."))(
@@ -51,6 +57,10 @@ def register(app: typer.Typer) -> None:
         "list",
         help=_(
             "List a category's winners in display order (its ordering rule, or manual order)."
+        ) + examples(
+            "honours list 先进个人",
+            "honours list 3 --format text",
+            "honours list 先进个人/教师 --format csv > 名单.csv",
         ),
     )(list_winners)
 
