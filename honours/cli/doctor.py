@@ -255,14 +255,14 @@ def _database_findings() -> list[Finding]:
     except OSError:
         free = None
     if free is not None:
-        amount = _("{size} MB free in {folder}").format(size=f"{free // 2**20:,}", folder=folder)
+        amount = _("{size} MB free in {folder}.").format(size=f"{free // 2**20:,}", folder=folder)
         if free < LOW_SPACE:
             findings.append(Finding(
-                section, WARNING, amount + ".",
+                section, WARNING, amount,
                 _("Saves and backups need room: free some disk space."),
             ))
         else:
-            findings.append(Finding(section, OK, amount + "."))
+            findings.append(Finding(section, OK, amount))
     return findings
 
 
