@@ -65,7 +65,7 @@ def _running(pid: int) -> bool:
 def this_command() -> str:
     """The command line of this process, as typed: ``honours import 报送.csv``."""
     name = Path(sys.argv[0]).name if sys.argv else "honours"
-    if name in ("__main__.py", "-m", "-c", ""):
+    if name in ("__main__.py", "-m", "-c", "-", ""):
         name = "honours"
     return " ".join([name, *sys.argv[1:]])
 

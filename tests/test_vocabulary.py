@@ -321,8 +321,8 @@ def test_a_wait_for_the_lock_says_who_holds_it(tmp_path):
         time.sleep(3)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
-    assert "waiting for another honours command" in err
-    assert f"process {os.getpid()}" in err
+    assert "waiting for the database" in err
+    assert f"process {os.getpid()} is using it" in err
     assert not holder_path(store.lock_path).exists()  # cleared when the lock is released
 
 

@@ -58,12 +58,11 @@ def lock_wait(holder):
 
     def message(seconds: float, who) -> str:
         if who is None:
-            return _("waiting for another honours command to finish with the database "
-                     "({seconds} s)…").format(seconds=int(seconds))
-        return _("waiting for another honours command to finish with the database "
-                 "({seconds} s; process {pid}: {command}, since {since})…").format(
-            seconds=int(seconds), pid=who.pid, command=who.command,
-            since=who.since.replace("T", " "))
+            return _("waiting for the database, {seconds} s: another honours command "
+                     "is using it").format(seconds=int(seconds))
+        command = who.command if len(who.command) <= 40 else who.command[:39] + "…"
+        return _("waiting for the database, {seconds} s: process {pid} is using it "
+                 "({command})").format(seconds=int(seconds), pid=who.pid, command=command)
 
     if not out.is_terminal:
         note(message(0, holder))
