@@ -426,3 +426,21 @@ def test_click_errors_in_both_languages():
     assert english.returncode == chinese.returncode == 2
     assert "No such option" in english.stderr
     assert "没有选项 '--bogus'" in chinese.stderr and "用法" in chinese.stderr
+
+
+def _columns(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in line)
+
+
+def test_chinese_help_is_wrapped_to_the_terminal(helps):
+    """Click wraps at spaces and counts characters: Chinese help came out as lines
+    twice the terminal's width (COLUMNS=100 in these runs)."""
+    wide = [
+        f"{' '.join(path)}: {line}"
+        for (lang, path), result in helps.items() if lang == "zh"
+        for line in result.stdout.splitlines()
+        if _columns(line) > 100 and not line.strip().startswith(("honours ", "用法"))
+    ]
+    assert not wide, "\n".join(wide)

@@ -107,6 +107,7 @@ def translate_framework() -> None:
 
     _keep_argument_help()
     _full_width_headings()
+    _wrap_chinese()
     _translate_ranges()
     _translate_suggestions()
     _translate_missing_stop()
@@ -140,6 +141,52 @@ def _translate_ranges() -> None:
         return _("from {min} to {max}").format(min=self.min, max=self.max)
 
     click.types._NumberRangeBase._describe_range = describe
+
+
+#: Punctuation that never starts a line (it stays with the character before it).
+_NO_LINE_START = set("，。、；：？！）》」』”’…—·,.;:?!)]}")
+
+
+def _wrap_chinese() -> None:
+    """Click wraps help text at spaces and counts characters: a Chinese paragraph,
+    which has no spaces and whose characters take two columns, came out as one
+    line twice the terminal's width.  Text with wide characters is wrapped by
+    display width instead, between any two Chinese characters, never putting
+    closing punctuation at the start of a line."""
+    import re
+
+    import click._textwrap
+
+    wrapper = click._textwrap.TextWrapper
+    if getattr(wrapper.fill, "_chinese", False):
+        return
+    english = wrapper.fill
+    token = re.compile(r"\s+|[^\s\u1100-\uffff]+|.", re.S)
+
+    def columns(text: str) -> int:
+        return sum(2 if _is_wide(char) else 1 for char in text)
+
+    def fill(self, text: str) -> str:
+        if not any(_is_wide(char) for char in text):
+            return english(self, text)
+        lines, line = [], self.initial_indent
+        used, empty, space = columns(line), True, False
+        for piece in token.findall(text.replace("\n", " ")):
+            if piece.isspace():
+                space = not empty
+                continue
+            needed = columns(piece) + (1 if space else 0)
+            if not empty and used + needed > self.width and piece[0] not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line, used, space = self.subsequent_indent, columns(self.subsequent_indent), False
+                needed = columns(piece)
+            line += (" " if space else "") + piece
+            used, empty, space = used + needed, False, False
+        lines.append(line.rstrip())
+        return "\n".join(lines)
+
+    fill._chinese = True
+    wrapper.fill = fill
 
 
 def _full_width_headings() -> None:
