@@ -629,6 +629,15 @@ class _Loaded:
     mode: int | None  # permission bits of the existing file
 
 
+def _holder_sentence(holder) -> str:
+    """Who holds the lock, as a sentence to add to a message ("" when unknown)."""
+    if holder is None:
+        return ""
+    sentence = _("It is process {pid}: {command}, since {since}.").format(
+        pid=holder.pid, command=holder.command, since=holder.since.replace("T", " "))
+    return sentence if sentence[0] > "\u2e7f" else " " + sentence  # no space after 。
+
+
 class Store:
     """The honours database file, its lock and its backups."""
 
@@ -826,6 +835,7 @@ class Store:
         try:
             lockwait.acquire(lock, lock_path, self.lock_timeout, self.waiting)
         except Timeout:
+            holder = lockwait.read_holder(lock_path)
             raise DatabaseBusy(
                 _(
                     "The database {path} is in use by another honours command "
@@ -833,6 +843,7 @@ class Store:
                     "Try again when that command has finished; the lock is released "
                     "automatically when it ends."
                 ).format(path=self.path, seconds=self.lock_timeout, lock=lock_path)
+                + _holder_sentence(holder)
             ) from None
         except OSError as error:  # e.g. a read-only folder: the lock file cannot be created
             raise StoreError(

@@ -391,3 +391,19 @@ def test_completion_of_backup_names(honours, db):
     names = _complete(["--db", str(db), "backup", "restore"], "honours-")
     assert names and all(name.startswith("honours-") and name.endswith(".json") for name in names)
     assert _complete(["--db", str(db), "backup", "restore"], "nothing") == []
+
+
+def test_a_busy_database_names_the_holder(tmp_path):
+    from honours.storage import DatabaseBusy, Store
+
+    db = tmp_path / "roll.json"
+    holder = Store(db)
+    with holder.transaction(create=True) as data:
+        data.table("categories").insert({"title": "甲"})
+    with holder.transaction():
+        with pytest.raises(DatabaseBusy) as caught:
+            with Store(db, lock_timeout=0.3).transaction():
+                pass
+        doctor = run_cli("--lang", "en", "--db", str(db), "doctor")
+    assert f"It is process {os.getpid()}" in str(caught.value)
+    assert f"Process {os.getpid()} is using the database right now" in doctor.stdout

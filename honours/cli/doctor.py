@@ -273,10 +273,17 @@ def _lock_finding(section: str, current) -> Finding:
     try:
         lock.acquire()
     except Timeout:
+        from ..lockwait import read_holder
+
+        holder = read_holder(current.lock_path)
         return Finding(
             section, WARNING,
             _("Another honours command is using the database right now (lock {lock}).").format(
-                lock=current.lock_path),
+                lock=current.lock_path) if holder is None else
+            _("Process {pid} is using the database right now: {command}, since {since} "
+              "(lock {lock}).").format(pid=holder.pid, command=holder.command,
+                                       since=holder.since.replace("T", " "),
+                                       lock=current.lock_path),
             _("Wait until it finishes; the lock is released automatically when it ends."),
         )
     except OSError as error:
