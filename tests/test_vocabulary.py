@@ -253,6 +253,10 @@ def test_completion_of_category_titles(honours, db, monkeypatch):
     assert _complete(["--db", str(db), "category", "show"], "先进个人/") == ["先进个人/教师"]
     assert _complete(["--db", str(db), "add"], "教") == ["教师"]
     assert _complete(["--db", str(db), "add"], "3") == ["3"]
+    assert _complete(["--db", str(db), "category", "add", "x", "--parent"], "先进个") == [
+        "先进个人", "先进个人/教师"]
+    assert _complete(["--db", str(db), "import", "f.csv", "--into"], "教") == ["教师"]
+    assert _complete(["--db", str(db), "move", "教师", "张三", "--to"], "先进单") == ["先进单位"]
     monkeypatch.setenv("HONOURS_DB", str(db))  # the default database
     assert _complete(["list"], "教") == ["教师"]
 

@@ -111,7 +111,8 @@ def describe(category, count: int | None = None, with_rule: bool = True) -> str:
 def add(
     title: Annotated[str, typer.Argument(help=_("The category's title as printed."))],
     parent: Annotated[
-        str | None, typer.Option("--parent", "-p", metavar="CATEGORY", help=_("Parent category."))
+        str | None, typer.Option("--parent", "-p", metavar="CATEGORY",
+                                   autocompletion=complete_category, help=_("Parent category."))
     ] = None,
     kind: KindOption = None,
     sort: SortOption = None,
@@ -283,7 +284,8 @@ def move(
     category: CategoryArg,
     parent: Annotated[
         str | None,
-        typer.Option("--parent", "-p", metavar="CATEGORY", help=_("Move under this category.")),
+        typer.Option("--parent", "-p", metavar="CATEGORY", autocompletion=complete_category,
+                     help=_("Move under this category.")),
     ] = None,
     top: Annotated[bool, typer.Option("--top", help=_("Move to the top level."))] = False,
     position: Annotated[

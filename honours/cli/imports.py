@@ -8,7 +8,7 @@ import typer
 from .. import vocabulary
 from ..i18n import _, ngettext
 from ..readers import FORMATS as IMPORT_FORMATS
-from .choices import completed, format_parsed
+from .choices import complete_category, completed, format_parsed
 from .common import change, console, escape, examples, fail, note, store
 
 #: Above this many rows a progress bar shows the import's progress.
@@ -42,7 +42,7 @@ def import_file(
     into: Annotated[
         str | None,
         typer.Option(
-            "--into", "-i", metavar="CATEGORY",
+            "--into", "-i", metavar="CATEGORY", autocompletion=complete_category,
             help=_("Category for rows without one; for a roll or JSON, where its tree goes."),
         ),
     ] = None,

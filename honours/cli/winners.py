@@ -8,7 +8,7 @@ import typer
 from .. import vocabulary
 from ..i18n import _, ngettext
 from .categories import CategoryArg
-from .choices import completed, format_parsed
+from .choices import complete_category, completed, format_parsed
 from .common import (
     activate_overrides,
     change,
@@ -312,7 +312,9 @@ def move(
     category: CategoryArg,
     winner: WinnerArg,
     to: Annotated[
-        str | None, typer.Option("--to", metavar="CATEGORY", help=_("Move to this category."))
+        str | None, typer.Option(
+            "--to", metavar="CATEGORY", autocompletion=complete_category,
+            help=_("Move to this category."))
     ] = None,
     position: Annotated[
         int | None,
