@@ -145,8 +145,17 @@ def lineage(db: TinyDB, category: Category) -> list[Category]:
     """The category and its ancestors, outermost first."""
     by_id = {c.id: c for c in all_categories(db)}
     chain = [category]
+    seen = {category.id}
     while chain[0].parent is not None and chain[0].parent in by_id:
-        chain.insert(0, by_id[chain[0].parent])
+        parent = by_id[chain[0].parent]
+        if parent.id in seen:  # a hand-edited file: the parents go round in a circle
+            raise RollError(
+                _("category {id} is its own ancestor (parents {ids} form a cycle); fix the "
+                  "file or restore a backup").format(
+                    id=category.id, ids=" → ".join(str(c.id) for c in chain))
+            )
+        seen.add(parent.id)
+        chain.insert(0, parent)
     return chain
 
 
@@ -233,6 +242,11 @@ def add_category(
         )
     parent_category = resolve_category(db, parent) if parent else None
     parent_id = parent_category.id if parent_category else None
+    if parent_category is not None and len(lineage(db, parent_category)) >= MAX_DEPTH:
+        raise RollError(
+            _("a category can be at most {limit} levels deep (award → group → list …)").format(
+                limit=MAX_DEPTH)
+        )
     siblings = _siblings(db, parent_id)
     if any(s.title == title for s in siblings):
         raise RollError(
@@ -604,6 +618,11 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
     except vocabulary.UnknownValue as error:
         raise RollError(str(error)) from None
     value = value.strip()
+    if len(value) > MAX_SETTING_LENGTH:
+        raise RollError(
+            _("the {key} is {length} characters long; at most {limit} are accepted").format(
+                key=key, length=len(value), limit=MAX_SETTING_LENGTH)
+        )
     if key == "year" and value and not (value.isdigit() and len(value) == 4):
         raise RollError(_("the year must be four digits, not {value!r}").format(value=value))
     if key == "certificate-pattern":
@@ -616,8 +635,38 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
     return settings(db)
 
 
+#: How deep the category tree may go: real rolls use 2 to 4 levels.
+MAX_DEPTH = 16
+#: Bounds of a certificate-number pattern: a number is printed on a certificate and
+#: in a register cell; a pattern from a file must not ask for a 200-million-digit one.
+MAX_PATTERN_LENGTH = 60
+MAX_FIELD_WIDTH = 12
+#: The longest title or issuer a setting takes (a certificate line, a roll heading).
+MAX_SETTING_LENGTH = 200
+
+
 def check_certificate_pattern(pattern: str) -> None:
-    """A pattern must contain {serial} and format with the known fields only."""
+    """A pattern must contain {serial}, format with the known fields only, and
+    stay short: at most MAX_PATTERN_LENGTH characters and field widths of at
+    most MAX_FIELD_WIDTH."""
+    import re
+    import string
+
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise RollError(
+            _("the certificate pattern is {length} characters long; at most {limit} are "
+              "accepted").format(length=len(pattern), limit=MAX_PATTERN_LENGTH)
+        )
+    try:
+        specs = [spec for _text, _field, spec, _conv in string.Formatter().parse(pattern) if spec]
+    except ValueError:
+        specs = []  # reported below by format()
+    for spec in specs:
+        if any(int(width) > MAX_FIELD_WIDTH for width in re.findall(r"\d+", spec)):
+            raise RollError(
+                _("the certificate pattern {pattern!r} asks for a field wider than {limit} "
+                  "characters").format(pattern=pattern, limit=MAX_FIELD_WIDTH)
+            )
     if "{serial" not in pattern:
         raise RollError(
             _("the certificate pattern must contain {{serial}}, e.g. JS{{year}}-{{serial:04d}}")

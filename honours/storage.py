@@ -87,6 +87,11 @@ class UnsupportedSchema(StoreError):
         self.schema = schema
 
 
+class InconsistentDatabase(StoreError):
+    """The file is an honours database whose records do not make a roll (a hand
+    edit: a missing parent, a circle of parents, "01" beside "1" …)."""
+
+
 class DatabaseMissing(StoreError):
     """The database file does not exist, and the command only reads it."""
 
@@ -648,6 +653,7 @@ class Store:
         keep_backups: int = DEFAULT_KEEP_BACKUPS,
         announce: Callable[[str], None] | None = None,
         missing_ok: bool = True,
+        validate: Callable[[dict], list] | None = None,
         waiting: lockwait.Waiting | None = None,
     ) -> None:
         if keep_backups < 0:
@@ -661,6 +667,9 @@ class Store:
         # False: reading a missing file, or a transaction that does not say it may
         # create one, raises DatabaseMissing (the command line's contract).
         self.missing_ok = missing_ok
+        # Checks the records as a whole on every load (honours.integrity.check):
+        # a file whose records do not make a roll is refused, never saved over.
+        self.validate = validate
         # Shows a wait for another process's lock (honours.lockwait); None: wait silently.
         self.waiting = waiting
 
@@ -688,6 +697,17 @@ class Store:
     def backup_dir(self) -> Path:
         file = self._file
         return file.with_name(f"{file.stem}.backups")
+
+    def owns(self, path: Path) -> bool:
+        """Whether ``path`` is the database, its lock, a backup or a companion file
+        (journal, ledger, overrides): an export must never be written there."""
+        from .journal import JOURNAL_SUFFIX
+        from .ledger import LEDGER_SUFFIX
+
+        real = Path(os.path.realpath(path))
+        own = {self._file, self.lock_path, *(self.beside(suffix) for suffix in (
+            JOURNAL_SUFFIX, LEDGER_SUFFIX, ".overrides.txt"))}
+        return real in own or self.backup_dir in real.parents or real == self.backup_dir
 
     @property
     def lock_path(self) -> Path:
@@ -774,6 +794,21 @@ class Store:
         except _Invalid as invalid:
             raise self._refusal(invalid) from None
         del data[META_TABLE]  # reserved; callers never see or edit it
+        if self.validate is not None:
+            problems = self.validate(data)
+            if problems:
+                raise InconsistentDatabase(
+                    _(
+                        "The database {path} has {count} record(s) that do not make a roll "
+                        "(a hand edit?): {problems}. The file has been left untouched; "
+                        "`honours doctor` lists them all, and `honours doctor --repair` mends "
+                        "them after taking a backup."
+                    ).format(
+                        path=self.path, count=len(problems),
+                        problems="; ".join(str(p) for p in problems[:5])
+                        + (" …" if len(problems) > 5 else ""),
+                    )
+                )
         try:
             mode = stat.S_IMODE(self._file.stat().st_mode)
         except OSError:

@@ -105,3 +105,179 @@ def test_an_unexpected_error_is_one_line_and_a_report_file(honours, monkeypatch)
     report = result.output.split("the details are in ", 1)[1].split(":")[0].strip()
     text = open(report, encoding="utf-8").read()
     assert "something nobody expected" in text and "Traceback" in text
+
+
+# -- honest decoding ----------------------------------------------------------------------
+
+
+def test_truncated_utf8_is_read_as_utf8_with_the_damage_reported(tmp_path, honours):
+    names = "张三\n李四\n王五\n".encode()
+    path = tmp_path / "names.txt"
+    path.write_bytes(names[:-3])  # the copy lost the last bytes of 五 and the newline
+    result = run_cli("sort", str(path))
+    assert result.returncode == 0 and "truncated" in result.stderr
+    assert "张三" in result.stdout and "李四" in result.stdout  # not mojibake
+    honours("category", "add", "名单")
+    refused = honours("import", str(path), "--into", "名单", ok=False)
+    assert refused.exit_code == 2 and "truncated" in refused.output
+    assert honours("list", "名单", "--format", "json").output.strip() == "[]"
+
+
+def test_an_implausible_gb18030_reading_asks_for_the_encoding(tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes("張三豐\n陳國華\n黃志強\n".encode("big5"))
+    result = run_cli("sort", str(path))
+    assert result.returncode == 2 and "--encoding" in result.stderr
+    given = run_cli("sort", "--encoding", "big5", str(path))
+    assert given.returncode == 0 and "張三豐" in given.stdout
+    unknown = run_cli("sort", "--encoding", "klingon", str(path))
+    assert unknown.returncode == 2 and "unknown encoding" in unknown.stderr
+
+
+def test_gbk_is_read_and_says_how_sure(tmp_path, honours):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("姓名\n张三\n李四\n".encode("gbk"))
+    honours("category", "add", "名单")
+    result = honours("import", str(path), "--into", "名单")
+    assert "GB18030 (100% common characters)" in result.output
+
+
+# -- bounded values from files ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pattern", ["{serial:0200000000d}", "{serial:>200000000}", "JS" + "{serial}" * 20])
+def test_certificate_patterns_are_bounded(honours, pattern):
+    result = honours("settings", "set", "certificate-pattern", pattern, ok=False)
+    assert result.exit_code == 2 and "certificate pattern" in result.output
+
+
+def test_a_poisoned_roll_json_is_refused_and_nothing_applied(honours, tmp_path):
+    document = {
+        "format": "honours-roll", "version": 1, "title": "x",
+        "settings": {"certificate-pattern": "{serial:0200000000d}"},
+        "certificate_serial": 10**12, "categories": [],
+    }
+    path = tmp_path / "poisoned.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = honours("import", str(path), ok=False)
+    assert result.exit_code == 2
+    assert "certificate_serial" in result.output and "wider than" in result.output
+    long_number = tmp_path / "long.json"
+    long_number.write_text('{"format": "honours-roll", "version": 1, "certificate_serial": '
+                           + "9" * 5000 + "}", encoding="utf-8")
+    result = honours("import", str(long_number), ok=False)
+    assert result.exit_code == 2 and "too long" in result.output
+
+
+def test_deeply_nested_files_and_trees_are_refused(honours, tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = honours("import", str(deep), "--format", "json", ok=False)
+    assert result.exit_code == 2 and "nested too deeply" in result.output
+    honours("category", "add", "c0")
+    path = "c0"
+    for level in range(1, 16):
+        honours("category", "add", f"c{level}", "--parent", path)
+        path += f"/c{level}"
+    result = honours("category", "add", "c16", "--parent", path, ok=False)
+    assert result.exit_code == 2 and "levels deep" in result.output
+
+
+def test_a_parent_cycle_in_a_hand_edited_file_never_loops(honours, db):
+    honours("category", "add", "甲")
+    honours("category", "add", "乙", "--parent", "甲")
+    data = json.loads(db.read_text("utf-8"))
+    categories = next(t for name, t in data.items() if name == "categories")
+    for document in categories.values():
+        document["parent"] = 2 if document["title"] == "甲" else 1
+    db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    from honours import roll
+    from honours.storage import Store
+
+    snapshot = Store(db).snapshot()
+    category = roll.all_categories(snapshot)[0]
+    with pytest.raises(roll.RollError, match="cycle"):
+        roll.lineage(snapshot, category)
+
+
+# -- linear-time reading -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filler", ["spaces", "tabs", "、", "digits"])
+def test_every_reader_reads_a_megabyte_line(filler):
+    """A backtracking pattern would hang here (the old roll reader took 15 s on a
+    line of 20,000 spaces); the times are measured in benchmarks/bench_readers.py."""
+    import importlib.util
+
+    from .conftest import REPO
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_readers", REPO / "benchmarks" / "bench_readers.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    text = bench.line(filler, 1_000_000)
+    for read in bench.readers().values():
+        read(text)  # returns, whatever it makes of the line
+
+
+def test_outputs_never_overwrite_the_database_or_its_backups(jinshan_db, tmp_path):
+    run_cli("--db", str(jinshan_db), "remove", "市、区政协委员", "丁丽珍")
+    backup = next((jinshan_db.parent / "jinshan.backups").iterdir())
+    for target in (jinshan_db, backup):
+        before = target.read_bytes()
+        result = run_cli("--db", str(jinshan_db), "export", "-f", "json", "-o", str(target),
+                         "--force")
+        assert result.returncode == 2 and "database in use" in result.stderr
+        assert target.read_bytes() == before
+    result = run_cli("--db", str(jinshan_db), "register", "-f", "csv", "-o", str(jinshan_db),
+                     "--force")
+    assert result.returncode == 2 and "database in use" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "option, content, message",
+    [
+        ("--layout", '[[block]]\nname="recipient"\ntext="{recipient}"\nx=10\ny=10\n'
+                     'width=100\nheight=30\nfont-size=1e300\n', "finite number of at most 300"),
+        ("--layout", "[paper]\nsize=[nan, 200]\n", "finite number"),
+        ("--layout", "[paper]\nsize=[inf, 200]\n", "finite number"),
+        ("--template", 'recipient = "{recipient:>200000000}"\n', "wider than 100"),
+        ("--template", 'recipient = "' + "长" * 3000 + '"\n', "at most 2000"),
+    ],
+)
+def test_certificate_layouts_and_templates_are_bounded(jinshan_db, tmp_path, option, content,
+                                                        message):
+    path = tmp_path / "file.toml"
+    path.write_text(content, encoding="utf-8")
+    before = jinshan_db.read_bytes()
+    result = run_cli("--db", str(jinshan_db), "certificates", "-o", str(tmp_path / "c.pdf"),
+                     option, str(path))
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert jinshan_db.read_bytes() == before and not (tmp_path / "c.pdf").exists()
+
+
+def test_a_damaged_workbook_is_named_and_an_empty_one_is_not_in_order(honours, tmp_path):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名"])
+    book.active.append(["张三"])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # truncated XML
+            target.writestr(name, data)
+    honours("category", "add", "名单")
+    result = honours("import", str(damaged), "--into", "名单", ok=False)
+    assert result.exit_code == 2 and "damaged workbook" in result.output
+    checked = run_cli("check", str(damaged))
+    assert checked.returncode == 2 and "damaged workbook" in checked.stderr
+    empty = run_cli("check", input="")
+    assert empty.returncode == 2 and "nothing to check" in empty.stderr

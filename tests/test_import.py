@@ -317,7 +317,8 @@ def test_json_into_a_category(jinshan, honours, tmp_path):
         ("truncated.xlsx", None, ".xlsx"),
         ("header-only.csv", "姓名,单位\r\n".encode("gbk"), "no entries"),
         ("empty.txt", b"", "no entries"),
-        ("bad-utf8.csv", "姓名\n张三\n".encode() + b"\xe5\xbc", "GB18030"),
+        ("bad-utf8.csv", "姓名\n张三\n".encode() + b"\xe5\xbc", "truncated"),
+        ("big5.csv", "姓名\n張三豐\n陳國華\n".encode("big5"), "--encoding"),
     ],
 )
 def test_hostile_files_are_refused_and_the_database_unchanged(people, db, tmp_path, name,

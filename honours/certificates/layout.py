@@ -3,6 +3,7 @@ position, size, font size, alignment and font, in millimetres and points."""
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -99,12 +100,24 @@ def load_layout(path: str | Path | None = None) -> Layout:
     return parse_layout(text, str(path), base=path.parent)
 
 
+#: Upper bounds of layout numbers (mm, or points for sizes): a certificate is a
+#: sheet of paper, and a font size of 1e300 would never finish laying out.
+MAXIMA = {"font-size": 300.0, "min-font-size": 300.0, "line-height": 5.0}
+MAX_LENGTH_MM = 2_000.0
+
+
 def _number(where: str, key: str, value, minimum: float | None = 0.0) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise CertificateError(
             _("{where}: {key} must be a number, not {value!r}").format(
                 where=where, key=key, value=value
             )
+        )
+    maximum = MAXIMA.get(key, MAX_LENGTH_MM)
+    if not math.isfinite(value) or value > maximum:
+        raise CertificateError(
+            _("{where}: {key} must be a finite number of at most {maximum:g}, not {value!r}")
+            .format(where=where, key=key, maximum=maximum, value=value)
         )
     if minimum is not None and value < minimum:
         raise CertificateError(

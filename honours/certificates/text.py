@@ -145,8 +145,25 @@ def placeholder_names(text: str, where: str) -> list[str]:
     return names
 
 
+#: Bounds of a template text: a certificate block holds a sentence or two, and a
+#: placeholder's format may pad it to a column, not to a book.
+MAX_TEMPLATE_TEXT = 2_000
+MAX_FORMAT_WIDTH = 100
+
+
 def check_placeholders(text: str, where: str) -> None:
+    if len(text) > MAX_TEMPLATE_TEXT:
+        raise CertificateError(
+            _("{where}: the text is {length} characters long; at most {limit} are accepted")
+            .format(where=where, length=len(text), limit=MAX_TEMPLATE_TEXT)
+        )
     placeholder_names(text, where)
+    for _text, _name, spec, _conversion in string.Formatter().parse(text):
+        if spec and any(int(width) > MAX_FORMAT_WIDTH for width in re.findall(r"\d+", spec)):
+            raise CertificateError(
+                _("{where}: the format {spec!r} is wider than {limit} characters").format(
+                    where=where, spec=spec, limit=MAX_FORMAT_WIDTH)
+            )
 
 
 @dataclass

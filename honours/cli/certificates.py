@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import console, escape, examples, fail, note, warn
+from .common import console, escape, examples, fail, guard_output, note, warn
 from .rolls import OptionalCategory
 
 
@@ -99,6 +99,7 @@ def certificates(
 def _write(path: Path, payload: bytes, force: bool) -> None:
     from ..storage import write_file_atomically
 
+    guard_output(path)
     write_file_atomically(path, payload, replace=force)
     console().print(
         ngettext("wrote {path} ({size:,} byte)", "wrote {path} ({size:,} bytes)", len(payload))

@@ -45,9 +45,11 @@ def db_path() -> Path:
 
 def store():
     """The database in use (imported on demand: `sort` and `--help` never need it)."""
+    from ..integrity import check
     from ..storage import Store
 
-    return Store(db_path(), announce=note, missing_ok=False, waiting=lock_wait)
+    return Store(db_path(), announce=note, missing_ok=False, validate=check,
+                 waiting=lock_wait)
 
 
 @contextmanager
@@ -70,6 +72,16 @@ def lock_wait(holder):
         return
     with out.status(escape(message(0, holder))) as status:
         yield lambda seconds, who: status.update(escape(message(seconds, who)))
+
+
+def guard_output(path: Path) -> None:
+    """Refuse to write an export, a register or certificates over the database in
+    use or one of its files, even with --force."""
+    if str(path) != "-" and store().owns(Path(path)):
+        raise fail(
+            _("{path} is the database in use or one of its files (backups, journal, "
+              "ledger); write the output elsewhere").format(path=path)
+        )
 
 
 def change(reason: str, create: bool = False):
@@ -184,7 +196,10 @@ def read_text(source: str | None) -> str:
     from ..readers.encoding import decode
 
     origin, data = read_input(source)
-    return decode(data, origin)[0]
+    decoded = decode(data, origin)
+    if decoded.damage:
+        warn(decoded.damage)
+    return decoded.text
 
 
 def is_interactive() -> bool:

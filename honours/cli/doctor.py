@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -45,7 +46,18 @@ def register(root: typer.Typer) -> None:
     )(doctor)
 
 
-def doctor() -> None:
+def doctor(
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help=_("Mend records a hand edit broke (missing parents, circles of parents, "
+                   "ids like 01, wrong types), after taking a backup; no winner is dropped."),
+        ),
+    ] = False,
+) -> None:
+    if repair:
+        _repair()
     findings: list[Finding] = []
     findings += _database_findings()
     findings += _backup_findings()
@@ -68,6 +80,30 @@ def doctor() -> None:
         out.print(_("No problems; {warnings} warning(s).").format(warnings=warnings))
     else:
         out.print(_("No problems found."))
+
+
+def _repair() -> None:
+    """Mend the records, one backed-up change; says what was done."""
+    from ..integrity import repair
+    from ..journal import recorded_change
+    from ..storage import Store
+    from .common import note
+
+    current = Store(db_path())  # read without the check that refuses what we mend
+    with recorded_change(current, "repair", state.argv) as recorded:
+        storage = recorded.db.storage
+        tables = storage.read()
+        done = repair(tables)
+        if done:
+            storage.write(tables)
+            recorded.describe(_("repaired {count} record(s)").format(count=len(done)))
+    if done:
+        for line in done:
+            note("  " + line)
+        note(_("repaired {count} record(s); the backup before the repair is listed by "
+               "`honours backup list`").format(count=len(done)))
+    else:
+        note(_("nothing to repair"))
 
 
 def _status_label(status: str) -> str:
@@ -208,7 +244,17 @@ def _database_findings() -> list[Finding]:
             ))
         else:
             from .. import roll
+            from ..integrity import check
 
+            broken = check(db.storage.read())
+            for problem in broken[:20]:
+                findings.append(Finding(
+                    section, PROBLEM, str(problem),
+                    _("`honours doctor --repair` mends it after taking a backup."),
+                ))
+            if len(broken) > 20:
+                findings.append(Finding(section, PROBLEM, _("… and {count} more.").format(
+                    count=len(broken) - 20)))
             categories = len(roll.all_categories(db))
             winners = sum(roll.count_winners(db).values())
             size = file.stat().st_size

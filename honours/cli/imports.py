@@ -55,6 +55,14 @@ def import_file(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help=_("The sheet of an .xlsx (default: the first)."))
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", metavar="NAME",
+            help=_("The text file's encoding (gb18030, big5, utf-16 …) when the guess is "
+                   "wrong."),
+        ),
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help=_("Check and show what would be added; write nothing.")),
@@ -75,7 +83,7 @@ def import_file(
         from ..roll import resolve_category
 
         kind = resolve_category(store().snapshot(), into).kind
-    used, plan = read_file(file, fmt, sheet, kind)
+    used, plan = read_file(file, fmt, sheet, kind, encoding)
     out = console(stderr=True)
     out.print(
         ngettext(

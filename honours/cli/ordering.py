@@ -84,9 +84,18 @@ UnitsOption = Annotated[
 SheetOption = Annotated[
     str | None, typer.Option("--sheet", help=_("Only this sheet of an .xlsx (default: all)."))
 ]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", metavar="NAME",
+        help=_("The text file's encoding (gb18030, big5, utf-16 …) when the guess is wrong."),
+    ),
+]
 
 
-def _read_parts(source: str | None, units: bool, sheet: str | None = None):
+def _read_parts(
+    source: str | None, units: bool, sheet: str | None = None, encoding: str | None = None
+):
     """The input as (label, document) parts, read by the one reader of names."""
     from pathlib import Path
 
@@ -95,9 +104,11 @@ def _read_parts(source: str | None, units: bool, sheet: str | None = None):
     origin, data = read_input(source)
     path = Path(source) if source not in (None, "-") else Path(origin)
     kind = "unit" if units else None
-    return [
-        (part.label, part.read(kind)) for part in read_parts(path, data, sheet)
-    ]
+    parts = read_parts(path, data, sheet, encoding)
+    for part in parts:
+        if part.damage:
+            warn(part.damage)
+    return [(part.label, part.read(kind)) for part in parts]
 
 
 def _warn_unplaced(entries: list[str]) -> None:
@@ -154,6 +165,7 @@ def sort(
             help=_("text (文本, the default) or json."))
     ] = "text",
     sheet: SheetOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     from ..collation import sort_entries
 
@@ -164,7 +176,7 @@ def sort(
             )
         )
     rule = by
-    parts = _read_parts(file, units, sheet)
+    parts = _read_parts(file, units, sheet, encoding)
     activate_overrides()
     _warn_unplaced([e.name for _label, doc in parts for e in doc.entries if rule != "pinyin"])
     sorted_parts = []
@@ -245,12 +257,17 @@ def _print_sorted_json(sorted_parts) -> None:
 
 def check(
     file: FileArg = None, by: ByOption = None, units: UnitsOption = False,
-    sheet: SheetOption = None,
+    sheet: SheetOption = None, encoding: EncodingOption = None,
 ) -> None:
     from ..proofread import proofread
 
     rule = by
-    parts = _read_parts(file, units, sheet)
+    parts = _read_parts(file, units, sheet, encoding)
+    if not any(document.entries for _label, document in parts):
+        raise fail(
+            _("no names were read from {file}: there is nothing to check (an empty file or "
+              "sheet?)").format(file=file if file not in (None, "-") else _("standard input"))
+        )
     activate_overrides()
     checks = proofread(parts, by=rule)
     out = console()

@@ -18,6 +18,7 @@ from .common import (
     escape,
     examples,
     fail,
+    guard_output,
     note,
     store,
 )
@@ -135,6 +136,7 @@ def _write(output: str, payload: bytes, force: bool, binary: bool) -> None:
         return
     from ..storage import write_file_atomically
 
+    guard_output(Path(output))
     write_file_atomically(Path(output), payload, replace=force)
     console().print(
         ngettext("wrote {path} ({size:,} byte)", "wrote {path} ({size:,} bytes)", len(payload))
@@ -361,6 +363,8 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
             register = register_view(db, category, ledger=ledger, by_number=by_number)
             values = settings(db)
             files = build(register, values)
+            for path, _payload in files:
+                guard_output(Path(path))
             prepared = [prepare_file(Path(path), payload, force) for path, payload in files]
             if planned:
                 numbers = describe_numbers([a.number for a in planned])

@@ -16,7 +16,7 @@ FORMATS = ("auto", "csv", "xlsx", "txt", "roll", "json")
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def detect_format(path: Path, data: bytes) -> str:
+def detect_format(path: Path, data: bytes, encoding: str | None = None) -> str:
     """The format by extension, then by content."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -32,7 +32,7 @@ def detect_format(path: Path, data: bytes) -> str:
     from .roll_text import looks_like_roll
 
     try:
-        text, _encoding = decode(data, str(path))
+        text = decode(data, str(path), encoding).text
     except UnreadableFile:
         return "txt"  # let the reader report it
     if _is_text_table(text):
@@ -51,10 +51,12 @@ def _is_text_table(text: str) -> bool:
 
 
 def read_file(
-    path: Path, fmt: str = "auto", sheet: str | None = None, kind: str | None = None
+    path: Path, fmt: str = "auto", sheet: str | None = None, kind: str | None = None,
+    encoding: str | None = None,
 ) -> tuple[str, ImportPlan]:
     """Read ``path``; returns the format used and the plan.  ``kind``: what a
-    plain list holds (person, unit, work), which decides how its lines split."""
+    plain list holds (person, unit, work), which decides how its lines split;
+    ``encoding``: the text encoding, when the guess is not to be trusted."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -70,16 +72,17 @@ def read_file(
 
     refuse_old_format(path, data)
     if fmt == "auto":
-        fmt = detect_format(path, data)
+        fmt = detect_format(path, data, encoding)
     origin = str(path)
     if fmt == "csv":
         from .csv_reader import read_csv
 
-        return fmt, read_csv(data, origin)
+        return fmt, read_csv(data, origin, encoding)
     if fmt == "xlsx":
-        from .xlsx_reader import read_xlsx
+        from .xlsx_reader import read_xlsx, workbook_errors
 
-        return fmt, read_xlsx(data, origin, sheet)
+        with workbook_errors(origin):
+            return fmt, read_xlsx(data, origin, sheet)
     if fmt == "json":
         from .json_reader import read_json
 
@@ -87,11 +90,11 @@ def read_file(
     if fmt == "roll":
         from .roll_text import read_roll_text
 
-        return fmt, read_roll_text(data, origin)
+        return fmt, read_roll_text(data, origin, encoding)
     if fmt == "txt":
         from .text_reader import read_text
 
-        return fmt, read_text(data, origin, kind)
+        return fmt, read_text(data, origin, kind, encoding)
     raise UnreadableFile(
         _("unknown format {format!r}; choose one of {choices}").format(
             format=fmt, choices=", ".join(FORMATS)

@@ -20,8 +20,8 @@ def _separator(delimiter: str) -> str:
     return words[delimiter]
 
 
-def read_csv(data: bytes, origin: str) -> ImportPlan:
-    text, encoding = decode(data, origin)
+def read_csv(data: bytes, origin: str, encoding: str | None = None) -> ImportPlan:
+    text, encoding, damage = decode(data, origin, encoding)
     delimiter = _delimiter(text)
     csv.field_size_limit(1 << 24)
     try:
@@ -37,7 +37,10 @@ def read_csv(data: bytes, origin: str) -> ImportPlan:
     source = _("CSV ({encoding}, {separator}-separated)").format(
         encoding=encoding, separator=_separator(delimiter)
     )
-    return rows_to_plan(rows, source)
+    plan = rows_to_plan(rows, source)
+    if damage:
+        plan.problems.append(damage)
+    return plan
 
 
 def _delimiter(text: str) -> str:

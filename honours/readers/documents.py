@@ -38,6 +38,7 @@ class DocumentPart:
     label: str  # "" for a single-part document, else the sheet's name
     lines: list[SourceLine]
     text: str | None = None  # a text file, read by the fast path when it can be
+    damage: str | None = None  # what decoding left out of a damaged text file
 
     def read(self, kind: str | None = None) -> Document:
         if self.text is not None:
@@ -80,18 +81,24 @@ def kind_of(path: Path, data: bytes) -> str:
     return "text"
 
 
-def read_parts(path: Path, data: bytes, sheet: str | None = None) -> list[DocumentPart]:
-    """The document at ``path`` (its bytes ``data``) as parts of lines."""
+def read_parts(
+    path: Path, data: bytes, sheet: str | None = None, encoding: str | None = None
+) -> list[DocumentPart]:
+    """The document at ``path`` (its bytes ``data``) as parts of lines; the
+    damage of a truncated text file is in the part's ``damage``."""
     refuse_old_format(path, data)
     kind = kind_of(path, data)
     if kind == "docx":
         return [DocumentPart("", _docx_lines(data, str(path)))]
     if kind == "xlsx":
-        return _xlsx_parts(data, str(path), sheet)
-    text, _encoding = decode(data, str(path))
+        from .xlsx_reader import workbook_errors
+
+        with workbook_errors(str(path)):
+            return _xlsx_parts(data, str(path), sheet)
+    text, _used, damage = decode(data, str(path), encoding)
     if kind == "csv":
-        return [DocumentPart("", _table_lines(_csv_rows(text, str(path))))]
-    return [DocumentPart("", [], text)]
+        return [DocumentPart("", _table_lines(_csv_rows(text, str(path))), damage=damage)]
+    return [DocumentPart("", [], text, damage)]
 
 
 # ------------------------------------------------------------------ Word

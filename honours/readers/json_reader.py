@@ -10,13 +10,16 @@ from ..render.json_file import FORMAT_NAME, FORMAT_VERSION
 from .encoding import decode
 from .plan import CategorySpec, ImportPlan, RowSpec, UnreadableFile
 
+#: The highest certificate serial a roll file may carry: a billion certificates.
+MAX_SERIAL = 10**9
+
 _CATEGORY_FIELDS = ("kind", "sort", "measure", "columns", "description", "honour",
                     "author_label")
 _WINNER_TEXT = ("proposer", "affiliation", "note", "certificate")
 
 
 def read_json(data: bytes, origin: str) -> ImportPlan:
-    text, _encoding = decode(data, origin)
+    text = decode(data, origin).text
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -26,6 +29,14 @@ def read_json(data: bytes, origin: str) -> ImportPlan:
                 "{error}; the file may be truncated"
             ).format(origin=origin, line=error.lineno, column=error.colno,
                      error=json_problem(error))
+        ) from None
+    except RecursionError:
+        raise UnreadableFile(
+            _("{origin} is nested too deeply to be a roll").format(origin=origin)
+        ) from None
+    except ValueError:  # an integer of thousands of digits
+        raise UnreadableFile(
+            _("{origin} holds a number too long to be part of a roll").format(origin=origin)
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise UnreadableFile(
@@ -48,7 +59,13 @@ def read_json(data: bytes, origin: str) -> ImportPlan:
     if isinstance(settings, dict):
         plan.settings = {k: str(v) for k, v in settings.items() if isinstance(v, (str, int))}
     serial = document.get("certificate_serial", 0)
-    plan.certificate_serial = serial if isinstance(serial, int) and serial >= 0 else 0
+    if isinstance(serial, int) and not isinstance(serial, bool) and 0 <= serial <= MAX_SERIAL:
+        plan.certificate_serial = serial
+    else:
+        plan.problems.append(
+            _("certificate_serial {value} is not a serial number from 0 to {limit}").format(
+                value=str(serial)[:20], limit=f"{MAX_SERIAL:,}")
+        )
     categories = document.get("categories")
     if not isinstance(categories, list):
         raise UnreadableFile(_("{origin}: \"categories\" must be a list").format(origin=origin))

@@ -28,9 +28,12 @@ def looks_like_roll(text: str) -> bool:
     )
 
 
-def read_roll_text(data: bytes, origin: str) -> ImportPlan:
-    text, encoding = decode(data, origin)
-    return parse_roll(text, _("roll layout ({encoding})").format(encoding=encoding))
+def read_roll_text(data: bytes, origin: str, encoding: str | None = None) -> ImportPlan:
+    text, used, damage = decode(data, origin, encoding)
+    plan = parse_roll(text, _("roll layout ({encoding})").format(encoding=used))
+    if damage:
+        plan.problems.append(damage)
+    return plan
 
 
 def parse_roll(text: str, source: str) -> ImportPlan:

@@ -5,10 +5,33 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ..i18n import _
 from .plan import ImportPlan, UnreadableFile
 from .tabular import rows_to_plan
+
+
+@contextmanager
+def workbook_errors(origin: str) -> Iterator[None]:
+    """A workbook damaged inside (truncated XML, a bad zip member, a cell openpyxl
+    cannot convert) is named as such, not left to surface as a crash: openpyxl
+    reads rows lazily, so the errors come while rows are read."""
+    try:
+        yield
+    except UnreadableFile:
+        raise
+    except (SyntaxError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile,
+            zlib.error):  # SyntaxError: xml.etree's ParseError
+        # The parser's own words (English, about XML) would not help the clerk.
+        raise UnreadableFile(
+            _(
+                "{origin} is a damaged workbook (its contents cannot be read); open it in "
+                "Excel or WPS, save it again as .xlsx, and retry"
+            ).format(origin=origin)
+        ) from None
 
 
 def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
