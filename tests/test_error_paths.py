@@ -202,7 +202,8 @@ def test_chinese_messages_use_full_width_punctuation(outcomes):
     for args, _status in SCENARIOS:
         chinese = outcomes[args, "zh"].stderr
         for line in chinese.splitlines():
-            if re.search(r"[\u4e00-\u9fff]: ", line) or "错误:" in line or "。." in line:
+            if (re.search(r"[\u4e00-\u9fff]: ", line) or "错误:" in line or "。." in line
+                    or "。 " in line or line.startswith(("用法:", "用法： "))):
                 problems.append(f"{' '.join(args)}: {line}")
     assert not problems, "\n".join(problems)
 

@@ -108,6 +108,7 @@ def translate_framework() -> None:
     _keep_argument_help()
     _full_width_headings()
     _wrap_chinese()
+    _no_space_after_full_width()
     _translate_ranges()
     _translate_suggestions()
     _translate_missing_stop()
@@ -187,6 +188,37 @@ def _wrap_chinese() -> None:
 
     fill._chinese = True
     wrapper.fill = fill
+
+
+def _no_space_after_full_width() -> None:
+    """Click puts an ASCII space after "Usage:" and between an error and its
+    suggestion: after a full-width 用法： or 。 that space is a gap."""
+    import click.exceptions
+    import click.formatting
+
+    formatter = click.formatting.HelpFormatter
+    if getattr(formatter.write_usage, "_full_width", False):
+        return
+    usage = formatter.write_usage
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None and _("Usage:").endswith("："):
+            prefix = _("Usage:")
+        usage(self, prog, args, prefix)
+
+    write_usage._full_width = True
+    formatter.write_usage = write_usage
+
+    def closed_up(message):
+        def format_message(self) -> str:
+            return message(self).replace("。 ", "。").replace("： ", "：")
+
+        return format_message
+
+    for value in vars(click.exceptions).values():
+        if (isinstance(value, type) and issubclass(value, click.exceptions.ClickException)
+                and "format_message" in vars(value)):
+            value.format_message = closed_up(value.format_message)
 
 
 def _full_width_headings() -> None:
