@@ -14,12 +14,15 @@ from .common import fail
 
 def parsed(words: Vocabulary, allowed: tuple[str, ...] | None = None) -> Callable:
     """A Typer callback: the typed value as its code, or a clear error."""
+    return _callback(lambda value: words.code(value, allowed))
 
+
+def _callback(to_code: Callable[[str], str]) -> Callable:
     def callback(value: str | None) -> str | None:
         if value is None:
             return None
         try:
-            return words.code(value, allowed)
+            return to_code(value)
         except UnknownValue as error:
             raise fail(str(error)) from None
 
@@ -36,15 +39,8 @@ def completed(words: Vocabulary, allowed: tuple[str, ...] | None = None) -> Call
 
 
 def format_parsed(allowed: tuple[str, ...]) -> Callable:
-    def callback(value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return vocabulary.format_code(value, allowed)
-        except UnknownValue as error:
-            raise fail(str(error)) from None
-
-    return callback
+    """A ``--format`` callback: 表格 → table, 文本 → text or txt, among ``allowed``."""
+    return _callback(lambda value: vocabulary.format_code(value, allowed))
 
 
 def complete_category(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

@@ -169,12 +169,6 @@ def sort(
 ) -> None:
     from ..collation import sort_entries
 
-    if output not in ("text", "json"):
-        raise fail(
-            _("unknown format {format!r}; choose one of {choices}").format(
-                format=output, choices="text, json"
-            )
-        )
     rule = by
     parts = _read_parts(file, units, sheet, encoding)
     activate_overrides()

@@ -371,12 +371,6 @@ def list_winners(
 ) -> None:
     from .. import roll
 
-    if output not in FORMATS:
-        raise fail(
-            _("unknown format {format!r}; choose one of {choices}").format(
-                format=output, choices=", ".join(FORMATS)
-            )
-        )
     activate_overrides()
     db = store().snapshot()
     found = roll.resolve_category(db, category)
