@@ -195,9 +195,17 @@ def apply_numbers(
     """Give the planned numbers to their winners, in the database and in the ledger
     (in memory: the caller saves the ledger before the database)."""
     now = datetime.now().isoformat(timespec="seconds")
-    table = db.table(WINNERS)
+    # One update over the table, not one per winner (each would rewrite the whole
+    # table: minutes for a large roll).  TinyDB hands the documents over without their
+    # ids, in the order of ``doc_ids``: the numbers follow in that order.
+    numbers = iter([assignment.number for assignment in planned])
+
+    def give(document) -> None:
+        document["certificate"] = next(numbers)
+
+    if planned:
+        db.table(WINNERS).update(give, doc_ids=[a.winner for a in planned])
     for assignment in planned:
-        table.update({"certificate": assignment.number}, doc_ids=[assignment.winner])
         ledger.numbers[assignment.number] = IssuedNumber(
             number=assignment.number, serial=assignment.serial, pattern=assignment.pattern,
             year=assignment.year, recipient=assignment.recipient,
@@ -316,23 +324,22 @@ def register_notes(db: TinyDB, ledger: Ledger, register, reference: str | None) 
                 len(missing),
             ).format(count=len(missing), numbers=shown)
         )
-    patterns: dict[tuple[str, str], int] = {}
+    # (pattern, year) -> [an example number, how many]
+    patterns: dict[tuple[str, str], list] = {}
+    values = settings(db)
     for row in register.rows:
         record = ledger.numbers.get(row.certificate)
-        if record is not None and record.pattern and not row.pending:
-            patterns[(record.pattern, record.year)] = patterns.get(
-                (record.pattern, record.year), 0) + 1
-    pending = [row for row in register.rows if row.pending]
-    if pending:
-        values = settings(db)
-        key = (values["certificate-pattern"], values["year"])
-        patterns[key] = patterns.get(key, 0) + len(pending)
+        if row.pending:
+            key = (values["certificate-pattern"], values["year"])
+        elif record is not None and record.pattern:
+            key = (record.pattern, record.year)
+        else:
+            continue  # imported, or issued before the ledger: its pattern is unknown
+        patterns.setdefault(key, [row.certificate, 0])[1] += 1
     if len(patterns) > 1:
         listing = _(", ").join(
-            _("{example} ({count})").format(
-                example=pattern.format(serial=0, year=year), count=count
-            )
-            for (pattern, year), count in patterns.items()
+            _("like {example} ({count})").format(example=example, count=count)
+            for example, count in patterns.values()
         )
         notes.append(
             _("The numbers on this register follow {count} patterns: {listing}. "
@@ -373,7 +380,7 @@ def pattern_change_warning(db: TinyDB, ledger: Ledger, key: str, value: str) -> 
         return None
     if (new_pattern, new_year) == (current["certificate-pattern"], current["year"]):
         return None
-    issued = held_numbers(db) | set(ledger.numbers)
+    issued = held_numbers(db)  # the numbers on certificates that winners hold
     if not issued:
         return None
     serial = ledger.serial_after(db)

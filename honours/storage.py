@@ -504,17 +504,7 @@ def write_file_atomically(target: Path, payload: bytes, replace: bool = True) ->
     With ``replace=False`` an existing file is refused with :class:`StoreError`.
     Either way the target is never left half-written.
     """
-    if target.exists() and not replace:
-        raise StoreError(_("{path} exists; add --force to replace it").format(path=target))
-    _refuse_special_target(target)
-    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    _remove_orphaned_temp_files(target)
-    try:
-        _atomic_write(target, payload, mode)
-    except OSError as error:
-        raise StoreError(
-            _("cannot write {path}: {error}").format(path=target, error=os_reason(error))
-        ) from None
+    prepare_file(target, payload, replace).commit()
 
 
 def _replace(source: Path, target: Path) -> None:

@@ -281,3 +281,48 @@ def test_a_damaged_workbook_is_named_and_an_empty_one_is_not_in_order(honours, t
     assert checked.returncode == 2 and "damaged workbook" in checked.stderr
     empty = run_cli("check", input="")
     assert empty.returncode == 2 and "nothing to check" in empty.stderr
+
+
+def test_devices_and_endless_pipes_are_cut_at_the_input_cap(honours, tmp_path):
+    honours("category", "add", "名单")
+    result = honours("import", "/dev/zero", "--into", "名单", "--format", "txt", ok=False)
+    assert result.exit_code == 2 and "too large" in result.output
+
+
+def test_a_sheet_claiming_excels_16384_columns_is_read_in_little_memory(tmp_path):
+    import re
+    import subprocess
+    import sys
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from .conftest import honours_command
+
+    book = Workbook()
+    book.active.append(["姓名"])
+    for number in range(10_000):
+        book.active.append([f"张{number}"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    claimed = tmp_path / "claimed.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(claimed, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD10001"/>',
+                              data)
+            target.writestr(name, data)
+    # A fresh parent, so that the peak is this command's alone, not the session's.
+    measure = (
+        "import json, resource, subprocess, sys\n"
+        "result = subprocess.run(json.loads(sys.argv[1]), capture_output=True, text=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "print(result.stdout + result.stderr)\n"
+    )
+    command = [*honours_command(), "check", "--by", "stroke", str(claimed)]
+    result = subprocess.run([sys.executable, "-c", measure, json.dumps(command)],
+                            capture_output=True, text=True)
+    peak_kb, output = result.stdout.split("\n", 1)
+    assert "10000 entries read" in output, output
+    assert int(peak_kb) < 500 * 1024  # padded to 16,384 columns it would take over 1 GB

@@ -20,7 +20,7 @@ def test_every_change_is_recorded_in_words_with_the_command(honours, db):
     honours("add", "名单", "甲一", "乙二")
     honours("remove", "名单", "乙二")
     honours("edit", "名单", "甲一", "--note", "教师")
-    honours("move", "名单", "甲一", "--position", "1")  # already first: recorded all the same
+    honours("move", "名单", "甲一", "--position", "1")  # already first: no change, no line
     honours("settings", "set", "issuer", "某某委员会")
     entries = journal(db)
     said = [entry["changes"] for entry in entries]
@@ -28,7 +28,7 @@ def test_every_change_is_recorded_in_words_with_the_command(honours, db):
     assert said[1] == ["added 甲一、乙二 to 名单"]
     assert said[2] == ["removed 乙二 from 名单"]
     assert said[3] == ["edited 甲一 in 名单: note '' → '教师'"]
-    assert said[-1] == ["set issuer to '某某委员会' (was '')"]
+    assert said[4] == ["set issuer to '某某委员会' (was '')"] and len(said) == 5
     assert entries[2]["command"].endswith("remove 名单 乙二")
     log = honours("log").output
     assert log.index("set issuer") < log.index("removed 乙二 from 名单")  # newest first
@@ -198,3 +198,23 @@ def test_a_journal_line_cut_by_a_crash_is_skipped(honours, db):
     assert "added 甲一 to 名单" in honours("log").output
     honours("undo")
     assert winners(honours) == []
+
+
+def test_move_to_another_list_reports_its_place_there(honours):
+    honours("category", "add", "名单")
+    honours("category", "add", "其他")  # stroke order too
+    honours("add", "其他", "丁一", "王五")
+    honours("add", "名单", "乙二")
+    moved = honours("move", "名单", "乙二", "--to", "其他").output
+    shown = winners(honours, "其他")
+    assert shown.index("乙二") == 0  # 乙 has one stroke: first, not last as appended
+    assert "moved 乙二 to 其他; stroke order puts it at place 1" in moved
+
+
+def test_info_names_the_journal_and_the_ledger(honours, db):
+    honours("category", "add", "名单")
+    honours("add", "名单", "甲一")
+    out = honours("info").output
+    assert "(2 changes)" in out and "no number issued yet" in out
+    honours("register", "--issue")
+    assert "highest serial issued: 1" in honours("info").output

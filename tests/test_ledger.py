@@ -126,7 +126,7 @@ def test_pattern_and_year_stay_with_issued_numbers(roll):
     assert {k: now[k] for k in issued} == issued
     assert now["丙三"] == "JS2024-003"
     shown = roll("register").output
-    assert "2 patterns" in shown and "2026-0000" in shown and "JS2024-000" in shown
+    assert "2 patterns: like 2026-0001 (2), like JS2024-003 (1)" in shown
 
 
 def test_register_by_number_and_gaps(roll):
@@ -154,7 +154,8 @@ def test_revoked_numbers_are_recorded_by_category_remove(roll, db):
 
 def test_undo_never_lowers_the_ledger(roll, db):
     roll("register", "--issue")
-    roll("undo")
+    said = roll("undo").output
+    assert "no longer on any winner: 2026-0001、2026-0002; they stay used" in said
     assert numbers_by_name(roll) == {}
     assert ledger_of(db)["highest"] == 2
     roll("register", "--issue")
@@ -222,3 +223,15 @@ def test_random_orders_of_issue_restore_undo_and_failures(honours, db, tmp_path)
                 honours("backup", "restore", rng.choice(backups), "--yes")
         for name, number in numbers_by_name(honours).items():
             assert holders.setdefault(number, name) == name, (step, action, number)
+
+
+def test_doctor_reports_a_damaged_ledger_and_export_still_works(roll, db, tmp_path):
+    roll("register", "--issue")
+    assert "highest serial issued 2" in roll("doctor", ok=False).output
+    db.with_name("roll.ledger.json").write_text("{not json")
+    doctor = roll("doctor", ok=False)
+    assert doctor.exit_code == 1 and "ledger" in doctor.output and "damaged" in doctor.output
+    out = tmp_path / "after.json"
+    result = roll("export", "-o", str(out))
+    assert "damaged" in result.output and json.loads(out.read_text("utf-8"))[
+        "certificate_serial"] == 2

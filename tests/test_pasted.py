@@ -487,3 +487,11 @@ def test_a_long_list_with_a_few_names_moved_is_read_whole_and_exactly_caught(tmp
     reported = {line.split(": ", 1)[1].split(" belongs at")[0]
                 for line in result.stdout.splitlines() if "belongs at" in line}
     assert reported == moved
+
+
+def test_show_fits_its_grids_to_a_narrow_terminal_and_still_checks(jinshan_db):
+    shown = run_cli("--db", str(jinshan_db), "show", env={"COLUMNS": "30"}).stdout
+    assert "…" not in shown
+    assert max(len(line.rstrip()) for line in shown.splitlines() if "\t" not in line) < 60
+    result = run_cli("check", input=shown)
+    assert result.returncode == 0 and "37 names read" in result.stdout

@@ -35,6 +35,7 @@ def writing_commands(tmp_path: Path) -> list[list[str]]:
         ["register", "--issue"],
         ["register", "-o", str(tmp_path / "名册.csv")],
         ["settings", "set", "issuer", "某单位"],
+        ["certificates", "-o", str(tmp_path / "证书.docx")],
         ["undo"],
     ]
 
@@ -55,7 +56,7 @@ def assert_all_refused(honours, db: Path, tmp_path: Path, said: str) -> None:
         assert "cannot be changed" in result.output and said in result.output, args
         assert "Nothing was done" in result.output
         assert db.read_bytes() == before, args
-    assert not (tmp_path / "名册.csv").exists()
+    assert not (tmp_path / "名册.csv").exists() and not (tmp_path / "证书.docx").exists()
 
 
 def test_a_read_only_file_is_refused_by_every_writing_command(filled, db, tmp_path):
@@ -123,8 +124,11 @@ def test_as_an_ordinary_user_a_read_only_file_stays_identical(honours):
         folder.chmod(0o777)
         db = folder / "db.json"
         honours.db = db
-        honours("category", "add", "优秀教师")
-        honours("add", "优秀教师", "甲一")
+        honours("category", "add", "名单")
+        honours("add", "名单", "甲一", "乙二")
+        commands = writing_commands(folder)
+        backup = next(db.with_name("db.backups").glob("*.json")).name
+        commands.append(["backup", "restore", backup, "--yes"])
         for path in folder.rglob("*"):
             os.chown(path, nobody, nobody)
         db.chmod(0o444)
@@ -139,8 +143,7 @@ def test_as_an_ordinary_user_a_read_only_file_stays_identical(honours):
 
         python = _python_for(nobody, as_nobody, env)
 
-        for args in (["add", "优秀教师", "测试人"], ["remove", "优秀教师", "甲一"],
-                     ["register", "--issue"], ["undo"]):
+        for args in commands:
             result = subprocess.run(
                 [python, "-m", "honours", "--db", str(db), *args],
                 capture_output=True, text=True, env=env, preexec_fn=as_nobody,
@@ -150,6 +153,7 @@ def test_as_an_ordinary_user_a_read_only_file_stays_identical(honours):
             assert "read-only" in result.stderr
             assert db.read_bytes() == before
             assert stat.S_IMODE(db.stat().st_mode) == 0o444
+        assert not (folder / "名册.csv").exists() and not (folder / "证书.docx").exists()
         doctor = subprocess.run(
             [python, "-m", "honours", "--db", str(db), "doctor"],
             capture_output=True, text=True, env=env, preexec_fn=as_nobody, timeout=60,

@@ -49,6 +49,23 @@ def info() -> None:
         )
     else:
         out.print(_("backups: {count}").format(count=0))
+    from ..journal import journal_path, read_journal
+    from ..ledger import LEDGER_SUFFIX, Ledger
+
+    changes = len(read_journal(current))
+    out.print(
+        ngettext("journal: {path} ({count} change)", "journal: {path} ({count} changes)",
+                 changes).format(path=escape(str(journal_path(current))), count=changes)
+    )
+    ledger_file = current.beside(LEDGER_SUFFIX)
+    if ledger_file.exists():
+        out.print(
+            _("certificate ledger: {path} (highest serial issued: {serial})").format(
+                path=escape(str(ledger_file)), serial=Ledger.load(current).highest)
+        )
+    else:
+        out.print(_("certificate ledger: {path} (no number issued yet)").format(
+            path=escape(str(ledger_file))))
     for path in override_files():
         state = _("in use") if path.is_file() else _("absent")
         out.print(_("overrides: {path} ({state})").format(path=escape(str(path)), state=state))
@@ -140,9 +157,13 @@ def restore(
             len(dropped),
         ).format(name=chosen.name, count=len(dropped))
     )
+    from .history import numbers_held, report_numbers_set_aside
+
+    before = numbers_held()
     restored = current.restore(chosen.name, hooks)
     console().print(
         _("restored {name} into {path}").format(
             name=escape(restored.name), path=escape(str(current.path))
         )
     )
+    report_numbers_set_aside(before)

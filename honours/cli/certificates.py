@@ -183,7 +183,7 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
                 raise
             note(_("no Chinese font found here: text sizes in the .docx are estimated"))
 
-    from ..certificates.text import fill, select_rows, split_names
+    from ..certificates.text import fill
     from .rolls import issue_and_write
 
     outcome: dict = {}
@@ -191,10 +191,7 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
     def build(register, values) -> list[tuple[Path, bytes]]:
         # Inside the change: an unknown --only name, a character no font has, a
         # failed rendering or an existing file refuses before any number is issued.
-        rows = select_rows(register.rows, split_names(only)) if only else register.rows
-        if not rows:
-            raise fail(_("there are no winners to print certificates for"))
-        when = _date_and_warnings(values)
+        rows, when = _chosen(register, values, only)
         pages = [fill(texts, layout, row, values, when) for row in rows]
         payload = pdf_payload = None
         warnings: list[str] = []
@@ -234,6 +231,17 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
     )
 
 
+def _chosen(register, values: dict[str, str], only: list[str]):
+    """The register rows to print (``--only``) and the date as printed; no rows
+    refuses, before any number is issued."""
+    from ..certificates.text import select_rows, split_names
+
+    rows = select_rows(register.rows, split_names(only)) if only else register.rows
+    if not rows:
+        raise fail(_("there are no winners to print certificates for"))
+    return rows, _date_and_warnings(values)
+
+
 def _date_and_warnings(values: dict[str, str]) -> str:
     """The date as printed; warns of what a clerk would otherwise find on paper."""
     from ..certificates.text import date_text
@@ -251,7 +259,6 @@ def _date_and_warnings(values: dict[str, str]) -> str:
 def _from_word_template(category, target: Path, fmt: str, docx_template: str, only,
                         force: bool, others) -> None:
     """Fill the office's own .docx: one copy of it per winner, in one document."""
-    from ..certificates.text import select_rows, split_names
     from ..certificates.word import fill_word_template, load_word_template
     from .rolls import issue_and_write
 
@@ -268,10 +275,7 @@ def _from_word_template(category, target: Path, fmt: str, docx_template: str, on
     outcome: dict = {}
 
     def build(register, values) -> list[tuple[Path, bytes]]:
-        rows = select_rows(register.rows, split_names(only)) if only else register.rows
-        if not rows:
-            raise fail(_("there are no winners to print certificates for"))
-        when = _date_and_warnings(values)
+        rows, when = _chosen(register, values, only)
         outcome["count"] = len(rows)
         return [(target, fill_word_template(document, rows, values, when))]
 

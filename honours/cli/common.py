@@ -166,14 +166,20 @@ def read_input(source: str | None) -> tuple[str, bytes]:
     if source in (None, "-"):
         if sys.stdin is None:
             raise fail(_("no input: give a FILE or pipe entries into standard input"))
+        from ..readers import read_bounded
+
         if sys.stdin.isatty():  # a terminal waits for the clerk: say how to finish
             note(end_of_input_hint())
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        data = read_bounded(stream, _("standard input"))
         if isinstance(data, str):
             data = data.encode("utf-8")
         return _("standard input"), data
+    from ..readers import read_bounded
+
     try:
-        return source, Path(source).read_bytes()
+        with open(source, "rb") as stream:
+            return source, read_bounded(stream, source)
     except OSError as error:
         raise fail(
             _("cannot read {file}: {error}").format(file=source, error=os_reason(error))

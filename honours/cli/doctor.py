@@ -39,9 +39,10 @@ def register(root: typer.Typer) -> None:
     root.command(
         "doctor",
         help=_(
-            "Check the database, backups, character data, override files, fonts and the "
-            "interface language; say what to do about each problem. Exit 1 when there is "
-            "a problem."
+            "Check the database (writable by the same rule as every writing command), "
+            "backups, the certificate ledger and the journal, character data, override "
+            "files, fonts and the interface language; say what to do about each problem. "
+            "Exit 1 when there is a problem."
         ),
     )(doctor)
 
@@ -61,6 +62,7 @@ def doctor(
     findings: list[Finding] = []
     findings += _database_findings()
     findings += _backup_findings()
+    findings += _ledger_and_journal_findings()
     findings += _character_data_findings()
     findings += _override_findings()
     findings += _font_findings()
@@ -398,6 +400,43 @@ def _backup_findings() -> list[Finding]:
 
 
 # --------------------------------------------------------------------------- character data
+
+
+def _ledger_and_journal_findings() -> list[Finding]:
+    """The certificate ledger must be readable for numbers to be issued; the journal
+    says how far undo reaches."""
+    from ..journal import journal_path, read_journal
+    from ..ledger import Ledger, LedgerError
+    from ..storage import Store, StoreError
+
+    section = _("changes")
+    current = Store(db_path())
+    findings = []
+    try:
+        ledger = Ledger.load(current)
+    except LedgerError as error:
+        findings.append(Finding(
+            section, PROBLEM, str(error),
+            _("Restore the ledger from a copy of the folder, or repair the file by hand; "
+              "until then `register --issue`, `register -o` and `certificates` refuse."),
+        ))
+    else:
+        findings.append(Finding(
+            section, OK,
+            _("Certificate ledger: highest serial issued {serial}, {count} numbers recorded.")
+            .format(serial=ledger.highest, count=len(ledger.numbers)),
+        ))
+    try:
+        entries = read_journal(current)
+    except StoreError as error:
+        findings.append(Finding(section, WARNING, str(error)))
+    else:
+        findings.append(Finding(
+            section, OK,
+            _("Journal {path}: {count} changes recorded (`honours log`).").format(
+                path=journal_path(current), count=len(entries)),
+        ))
+    return findings
 
 
 def _character_data_findings() -> list[Finding]:

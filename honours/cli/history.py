@@ -70,7 +70,9 @@ def undo(
 ) -> None:
     from ..journal import undo as undo_changes
 
-    undone, recorded = undo_changes(store(), count, state.argv)
+    current = store()
+    before = numbers_held()
+    undone, recorded = undo_changes(current, count, state.argv)
     out = console()
     for entry in undone:
         out.print(
@@ -78,9 +80,30 @@ def undo(
                 number=entry.number, summary=escape(entry.summary)
             )
         )
+    report_numbers_set_aside(before)
     if recorded.entry is not None:
         note(
             _("recorded as change #{number}; `honours undo` takes it back").format(
                 number=recorded.entry.number
             )
+        )
+
+
+def numbers_held() -> set[str]:
+    from ..ledger import held_numbers
+
+    current = store()
+    return held_numbers(current.snapshot()) if current.exists() else set()
+
+
+def report_numbers_set_aside(before: set[str]) -> None:
+    """Say which certificate numbers no winner holds after going back (they stay used)."""
+    gone = sorted(before - numbers_held())
+    if gone:
+        from ..ledger import describe_numbers
+
+        note(
+            _("certificate numbers no longer on any winner: {numbers}; they stay used "
+              "and are never issued again (`honours register --revoked`)").format(
+                numbers=describe_numbers(gone))
         )

@@ -78,6 +78,8 @@ def import_file(
     from ..importer import ImportRefused, apply_plan
     from ..readers import read_file
 
+    if not dry_run:
+        store().check_writable()  # before reading a file that may be large
     kind = None
     if into and fmt in ("auto", "txt"):
         from ..roll import resolve_category

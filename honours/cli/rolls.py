@@ -21,6 +21,7 @@ from .common import (
     guard_output,
     note,
     store,
+    warn,
 )
 
 app_settings = typer.Typer(help=_("Show or change the roll's settings."), no_args_is_help=False)
@@ -200,17 +201,19 @@ def export(
     if font and chosen != "pdf":
         raise fail(_("--font is for --format pdf"))
     activate_overrides()
-    from ..ledger import Ledger
+    from ..ledger import Ledger, LedgerError
 
     current = store()
     view = roll_view(current.snapshot(), category)
     # The JSON format carries the highest serial ever issued, restores and undos included.
-    view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
+    try:
+        view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
+    except LedgerError as error:
+        warn(str(error))  # an export issues nothing: the database's own counter serves
     options = ExportOptions(padding=pad, with_affiliation=with_affiliation, font=font,
                             allow_missing_glyphs=allow_missing_glyphs)
     if chosen == "pdf":
         from ..certificates import CertificateError
-        from .common import warn
 
         try:
             payload = export_roll(view, chosen, options)
@@ -480,7 +483,7 @@ def settings_set(
     yes: Annotated[
         bool,
         typer.Option("--yes", "-y",
-                     help=_("Change the numbering pattern without asking, numbers issued.")),
+                     help=_("Change it without asking, even when certificate numbers are issued.")),
     ] = False,
 ) -> None:
     from ..ledger import Ledger, pattern_change_warning

@@ -16,6 +16,19 @@ FORMATS = ("auto", "csv", "xlsx", "txt", "roll", "json")
 MAX_BYTES = 200 * 1024 * 1024
 
 
+def read_bounded(stream, origin: str, limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of ``stream``, or :class:`UnreadableFile`: the cap
+    holds as the bytes are read, so a pipe, /dev/zero or a growing file is
+    stopped too (their size is not known beforehand)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(
+            _("{origin} is more than {limit:,} bytes: too large for a roll; nothing more "
+              "was read").format(origin=origin, limit=limit)
+        )
+    return data
+
+
 def detect_format(path: Path, data: bytes, encoding: str | None = None) -> str:
     """The format by extension, then by content."""
     suffix = path.suffix.lower()
@@ -58,12 +71,8 @@ def read_file(
     plain list holds (person, unit, work), which decides how its lines split;
     ``encoding``: the text encoding, when the guess is not to be trusted."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableFile(
-                _("{path} is {size:,} bytes: too large for a roll").format(path=path, size=size)
-            )
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = read_bounded(stream, str(path))
     except OSError as error:
         raise UnreadableFile(
             _("cannot read {file}: {error}").format(file=path, error=os_reason(error))
@@ -74,6 +83,12 @@ def read_file(
     if fmt == "auto":
         fmt = detect_format(path, data, encoding)
     origin = str(path)
+    from .limits import check_lines, check_workbook
+
+    if fmt == "xlsx":
+        check_workbook(data, origin)
+    elif fmt != "json":  # JSON is read whole by the C parser; its size is bounded above
+        check_lines(data, origin)
     if fmt == "csv":
         from .csv_reader import read_csv
 

@@ -21,6 +21,7 @@ from .encoding import decode
 from .pasted import Document, SourceLine, read_document, read_pasted
 from .plan import UnreadableFile
 from .tabular import cell_text, map_header
+from .xlsx_reader import sheet_rows
 
 #: The signature of the old binary Office formats (OLE2): .doc, .xls, .wps, .et.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -88,6 +89,10 @@ def read_parts(
     damage of a truncated text file is in the part's ``damage``."""
     refuse_old_format(path, data)
     kind = kind_of(path, data)
+    if kind in ("docx", "xlsx"):
+        from .limits import check_workbook
+
+        check_workbook(data, str(path))  # zip bombs and entity declarations, before parsing
     if kind == "docx":
         return [DocumentPart("", _docx_lines(data, str(path)))]
     if kind == "xlsx":
@@ -179,7 +184,7 @@ def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPar
             if sheet is not None and worksheet.title != sheet:
                 continue
             rows = []
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(sheet_rows(worksheet), start=1):
                 rows.append([
                     (cell_text(value), f"{worksheet.title}!{get_column_letter(column)}{number}")
                     for column, value in enumerate(values, start=1)

@@ -31,7 +31,7 @@ class CategorySpec:
     expected_count: int | None = None  # the count printed in the heading, to check
 
 
-@dataclass
+@dataclass(slots=True)  # an import holds up to a million of them
 class RowSpec:
     """One winner to add.
 

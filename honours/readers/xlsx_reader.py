@@ -34,6 +34,19 @@ def workbook_errors(origin: str) -> Iterator[None]:
         ) from None
 
 
+#: The widest row read: a roll's sheet has a handful of columns; a sheet that
+#: claims Excel's 16,384 must not make every row 16,384 cells long.
+MAX_COLUMNS = 256
+
+
+def sheet_rows(worksheet):
+    """The sheet's rows as values, ignoring the dimensions the file declares
+    (read-only openpyxl pads every row to them) and cut at MAX_COLUMNS."""
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
+    yield from worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+
+
 def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
     from openpyxl import load_workbook
 
@@ -58,10 +71,12 @@ def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
                     origin=origin, sheet=sheet, sheets=", ".join(book.sheetnames)
                 )
             )
-        rows = [
-            (_("row {number}").format(number=number), list(cells))
-            for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        ]
+        from .limits import check_rows
+
+        rows = []
+        for number, cells in enumerate(sheet_rows(worksheet), start=1):
+            check_rows(number, origin)
+            rows.append((_("row {number}").format(number=number), list(cells)))
     finally:
         book.close()
     plan = rows_to_plan(
@@ -81,7 +96,7 @@ def unsaved_formulas(data: bytes, sheet: str, rows: list) -> list[str]:
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     problems = []
     try:
-        formulas = book[sheet].iter_rows(values_only=True)
+        formulas = sheet_rows(book[sheet])
         for number, ((_origin, values), cells) in enumerate(zip(rows, formulas), start=1):
             for column, (value, formula) in enumerate(zip(values, cells), start=1):
                 if value is None and isinstance(formula, str) and formula.startswith("="):

@@ -10,16 +10,36 @@ from rich.table import Table
 from rich.text import Text
 
 from .text import grid_rows, proposer_line
-from .view import RollView, Section
+from .view import RollView, Section, fitting_columns
+
+#: Spaces between the columns of a name grid.
+GAP = 3
 
 
-def _grid(section: Section, padding: str) -> Table:
-    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 3, 0, 0))
-    for _ in range(max(1, section.columns)):
-        table.add_column(no_wrap=True)
-    for row in grid_rows(section, padding):
-        table.add_row(*(escape(cell) for cell in row))
-    return table
+class _Grid:
+    """A name grid as wide as the terminal allows: the section's columns, or fewer
+    when the longest name would not fit (a name is never cut or wrapped inside),
+    decided when rich knows the width."""
+
+    def __init__(self, section: Section, padding: str) -> None:
+        self.section, self.padding = section, padding
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+
+        rows = grid_rows(self.section, self.padding)
+        names = [cell for row in rows for cell in row if cell]
+        columns = fitting_columns(names, self.section.columns, options.max_width, cell_len, GAP)
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, GAP, 0, 0))
+        for _ in range(columns):
+            table.add_column(no_wrap=True, overflow="fold")
+        for row in grid_rows(self.section, self.padding, columns=columns):
+            table.add_row(*(escape(cell) for cell in row))
+        yield table
+
+
+def _grid(section: Section, padding: str) -> _Grid:
+    return _Grid(section, padding)
 
 
 def _section(section: Section, padding: str) -> list:
