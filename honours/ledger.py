@@ -34,8 +34,9 @@ from .roll import (
     resolve_category,
     roll_view,
     settings,
+    update_documents,
 )
-from .storage import Store, write_file_atomically
+from .storage import Store, readable_json, write_file_atomically
 
 LEDGER_SUFFIX = ".ledger.json"
 LEDGER_FORMAT = 1
@@ -124,7 +125,8 @@ class Ledger:
             "application": "honours", "ledger": LEDGER_FORMAT, "highest": self.highest,
             "numbers": {number: asdict(record) for number, record in self.numbers.items()},
         }
-        payload = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        # One number per line, like the database: readable, and fast to write.
+        payload = (readable_json(document) + "\n").encode("utf-8")
         write_file_atomically(self.path, payload, replace=True)
 
     def serial_after(self, db: TinyDB) -> int:
@@ -156,8 +158,11 @@ class Assignment:
     category: str
 
 
-def plan_numbers(db: TinyDB, ledger: Ledger, reference: str | None = None) -> list[Assignment]:
+def plan_numbers(
+    db: TinyDB, ledger: Ledger, reference: str | None = None, view=None
+) -> list[Assignment]:
     """The numbers the winners without one would get now, in roll order; nothing is written.
+    ``view``: ``roll_view(db, reference)`` when the caller has it already.
 
     Numbers follow the highest serial ever issued; a number already taken (a
     pattern changed back and forth, an imported number) is skipped."""
@@ -168,7 +173,7 @@ def plan_numbers(db: TinyDB, ledger: Ledger, reference: str | None = None) -> li
     taken |= {doc["certificate"] for doc in db.table(WINNERS).all() if doc.get("certificate")}
     serial = ledger.serial_after(db)
     planned = []
-    for section in roll_view(db, reference).walk():
+    for section in (view or roll_view(db, reference)).walk():
         for entry in section.entries:
             if entry.certificate:
                 continue
@@ -195,16 +200,9 @@ def apply_numbers(
     """Give the planned numbers to their winners, in the database and in the ledger
     (in memory: the caller saves the ledger before the database)."""
     now = datetime.now().isoformat(timespec="seconds")
-    # One update over the table, not one per winner (each would rewrite the whole
-    # table: minutes for a large roll).  TinyDB hands the documents over without their
-    # ids, in the order of ``doc_ids``: the numbers follow in that order.
-    numbers = iter([assignment.number for assignment in planned])
-
-    def give(document) -> None:
-        document["certificate"] = next(numbers)
-
-    if planned:
-        db.table(WINNERS).update(give, doc_ids=[a.winner for a in planned])
+    update_documents(
+        db.table(WINNERS), {a.winner: {"certificate": a.number} for a in planned}
+    )
     for assignment in planned:
         ledger.numbers[assignment.number] = IssuedNumber(
             number=assignment.number, serial=assignment.serial, pattern=assignment.pattern,
@@ -250,13 +248,14 @@ def register_view(
     pending: list[Assignment] | None = None,
     ledger: Ledger | None = None,
     by_number: bool = False,
+    view=None,
 ):
     """The certificate register (证书发放名册) of the roll or a subtree, in roll order
     (``by_number``: in number order).  ``pending`` numbers (not issued yet) are shown
     on their winners and marked."""
     from .render.view import RegisterRow, RegisterView
 
-    view = roll_view(db, reference)
+    view = view or roll_view(db, reference)
     planned = {a.winner: a for a in pending or []}
     serials = {n: r.serial for n, r in (ledger.numbers.items() if ledger else ())}
     rows = []

@@ -7,11 +7,12 @@ saved all together or not at all.  Nothing here prints or parses arguments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tinydb import TinyDB
+from tinydb.table import Table
 
 from .collation import KINDS, RULES, InvalidName, sort_records, validate_entry
 from .collation.names import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
@@ -389,6 +390,27 @@ def count_winners(db: TinyDB) -> dict[int, int]:
     return counts
 
 
+def update_documents(table: Table, changes: Mapping[int, Mapping[str, object]]) -> None:
+    """Apply ``changes`` (document id → fields) in one pass over the table.
+
+    TinyDB's ``update`` copies the whole table on every call, so one call per
+    document is quadratic; this makes a single call.  TinyDB applies a callable
+    to the documents in the order of ``doc_ids``, skipping ids it does not have:
+    every id is checked to exist first, so each document gets its own fields."""
+    if not changes:
+        return
+    missing = [doc_id for doc_id in changes if not table.contains(doc_id=doc_id)]
+    if missing:
+        raise RollError(_("no document {ids} in the database").format(ids=missing[:5]))
+    fields = iter(changes.values())
+
+    def apply(document: dict) -> None:
+        document.update(next(fields))
+
+    updated = table.update(apply, doc_ids=list(changes))
+    assert updated == list(changes)
+
+
 def _in_category(category_id: int):
     return lambda doc: doc["category"] == category_id
 
@@ -732,10 +754,10 @@ def roll_view(db: TinyDB, reference: str | None = None):
     from .ledger import certificate_serial
     from .render.view import Entry, RollView, Section, heading_number
 
-    counts = count_winners(db)
     by_category: dict[int, list[Winner]] = {}
     for doc in db.table(WINNERS).all():
         by_category.setdefault(doc["category"], []).append(Winner.from_doc(doc))
+    counts = {category: len(winners) for category, winners in by_category.items()}
     if reference:
         root = resolve_category(db, reference)
         roots = [categories_by_id(db)[root.id]]

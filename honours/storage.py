@@ -318,7 +318,7 @@ def _serialise(tables: Mapping[str, Any]) -> bytes:
         )
     document = {META_TABLE: {"1": META_DOCUMENT}, **tables}
     try:
-        text = _readable_json(document)
+        text = readable_json(document)
         # Encode here too: a lone surrogate in a str only fails at this point.
         return (text + "\n").encode("utf-8")
     except (TypeError, ValueError, RecursionError) as error:
@@ -329,19 +329,25 @@ def _serialise(tables: Mapping[str, Any]) -> bytes:
         ) from error
 
 
-def _readable_json(document: Mapping[str, Any]) -> str:
+def readable_json(document: Mapping[str, Any]) -> str:
     """JSON with one record per line: readable and repairable by hand, and fast,
     because each record goes through the C encoder (``indent=`` would force the
     pure-Python one: seconds for a hundred thousand winners)."""
 
-    def encode(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, default=_refuse_non_json)
+    # One encoder for every record: json.dumps would build a new one per call.
+    encode = json.JSONEncoder(
+        ensure_ascii=False, allow_nan=False, default=_refuse_non_json
+    ).encode
+
+    def key(value: object) -> str:
+        text = str(value)
+        return f'"{text}"' if text.isdigit() else encode(text)  # document ids are digits
 
     tables = []
     for name, table in document.items():
         if isinstance(table, Mapping):
-            records = ",\n".join(f" {encode(str(key))}: {encode(record)}"
-                                  for key, record in table.items())
+            records = ",\n".join(f" {key(doc_id)}: {encode(record)}"
+                                  for doc_id, record in table.items())
             tables.append(f"{encode(name)}: {{\n{records}\n}}" if records else
                           f"{encode(name)}: {{}}")
         else:

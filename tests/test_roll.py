@@ -248,3 +248,31 @@ def test_a_subtree_is_exported_without_the_roll_title(jinshan, fmt):
     assert "光荣榜" in whole
     assert "光荣榜" not in part
     assert "付 铨" in part and "丁丽珍" not in part
+
+
+def test_update_documents_gives_each_document_its_own_fields_in_one_pass(tmp_path):
+    """Issuing numbers updates every winner in one table pass (one TinyDB update
+    per winner copied the whole table each time: quadratic); each winner still
+    gets its own number, and an unknown id changes nothing."""
+    from honours import roll
+    from honours.storage import Store
+
+    store = Store(tmp_path / "roll.json")
+    with store.transaction() as db:
+        category = roll.add_category(db, "名单", kind="person", sort="manual")
+        documents, _ = roll.prepare_winners(db, category, [roll.NewWinner(n) for n in
+                                                           ("甲", "乙", "丙", "丁")])
+        ids = roll.insert_winners(db, category, documents)
+        table = db.table(roll.WINNERS)
+        calls = []
+        original = table.update
+        table.update = lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs)
+        roll.update_documents(table, {ids[3]: {"certificate": "N4"}, ids[0]: {"certificate": "N1"},
+                                      ids[1]: {"note": "x"}})
+        assert len(calls) == 1
+        with pytest.raises(roll.RollError):
+            roll.update_documents(table, {ids[2]: {"certificate": "N3"}, 999: {"certificate": "?"}})
+    winners = {doc["name"]: doc for doc in store.snapshot().table(roll.WINNERS).all()}
+    assert winners["甲"]["certificate"] == "N1" and winners["丁"]["certificate"] == "N4"
+    assert winners["乙"]["note"] == "x" and "certificate" not in winners["乙"]
+    assert "certificate" not in winners["丙"]

@@ -321,6 +321,7 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     """The register on screen: with ``issue``, issued first; else the numbers already
     issued and the ones that would be, marked. Returns (register, notes, pending)."""
     from ..ledger import Ledger, plan_numbers, register_notes, register_view
+    from ..roll import roll_view
 
     if issue:
         register, _values, _files = issue_and_write(
@@ -333,8 +334,10 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     current = store()
     db = current.snapshot()
     ledger = Ledger.load(current)
-    planned = plan_numbers(db, ledger, category)
-    register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number)
+    view = roll_view(db, category)
+    planned = plan_numbers(db, ledger, category, view)
+    register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number,
+                             view=view)
     return register, register_notes(db, ledger, register, category), len(planned)
 
 
@@ -402,18 +405,27 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
 
 def _print_register(register) -> None:
     from rich.table import Table
+    from rich.text import Text
 
+    from ..render.terminal import LongTable
     from ..render.view import register_cells, register_columns
 
-    table = Table(title=escape(register.title))
-    for column in register_columns(register):
-        table.add_column(column, overflow="fold", no_wrap=column in ("序号", "证书编号"))
+    columns = register_columns(register)
+
+    def table() -> Table:
+        table = Table(title=escape(register.title))
+        for column in columns:
+            table.add_column(column, overflow="fold", no_wrap=column in ("序号", "证书编号"))
+        return table
+
+    rows = []
     for row in register.rows:
-        cells = [escape(str(cell)) for cell in register_cells(register, row, row.honour)]
+        cells: list[str | Text] = [
+            str(cell) for cell in register_cells(register, row, row.honour, columns)]
         if row.pending:
-            cells[1] = f"[dim]{cells[1]}*[/]"
-        table.add_row(*cells)
-    console().print(table)
+            cells[1] = Text(f"{cells[1]}*", style="dim")
+        rows.append(cells)
+    console().print(LongTable(table, rows))
 
 
 def _print_revoked() -> None:

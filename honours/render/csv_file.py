@@ -23,5 +23,6 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
 
 
 def render_register(register: RegisterView) -> bytes:
-    rows = [register_cells(register, r, r.honour) for r in register.rows]
-    return _csv_bytes(register_columns(register), rows)
+    columns = register_columns(register)
+    rows = [register_cells(register, r, r.honour, columns) for r in register.rows]
+    return _csv_bytes(columns, rows)

@@ -356,7 +356,7 @@ def render_register(register: RegisterView) -> bytes:
         _row_properties(row)
         row.height = REGISTER_ROW_HEIGHT
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        values = register_cells(register, entry, honour_text(entry))
+        values = register_cells(register, entry, honour_text(entry), columns)
         for index, (cell, value) in enumerate(zip(row.cells, values)):
             cell.text = _clean(str(value))  # "\n" becomes a line break
             if index < 2:

@@ -3,9 +3,11 @@ display width (rich measures East Asian wide characters)."""
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.markup import escape
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -19,27 +21,47 @@ GAP = 3
 class _Grid:
     """A name grid as wide as the terminal allows: the section's columns, or fewer
     when the longest name would not fit (a name is never cut or wrapped inside),
-    decided when rich knows the width."""
+    decided when rich knows the width.
+
+    Laid out line by line, each column as wide as its widest name (display width:
+    rich's ``cell_len``, CJK counting two): a rich ``Table`` renders every cell
+    through its whole layout machinery, which took a minute for a 100,000-name
+    roll.  A grid still wider than the terminal (one name wider than it) is left
+    to the table."""
 
     def __init__(self, section: Section, padding: str) -> None:
         self.section, self.padding = section, padding
 
-    def __rich_console__(self, console, options):
-        from rich.cells import cell_len
-
+    def _rows(self, max_width: int) -> list[list[str]]:
         rows = grid_rows(self.section, self.padding)
         names = [cell for row in rows for cell in row if cell]
-        columns = fitting_columns(names, self.section.columns, options.max_width, cell_len, GAP)
+        columns = fitting_columns(names, self.section.columns, max_width, cell_len, GAP)
+        return grid_rows(self.section, self.padding, columns=columns)
+
+    def table(self, max_width: int) -> Table:
+        rows = self._rows(max_width)
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, GAP, 0, 0))
-        for _ in range(columns):
+        for _ in range(len(rows[0]) if rows else 1):
             table.add_column(no_wrap=True, overflow="fold")
-        for row in grid_rows(self.section, self.padding, columns=columns):
+        for row in rows:
             table.add_row(*(escape(cell) for cell in row))
-        yield table
+        return table
 
-
-def _grid(section: Section, padding: str) -> _Grid:
-    return _Grid(section, padding)
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        rows = self._rows(options.max_width)
+        columns = len(rows[0]) if rows else 1
+        widths = [0] * columns
+        for row in rows:
+            for index, cell in enumerate(row):
+                widths[index] = max(widths[index], cell_len(cell))
+        if not rows or sum(widths) + GAP * (columns - 1) > options.max_width:
+            yield self.table(options.max_width)
+            return
+        gap = " " * GAP
+        for row in rows:
+            line = gap.join(set_cell_size(cell, width) for cell, width in zip(row, widths))
+            yield Segment(line)
+            yield Segment.line()
 
 
 def _section(section: Section, padding: str) -> list:
@@ -55,7 +77,7 @@ def _section(section: Section, padding: str) -> list:
         if section.entries:
             parts.append(Text(""))
     elif section.entries:
-        parts += [_grid(section, padding), Text("")]
+        parts += [_Grid(section, padding), Text("")]
     for child in section.children:
         parts += _section(child, padding)
     return parts
@@ -68,3 +90,114 @@ def render_terminal(view: RollView, padding: str = " ") -> Group:
     for section in view.sections:
         parts += _section(section, padding)
     return Group(*parts)
+
+
+class LongTable:
+    """A rich ``Table`` of many rows (the certificate register), printed as rich
+    would print it, in a fraction of the time.
+
+    Rich lays out and renders every cell through its whole machinery, about a
+    millisecond a row: minutes for 100,000.  Here rich lays out the table from
+    the header and the few rows that set its column widths (the widest text and
+    the longest word of each column), and prints its head and foot; a row whose
+    every cell fits its column is written as one line, a row that must wrap is
+    rendered by rich with the same widths.  ``make_table`` returns the table
+    with its columns and no rows; a cell is plain text (``str``, no markup) or a
+    styled ``Text`` (few: each is an object kept until the table is printed)."""
+
+    def __init__(self, make_table, rows: list[list[str | Text]]) -> None:
+        self.make_table = make_table
+        self.rows = rows
+
+    def _add(self, table: Table, row: list[str | Text]) -> None:
+        table.add_row(*(cell if isinstance(cell, Text) else Text(cell) for cell in row))
+
+    def _full(self) -> Table:
+        table = self.make_table()
+        for row in self.rows:
+            self._add(table, row)
+        return table
+
+    def _widths(self, console: Console, options: ConsoleOptions) -> list[int] | None:
+        """The content width of each column, as rich would lay out the whole table."""
+        probe = self.make_table()
+        if probe.padding != (0, 1, 0, 1) or not probe.pad_edge or probe.width is not None:
+            return None  # the line writer below knows one padding only
+        # Each distinct text once (a column of 100,000 rows holds a few hundred
+        # honours and units): the row where it first appears.
+        first: list[dict[str, int]] = [{} for _ in probe.columns]
+        for number, row in enumerate(self.rows):
+            for column, cell in enumerate(row):
+                first[column].setdefault(cell if isinstance(cell, str) else cell.plain, number)
+        widest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its widest text
+        longest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its longest word
+        for column, texts in enumerate(first):
+            for plain, number in texts.items():
+                width = max((cell_len(line) for line in plain.splitlines()), default=0)
+                word = max((cell_len(word) for word in plain.split()), default=width)
+                if width > widest.get(column, (-1, 0))[0]:
+                    widest[column] = (width, number)
+                if word > longest.get(column, (-1, 0))[0]:
+                    longest[column] = (word, number)
+        for number in sorted({n for _, n in (*widest.values(), *longest.values())}):
+            self._add(probe, self.rows[number])
+        widths = probe._calculate_column_widths(  # what Table.__rich_console__ calls
+            console, options.update_width(options.max_width - probe._extra_width)
+        )
+        return [width - 2 for width in widths]
+
+    def _fixed(self, widths: list[int], header: bool) -> Table:
+        table = self.make_table()
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        if not header:
+            table.show_header = False
+            table.title = None
+        return table
+
+    def _rich_row(self, console: Console, options: ConsoleOptions, widths: list[int],
+                  row: list[str | Text]) -> list[list[Segment]]:
+        table = self._fixed(widths, header=False)
+        self._add(table, row)
+        lines = list(Segment.split_lines(console.render(table, options)))
+        return lines[1:-1]  # without the top and bottom borders
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widths = self._widths(console, options) if len(self.rows) > 1 else None
+        if widths is None or min(widths) < 1:
+            yield self._full()
+            return
+        table = self._fixed(widths, header=True)
+        self._add(table, self.rows[0])
+        head = list(Segment.split_lines(console.render(table, options)))
+        first = self._rich_row(console, options, widths, self.rows[0])
+        foot = head[-1]
+        head = head[: len(head) - 1 - len(first)]
+        assert table.box is not None
+        bar = table.box.mid_vertical
+        edge_style = console.get_style(table.border_style) if table.border_style else None
+        for line in head:
+            yield from line
+            yield Segment.line()
+        left, right = table.box.mid_left, table.box.mid_right
+        for row in self.rows:
+            plain = [cell.plain if isinstance(cell, Text) else cell for cell in row]
+            if any(cell_len(text) > width or "\n" in text for text, width in zip(plain, widths)):
+                for line in self._rich_row(console, options, widths, row):
+                    yield from line
+                    yield Segment.line()
+                continue
+            cells = [" " + set_cell_size(text, width) + " " for text, width in zip(plain, widths)]
+            if edge_style is None and not any(isinstance(cell, Text) for cell in row):
+                yield Segment(left + bar.join(cells) + right + "\n")  # the common case
+                continue
+            yield Segment(left, edge_style)
+            for index, (cell, text) in enumerate(zip(row, cells)):
+                if index:
+                    yield Segment(bar, edge_style)
+                style = cell.style if isinstance(cell, Text) else None
+                yield Segment(text, console.get_style(style) if style else None)
+            yield Segment(right, edge_style)
+            yield Segment.line()
+        yield from foot
+        yield Segment.line()

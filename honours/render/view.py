@@ -194,11 +194,13 @@ def register_columns(register: RegisterView) -> tuple[str, ...]:
     return REGISTER_COLUMNS
 
 
-def register_cells(register: RegisterView, row: RegisterRow, honour: str) -> list[str | int]:
-    """One row of the register under :func:`register_columns`; ``honour`` as the
-    format shows it (with the work's title or not)."""
+def register_cells(register: RegisterView, row: RegisterRow, honour: str,
+                   columns: tuple[str, ...] | None = None) -> list[str | int]:
+    """One row of the register under :func:`register_columns` (``columns``: its
+    result, passed by callers that make every row, since it looks at every row);
+    ``honour`` as the format shows it (with the work's title or not)."""
     cells: list[str | int] = [row.sequence, row.certificate, row.recipient]
-    if len(register_columns(register)) == len(REGISTER_COLUMNS_WITH_UNIT):
+    if len(columns or register_columns(register)) == len(REGISTER_COLUMNS_WITH_UNIT):
         cells.append(row.affiliation)
     return cells + [honour, "", ""]
 

@@ -6,7 +6,7 @@ can print it or copy a grid into Word.  The register is one sheet, set up to
 print on A4 landscape with room to sign.
 
 openpyxl writes any string starting with ``=`` as a formula, which Excel, WPS
-and LibreOffice would run; :func:`_append` stores every text cell as text
+and LibreOffice would run; :meth:`_Rows.append` stores every text cell as text
 instead (and marks it with Excel's quote prefix), so a name such as ``=1+1``
 comes out exactly as typed and never runs.
 """
@@ -14,12 +14,17 @@ comes out exactly as typed and never runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
@@ -61,18 +66,25 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def _workbook() -> Workbook:
-    """A workbook whose default font (empty cells, column width units) is Chinese."""
+    """A streaming (write-only) workbook whose default font (empty cells, column
+    width units) is Chinese.
+
+    Write-only mode writes each row as it is appended, in constant time and
+    memory; a normal workbook keeps every cell as an object and finds the last
+    row by scanning them all, which made a 10,000-winner export take minutes.
+    Everything a row needs (widths, heights, styles) is therefore worked out
+    before the row is written."""
     from openpyxl.utils.indexed_list import IndexedList
 
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     workbook._fonts = IndexedList([_PLAIN])  # font 0: every unstyled cell's font
     return workbook
 
 
-def _print_setup(sheet: Worksheet, orientation: str, title_rows: str | None) -> None:
+def _print_setup(sheet: WriteOnlyWorksheet, orientation: str, title_rows: str | None) -> None:
     """A4, one page wide (as many tall as needed), 1.5 cm margins, centred,
     ``title_rows`` (e.g. "1:2") repeated at the top of every printed page."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.orientation = orientation
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
@@ -96,16 +108,62 @@ def _cell(value: str | int) -> str | int:
     return value
 
 
-def _append(sheet: Worksheet, values: Iterable[str | int]) -> int:
-    """Append a row; text that openpyxl took for a formula is stored as text.
-    Returns the row number."""
-    sheet.append([_cell(value) for value in values])
-    row = sheet.max_row
-    for cell in sheet[row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    return row
+class _Rows:
+    """Appends rows to a write-only sheet, counting them (the sheet cannot say)."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self.sheet = sheet
+        self.count = 0
+        self._styles: dict[tuple, StyleArray] = {}
+
+    def append(
+        self,
+        values: Iterable[str | int | None],
+        font: Font | None = None,
+        alignment: Alignment | Sequence[Alignment] | None = None,
+        border: Border | None = None,
+        height: float | None = None,
+    ) -> int:
+        """Append a row; text that openpyxl takes for a formula is stored as text.
+        ``alignment`` is one for every cell or one per cell.  Returns the row number."""
+        cells = []
+        for index, value in enumerate(values):
+            cell = WriteOnlyCell(self.sheet, _cell(value) if value is not None else None)
+            if cell.data_type == "f":
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            if font is not None or alignment is not None or border is not None:
+                each = alignment if alignment is None or isinstance(alignment, Alignment) \
+                    else alignment[index]
+                cell._style = copy(self._style(font, each, border, cell.quotePrefix))
+            cells.append(cell)
+        self.count += 1
+        if height is not None:
+            # read when the row is written, then dropped: no object per row is kept
+            self.sheet.row_dimensions[self.count].height = height
+        self.sheet.append(cells)
+        if height is not None:
+            del self.sheet.row_dimensions[self.count]
+        return self.count
+
+    def _style(self, font: Font | None, alignment: Alignment | None, border: Border | None,
+               quote: bool) -> StyleArray:
+        """The style of a cell with these attributes, made once: assigning a font or
+        an alignment to a cell hashes it and looks it up in the workbook's list,
+        which cost more than writing the cell."""
+        key = (font, alignment, border, quote)
+        style = self._styles.get(key)
+        if style is None:
+            model = WriteOnlyCell(self.sheet)
+            if font is not None:
+                model.font = font
+            if alignment is not None:
+                model.alignment = alignment
+            if border is not None:
+                model.border = border
+            model.quotePrefix = quote
+            style = self._styles[key] = model._style
+        return style
 
 
 def _width(value: object) -> int:
@@ -114,51 +172,55 @@ def _width(value: object) -> int:
     return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
-def _fit_columns(sheet: Worksheet, rows: Iterable[Sequence[object]], extra: int = 2) -> None:
-    """Set each column's width from the widest value given for it."""
+def _column_widths(rows: Iterable[Sequence[object]], extra: int = 2) -> dict[int, int]:
+    """Each column's width (1-based) from the widest value given for it."""
     widths: dict[int, int] = {}
     for row in rows:
         for index, value in enumerate(row, start=1):
             widths[index] = max(widths.get(index, 0), _width(value))
+    return {index: min(MAX_WIDTH, max(MIN_WIDTH, width + extra))
+            for index, width in widths.items()}
+
+
+def _set_widths(sheet: WriteOnlyWorksheet, widths: dict[int, float]) -> None:
     for index, width in widths.items():
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(MIN_WIDTH, width + extra))
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 # -- the roll ----------------------------------------------------------------------------
 
 
-def _winners_sheet(sheet: Worksheet, view: RollView) -> None:
+def _winners_sheet(sheet: WriteOnlyWorksheet, view: RollView) -> None:
     rows = winner_rows(view)
-    _append(sheet, WINNER_COLUMNS)
-    for row in rows:
-        _append(sheet, row)
-    for cell in sheet[1]:
-        cell.font = _BOLD
+    # Extra width leaves room for the autofilter's drop-down button in the header cells.
+    widths = _column_widths([WINNER_COLUMNS, *rows], extra=4)
+    # Long paths and titles wrap in a column of readable width rather than
+    # widening the sheet until "fit to width" prints it too small to read.
+    wrapped = [index for index in range(1, len(WINNER_COLUMNS) + 1)
+               if widths.get(index, 0) > WRAP_WIDTH]
+    for index in wrapped:
+        widths[index] = WRAP_WIDTH
+    _set_widths(sheet, widths)
     # Keep the header in view while scrolling, and let the clerk filter by category.
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(WINNER_COLUMNS))}{len(rows) + 1}"
-    # Extra width leaves room for the autofilter's drop-down button in the header cells.
-    _fit_columns(sheet, [WINNER_COLUMNS, *rows], extra=4)
-    # Long paths and titles wrap in a column of readable width rather than
-    # widening the sheet until "fit to width" prints it too small to read.
-    wrapped = Alignment(vertical="top", wrap_text=True)
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            cell.alignment = Alignment(vertical="top")
-    for index in range(1, len(WINNER_COLUMNS) + 1):
-        letter = get_column_letter(index)
-        if (sheet.column_dimensions[letter].width or 0) > WRAP_WIDTH:
-            sheet.column_dimensions[letter].width = WRAP_WIDTH
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.alignment = wrapped
-            for number, row in enumerate(rows, start=2):
-                # one line more than estimated: substituted fonts run wider
-                lines = _wrapped_lines(sheet, index, row[index - 1])
-                lines += 1 if lines > 1 else 0
-                current = sheet.row_dimensions[number].height or LINE_HEIGHT
-                sheet.row_dimensions[number].height = max(current, lines * LINE_HEIGHT)
     _print_setup(sheet, "landscape", "1:1")
+
+    top = Alignment(vertical="top")
+    alignments = [
+        Alignment(vertical="top", wrap_text=True) if index in wrapped else top
+        for index in range(1, len(WINNER_COLUMNS) + 1)
+    ]
+    out = _Rows(sheet)
+    out.append(WINNER_COLUMNS, font=_BOLD)
+    for row in rows:
+        height = None
+        for index in wrapped:
+            # one line more than estimated: substituted fonts run wider
+            lines = _wrapped_lines(widths[index], row[index - 1])
+            lines += 1 if lines > 1 else 0
+            height = max(height or LINE_HEIGHT, lines * LINE_HEIGHT)
+        out.append(row, alignment=alignments[: len(row)], height=height)
 
 
 def _grid_width(view: RollView) -> int:
@@ -166,54 +228,58 @@ def _grid_width(view: RollView) -> int:
                default=1)
 
 
-def _section_rows(sheet: Worksheet, section: Section, options: ExportOptions,
+#: One row of the 光荣榜 sheet: its values and whether it is a heading (bold).
+_RollRow = tuple[list[str], bool]
+
+
+def _section_rows(section: Section, options: ExportOptions, rows: list[_RollRow],
                   grids: list[list[str]]) -> None:
     """The section as text.py lays it out, a cell per grid name and a blank row
     between blocks.  Headings and work titles sit in column A and run over the
     empty cells to their right, so they do not widen the grid's first column."""
-    _append(sheet, [section.heading])
-    sheet.cell(sheet.max_row, 1).font = _BOLD
-    sheet.append([])
+    rows.append(([section.heading], True))
+    rows.append(([], False))
     if section.description:
-        _append(sheet, [section.description])
-        sheet.append([])
+        rows.append(([section.description], False))
+        rows.append(([], False))
     if section.kind == "work":
         for entry in section.entries:
-            _append(sheet, [f"{entry.position}. {entry.name}"])
+            rows.append(([f"{entry.position}. {entry.name}"], False))
             if entry.proposer:
-                _append(sheet, [work_proposer_line(section, entry, options)])
-            sheet.append([])
+                rows.append(([work_proposer_line(section, entry, options)], False))
+            rows.append(([], False))
     elif section.entries:
         for row in grid_rows(section, options.padding, options.with_affiliation):
-            _append(sheet, row)
+            rows.append((row, False))
             grids.append(row)
-        sheet.append([])
+        rows.append(([], False))
     for child in section.children:
-        _section_rows(sheet, child, options, grids)
+        _section_rows(child, options, rows, grids)
 
 
-def _roll_sheet(sheet: Worksheet, view: RollView, options: ExportOptions) -> None:
+def _roll_sheet(sheet: WriteOnlyWorksheet, view: RollView, options: ExportOptions) -> None:
     width = _grid_width(view)
-    if view.printed_title:
-        _append(sheet, [view.printed_title])
-        title = sheet.cell(1, 1)
-        title.font = Font(name=FONT_NAME, charset=134, bold=True, size=16)
-        title.alignment = Alignment(horizontal="center")
-        if width > 1:
-            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        sheet.append([])
+    rows: list[_RollRow] = []
     grids: list[list[str]] = []
     for section in view.sections:
-        _section_rows(sheet, section, options, grids)
+        _section_rows(section, options, rows, grids)
     # Widths come from the grids only (they are what must line up), and every
     # grid column gets the same width so that a five-column grid of people below
     # a three-column grid of units still looks like one even table.
     widest = max((_width(name) for row in grids for name in row), default=0)
-    for index in range(1, width + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(
-            MAX_WIDTH, max(MIN_WIDTH, widest + 4)
-        )
+    _set_widths(sheet, {index: min(MAX_WIDTH, max(MIN_WIDTH, widest + 4))
+                        for index in range(1, width + 1)})
     _print_setup(sheet, "portrait", None)
+    out = _Rows(sheet)
+    if view.printed_title:
+        if width > 1:
+            sheet.merged_cells.add(CellRange(min_row=1, min_col=1, max_row=1, max_col=width))
+        out.append([view.printed_title],
+                   font=Font(name=FONT_NAME, charset=134, bold=True, size=16),
+                   alignment=Alignment(horizontal="center"))
+        out.append([])
+    for values, heading in rows:
+        out.append(values, font=_BOLD if heading else None)
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -224,10 +290,7 @@ def _save(workbook: Workbook) -> bytes:
 
 def render_roll(view: RollView, options: ExportOptions) -> bytes:
     workbook = _workbook()
-    winners = workbook.active
-    assert winners is not None  # a new workbook always has one sheet
-    winners.title = WINNERS_SHEET
-    _winners_sheet(winners, view)
+    _winners_sheet(workbook.create_sheet(WINNERS_SHEET), view)
     _roll_sheet(workbook.create_sheet(ROLL_SHEET), view, options)
     return _save(workbook)
 
@@ -245,10 +308,9 @@ def honour_text(row: RegisterRow) -> str:
 LINE_HEIGHT = 15
 
 
-def _wrapped_lines(sheet: Worksheet, column: int, value: object) -> int:
-    """About how many lines ``value`` takes once wrapped in its column."""
-    width = sheet.column_dimensions[get_column_letter(column)].width or MAX_WIDTH
-    usable = max(1, int(width) - 2)
+def _wrapped_lines(width: float | None, value: object) -> int:
+    """About how many lines ``value`` takes once wrapped in a column ``width`` wide."""
+    usable = max(1, int(width or MAX_WIDTH) - 2)
     text = "" if value is None else str(value)
     return sum(max(1, -(-cell_len(line) // usable)) for line in text.splitlines() or [""])
 
@@ -260,48 +322,37 @@ DATE_WIDTH = 14
 
 def render_register(register: RegisterView) -> bytes:
     workbook = _workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = REGISTER_SHEET
+    sheet = workbook.create_sheet(REGISTER_SHEET)
     columns = register_columns(register)
     last = get_column_letter(len(columns))
-
-    _append(sheet, [register.title])
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"].font = Font(name=FONT_NAME, charset=134, bold=True, size=16)
-    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[1].height = 32
-
-    _append(sheet, columns)
-    rows = [register_cells(register, row, honour_text(row)) for row in register.rows]
+    rows = [register_cells(register, row, honour_text(row), columns)
+            for row in register.rows]
     text_columns = [
         columns.index(name) + 1 for name in ("获奖者", "单位", "荣誉") if name in columns
     ]
-    sign, day = (get_column_letter(columns.index(name) + 1) for name in ("签收", "日期"))
-    for values in rows:
-        _append(sheet, values)
-
-    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_row=sheet.max_row), start=2):
-        for cell in cells:
-            cell.border = _BOX
-            # Sequence and certificate numbers centred; names and honours read left.
-            cell.alignment = left if cell.column in text_columns and number > 2 else centred
-            if number == 2:
-                cell.font = _BOLD
-        sheet.row_dimensions[number].height = REGISTER_ROW_HEIGHT
-
-    _fit_columns(sheet, [columns, *rows], extra=4)
-    sheet.column_dimensions[sign].width = SIGN_WIDTH
-    sheet.column_dimensions[day].width = DATE_WIDTH
-    # A long honour (or a work's title on its second line) wraps: make the row
-    # tall enough for the wrapped lines rather than clipping them.
-    for number, values in enumerate(rows, start=3):
-        lines = max(_wrapped_lines(sheet, column, values[column - 1]) for column in text_columns)
-        sheet.row_dimensions[number].height = max(REGISTER_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
-
+    widths = _column_widths([columns, *rows], extra=4)
+    widths[columns.index("签收") + 1] = SIGN_WIDTH
+    widths[columns.index("日期") + 1] = DATE_WIDTH
+    _set_widths(sheet, widths)
     # Printing: A4 landscape, one page wide, header repeated on every page.
     _print_setup(sheet, "landscape", "1:2")
     sheet.freeze_panes = "A3"
+    sheet.merged_cells.add(f"A1:{last}1")
+
+    out = _Rows(sheet)
+    out.append([register.title], font=Font(name=FONT_NAME, charset=134, bold=True, size=16),
+               alignment=Alignment(horizontal="center", vertical="center"), height=32)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    out.append(columns, font=_BOLD, alignment=centred, border=_BOX, height=REGISTER_ROW_HEIGHT)
+    # Sequence and certificate numbers centred; names and honours read left.
+    alignments = [left if index in text_columns else centred
+                  for index in range(1, len(columns) + 1)]
+    for values in rows:
+        # A long honour (or a work's title on its second line) wraps: make the row
+        # tall enough for the wrapped lines rather than clipping them.
+        lines = max(_wrapped_lines(widths[column], values[column - 1])
+                    for column in text_columns)
+        out.append(values, alignment=alignments, border=_BOX,
+                   height=max(REGISTER_ROW_HEIGHT, lines * LINE_HEIGHT + 6))
     return _save(workbook)
