@@ -70,5 +70,15 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def at(where: str, problem: str) -> str:
+    """A problem with its place: ``line 5: …``, in Chinese ``第 5 行：…``."""
+    return _("{where}: {problem}").format(where=where, problem=problem) if where else problem
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog; it is translated where it is used."""
+    return message
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from tinydb import TinyDB
 
-from . import roll
+from . import roll, vocabulary
 from .errors import HonoursError
-from .i18n import _, ngettext
+from .i18n import _, at, ngettext
 from .ledger import raise_certificate_serial
 from .readers.plan import ImportPlan, RowSpec
 
@@ -94,7 +94,7 @@ def apply_plan(
                 author_label=spec.author_label,
             )
         except roll.RollError as error:
-            report.problems.append(f"{spec.origin}: {error}")
+            report.problems.append(at(spec.origin, str(error)))
             continue
         by_path[path] = created
         report.created.append(roll.PATH_SEPARATOR.join(path))
@@ -135,14 +135,16 @@ def apply_plan(
                         roll.set_setting(db, key, value)
                     except roll.RollError as error:
                         report.problems.append(
-                            _("setting {key}: {error}").format(key=key, error=error)
+                            _("setting {key}: {error}").format(
+                                key=vocabulary.SETTINGS.label(key), error=error)
                         )
         else:
             report.notes.append(
                 _(
                     "the file's settings ({settings}) were not "
                     "applied: the database has its own (`honours settings`)"
-                ).format(settings=", ".join(sorted(plan.settings)))
+                ).format(settings=_(", ").join(
+                    vocabulary.SETTINGS.label(key) for key in sorted(plan.settings)))
             )
     if plan.certificate_serial:
         raise_certificate_serial(db, plan.certificate_serial)
@@ -184,7 +186,7 @@ def _group_rows(
             resolved[key] = _resolve(db, key, base, base_path, by_path)
         target = resolved[key]
         if isinstance(target, str):
-            report.problems.append(f"{row.origin}: {target}")
+            report.problems.append(at(row.origin, target))
             continue
         groups.setdefault(target.id, (target, []))[1].append(row)
     return list(groups.values())
@@ -193,7 +195,7 @@ def _group_rows(
 def _resolve(db, key, base, base_path, by_path) -> roll.Category | str:
     """The category for a row's category field, or the problem as text."""
     if key is None:
-        return base or "no category: give the file a category column, or use --into CATEGORY"
+        return base or _("no category: give the file a category column, or use --into CATEGORY")
     if isinstance(key, tuple):
         found = by_path.get(base_path + key)
         return found or _("its category {path!r} could not be created").format(

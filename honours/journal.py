@@ -29,7 +29,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from .errors import HonoursError
+from .errors import HonoursError, os_reason
 from .i18n import _, ngettext
 from .storage import Backup, SaveHooks, Store, StoreError
 
@@ -81,7 +81,7 @@ def read_journal(store: Store) -> list[Entry]:
     except OSError as error:
         raise StoreError(
             _("Cannot read the journal {path}: {error}.").format(
-                path=journal_path(store), error=error.strerror or error
+                path=journal_path(store), error=os_reason(error)
             )
         ) from error
     entries = []
@@ -171,7 +171,7 @@ class Change(SaveHooks):
                 _(
                     "The change was saved, but the journal {path} could not be written: "
                     "{error}. `honours undo` cannot go back past this change."
-                ).format(path=journal_path(self.store), error=error.strerror or error)
+                ).format(path=journal_path(self.store), error=os_reason(error))
             ) from error
 
 

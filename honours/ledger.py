@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tinydb import Query, TinyDB
 
-from .errors import HonoursError
+from .errors import HonoursError, os_reason
 from .i18n import _, ngettext
 from .roll import (
     PATH_SEPARATOR,
@@ -101,7 +101,7 @@ class Ledger:
         except OSError as error:
             raise LedgerError(
                 _("Cannot read the certificate ledger {path}: {error}.").format(
-                    path=path, error=error.strerror or error
+                    path=path, error=os_reason(error)
                 )
             ) from error
         try:

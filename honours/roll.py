@@ -17,7 +17,7 @@ from tinydb.table import Table
 from .collation import KINDS, RULES, InvalidName, sort_records, validate_entry
 from .collation.names import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
 from .errors import HonoursError
-from .i18n import _
+from .i18n import _, at
 
 CATEGORIES = "categories"
 WINNERS = "winners"
@@ -195,18 +195,12 @@ def resolve_category(db: TinyDB, reference: str) -> Category:
 
 
 def _check_attributes(kind: str | None, sort: str | None, columns: int | None) -> None:
+    from . import vocabulary
+
     if kind is not None and kind not in KINDS:
-        raise RollError(
-            _("unknown kind {kind!r}; choose one of {choices}").format(
-                kind=kind, choices=", ".join(KINDS)
-            )
-        )
+        raise RollError(str(vocabulary.KINDS.refusal(kind)))
     if sort is not None and sort not in RULES:
-        raise RollError(
-            _("unknown ordering rule {rule!r}; choose one of {choices}").format(
-                rule=sort, choices=", ".join(RULES)
-            )
-        )
+        raise RollError(str(vocabulary.RULES.refusal(sort)))
     if columns is not None and not 1 <= columns <= 12:
         raise RollError(
             _("grid columns must be between 1 and 12, not {columns}").format(columns=columns)
@@ -455,7 +449,7 @@ def prepare_winners(
     what = "title" if category.kind == "work" else "name"
     documents, problems, seen = [], [], set()
     for entry in entries:
-        where = f"{entry.origin}: " if entry.origin else ""
+        where = entry.origin or ""
         try:
             name = validate_entry(entry.name, max_length=limit, what=what)
             extras = {}
@@ -466,30 +460,23 @@ def prepare_winners(
                         value, max_length=MAX_TITLE_LENGTH, what=field_name
                     )
         except InvalidName as error:
-            problems.append(f"{where}{error}")
+            problems.append(at(where, str(error)))
             continue
         if not allow_duplicate and name in seen:
-            problems.append(
-                where
-                + _(
-                    "{name} is given more than once "
-                    "(use --allow-duplicate for two people of the same name)"
-                ).format(name=name)
-            )
+            problems.append(at(where, _(
+                "{name} is given more than once "
+                "(use --allow-duplicate if two winners really have the same name)"
+            ).format(name=name)))
             continue
         if not allow_duplicate and name in existing:
-            problems.append(
-                where
-                + _(
-                    "{name} is already in {category!r} "
-                    "(use --allow-duplicate for two people of the same name)"
-                ).format(name=name, category=category.title)
-            )
+            problems.append(at(where, _(
+                "{name} is already in {category!r} "
+                "(use --allow-duplicate if two winners really have the same name)"
+            ).format(name=name, category=category.title)))
             continue
         if category.kind == "work" and not extras.get("proposer"):
-            problems.append(
-                where + _("the work {name!r} needs a proposer (--proposer)").format(name=name)
-            )
+            problems.append(at(
+                where, _("the work {name!r} needs a proposer (--proposer)").format(name=name)))
             continue
         seen.add(name)
         documents.append({"category": category.id, "name": name, **extras})
@@ -642,12 +629,16 @@ def settings(db: TinyDB) -> dict[str, str]:
 
 
 def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
-    if key not in DEFAULT_SETTINGS:
-        raise RollError(
-            _("unknown setting {key!r}; settings are {choices}").format(
-                key=key, choices=", ".join(DEFAULT_SETTINGS)
-            )
-        )
+    """Store one setting; ``key`` may be the code or its Chinese word (落款), a date
+    any way a clerk writes one (2024年12月): both are stored in their one form."""
+    from . import vocabulary
+
+    try:
+        key = vocabulary.SETTINGS.code(key)
+        if key == "date" and value.strip():
+            value = vocabulary.canonical_date(value)
+    except vocabulary.UnknownValue as error:
+        raise RollError(str(error)) from None
     value = value.strip()
     if len(value) > MAX_SETTING_LENGTH:
         raise RollError(
@@ -658,13 +649,6 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
         raise RollError(_("the year must be four digits, not {value!r}").format(value=value))
     if key == "certificate-pattern":
         check_certificate_pattern(value)
-    if key == "date" and value:
-        from .certificates.text import check_date
-
-        try:
-            check_date(value)
-        except ValueError as error:
-            raise RollError(str(error)) from None
     table = db.table(SETTINGS)
     if table.get(doc_id=1) is None:
         table.insert({key: value})
@@ -715,10 +699,29 @@ def check_certificate_pattern(pattern: str) -> None:
     except (KeyError, ValueError, IndexError) as error:
         raise RollError(
             _(
-                "the certificate pattern {pattern!r} cannot be used ({error}); "
+                "the certificate pattern {pattern!r} cannot be used: {problem}; "
                 "it may use {{year}} and {{serial}}, e.g. JS{{year}}-{{serial:04d}}"
-            ).format(pattern=pattern, error=error)
+            ).format(pattern=pattern, problem=_pattern_problem(pattern, error))
         ) from None
+
+
+def _pattern_problem(pattern: str, error: Exception) -> str:
+    """What is wrong with a numbering pattern, in the interface language
+    (Python's own "unmatched '{' in format spec" is not for a clerk)."""
+    if isinstance(error, KeyError):
+        return _("{field} is not a field (only {year} and {serial} are)").format(
+            field="{" + str(error.args[0]) + "}", year="{year}", serial="{serial}")
+    if isinstance(error, IndexError):
+        return _("{empty} needs a name inside: {year} or {serial}").format(
+            empty="{}", year="{year}", serial="{serial}")
+    text = str(error)
+    if "Invalid format specifier" in text or "Unknown format code" in text:
+        return _("the part after : is not a number format (04d means four digits "
+                 "with leading zeros)")
+    if "conversion" in text:
+        return _("{mark} cannot be used inside a field").format(mark="!")
+    return _("a {open} or {close} without its pair (a brace printed as is is written "
+             "twice: {open}{open} or {close}{close})").format(open="{", close="}")
 
 
 # -- the roll as the renderers see it ---------------------------------------------------

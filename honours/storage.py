@@ -27,7 +27,8 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from .errors import HonoursError
+from . import lockwait
+from .errors import HonoursError, json_problem, os_reason
 from .i18n import _
 from .paths import APPLICATION, ENV_VAR
 
@@ -218,7 +219,7 @@ def _parse(raw: bytes) -> dict[str, Any]:
         raise _Invalid(
             DamagedDatabase,
             _("it is not complete JSON: {error} at line {line} column {column}").format(
-                error=error.msg, line=error.lineno, column=error.colno
+                error=json_problem(error), line=error.lineno, column=error.colno
             ),
         ) from None
     except RecursionError:
@@ -437,7 +438,7 @@ class PreparedFile:
             self.discard()
             raise StoreError(
                 _("cannot write {path}: {error}").format(
-                    path=self.target, error=error.strerror or error
+                    path=self.target, error=os_reason(error)
                 )
             ) from None
         self.committed = True
@@ -473,7 +474,7 @@ def prepare_file(target: Path, payload: bytes, replace: bool = False) -> Prepare
         temp = _write_temp(target, payload, mode)
     except OSError as error:
         raise StoreError(
-            _("cannot write {path}: {error}").format(path=target, error=error.strerror or error)
+            _("cannot write {path}: {error}").format(path=target, error=os_reason(error))
         ) from None
     return PreparedFile(target, temp, len(payload))
 
@@ -563,7 +564,7 @@ def write_refusal(path: Path) -> str | None:
         info = None
     except OSError as error:
         return _("{path} cannot be examined: {error}").format(
-            path=file, error=error.strerror or error
+            path=file, error=os_reason(error)
         )
     if info is not None:
         if not stat.S_ISREG(info.st_mode):
@@ -576,7 +577,7 @@ def write_refusal(path: Path) -> str | None:
         folder_info = folder.stat()
     except OSError as error:
         return _("{path} cannot be examined: {error}").format(
-            path=folder, error=error.strerror or error
+            path=folder, error=os_reason(error)
         )
     if not stat.S_ISDIR(folder_info.st_mode):
         return _("{path} is not a folder").format(path=folder)
@@ -629,6 +630,15 @@ class _Loaded:
     mode: int | None  # permission bits of the existing file
 
 
+def _holder_sentence(holder) -> str:
+    """Who holds the lock, as a sentence to add to a message ("" when unknown)."""
+    if holder is None:
+        return ""
+    sentence = _("It is process {pid}: {command}, since {since}.").format(
+        pid=holder.pid, command=holder.command, since=holder.since.replace("T", " "))
+    return sentence if sentence[0] > "\u2e7f" else " " + sentence  # no space after 。
+
+
 class Store:
     """The honours database file, its lock and its backups."""
 
@@ -640,6 +650,7 @@ class Store:
         announce: Callable[[str], None] | None = None,
         missing_ok: bool = True,
         validate: Callable[[dict], list] | None = None,
+        waiting: lockwait.Waiting | None = None,
     ) -> None:
         if keep_backups < 0:
             raise ValueError("keep_backups must be 0 or more")
@@ -655,6 +666,8 @@ class Store:
         # Checks the records as a whole on every load (honours.integrity.check):
         # a file whose records do not make a roll is refused, never saved over.
         self.validate = validate
+        # Shows a wait for another process's lock (honours.lockwait); None: wait silently.
+        self.waiting = waiting
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -710,7 +723,7 @@ class Store:
         except OSError as error:
             raise StoreError(
                 _("Cannot read the database {path}: {error}.").format(
-                    path=self.path, error=error.strerror or error
+                    path=self.path, error=os_reason(error)
                 )
             ) from error
 
@@ -833,7 +846,7 @@ class Store:
         except OSError as error:
             raise StoreError(
                 _("Cannot create the folder for the database {path}: {error}.").format(
-                    path=self.path, error=error.strerror or error
+                    path=self.path, error=os_reason(error)
                 )
             ) from error
         try:
@@ -843,7 +856,7 @@ class Store:
         except OSError as error:
             raise StoreError(
                 _("Cannot lock the database {path} ({lock}): {error}.").format(
-                    path=self.path, lock=lock_path, error=error.strerror or error
+                    path=self.path, lock=lock_path, error=os_reason(error)
                 )
             ) from error
         # Imported here: readers (snapshot) never lock, and start-up stays fast.
@@ -851,8 +864,9 @@ class Store:
 
         lock = FileLock(str(lock_path), timeout=self.lock_timeout)
         try:
-            lock.acquire()
+            lockwait.acquire(lock, lock_path, self.lock_timeout, self.waiting)
         except Timeout:
+            holder = lockwait.read_holder(lock_path)
             raise DatabaseBusy(
                 _(
                     "The database {path} is in use by another honours command "
@@ -860,11 +874,12 @@ class Store:
                     "Try again when that command has finished; the lock is released "
                     "automatically when it ends."
                 ).format(path=self.path, seconds=self.lock_timeout, lock=lock_path)
+                + _holder_sentence(holder)
             ) from None
         except OSError as error:  # e.g. a read-only folder: the lock file cannot be created
             raise StoreError(
                 _("Cannot lock the database {path} ({lock}): {error}.").format(
-                    path=self.path, lock=lock_path, error=error.strerror or error
+                    path=self.path, lock=lock_path, error=os_reason(error)
                 )
             ) from error
         self._in_transaction = True
@@ -872,6 +887,7 @@ class Store:
             yield
         finally:
             self._in_transaction = False
+            lockwait.clear_holder(lock_path)
             lock.release()
 
     def check_writable(self) -> None:
@@ -963,7 +979,7 @@ class Store:
                 _(
                     "Could not save the database {path}: {error}. "
                     "The previous content is unchanged."
-                ).format(path=self.path, error=error.strerror or error)
+                ).format(path=self.path, error=os_reason(error))
             ) from error
 
     # ----------------------------------------------------------------- backups
@@ -1020,7 +1036,7 @@ class Store:
                 _(
                     "Could not write a backup to {folder}: {error}. "
                     "Nothing was changed in {path}."
-                ).format(folder=directory, error=error.strerror or error, path=self.path)
+                ).format(folder=directory, error=os_reason(error), path=self.path)
             ) from error
         self._prune_backups(protect={name, protect})
         return Backup(name=name, path=path, created=stamp, size=len(raw), reason=slug)
@@ -1067,7 +1083,7 @@ class Store:
             except OSError as error:
                 raise StoreError(
                     _("Cannot read the backup {name}: {error}.").format(
-                        name=chosen.name, error=error.strerror or error
+                        name=chosen.name, error=os_reason(error)
                     )
                 ) from error
             try:
@@ -1137,6 +1153,6 @@ class Store:
                 _(
                     "Could not keep a copy of the unreadable database {path}: "
                     "{error}. Nothing was restored."
-                ).format(path=self.path, error=error.strerror or error)
+                ).format(path=self.path, error=os_reason(error))
             ) from error
         return aside

@@ -334,7 +334,7 @@ def test_sort_conventions_and_units():
     assert run_cli("sort", "--by", "pinyin", input="张明\n曾明\n").stdout.split() == [
         "曾明", "张明"]
     bad = run_cli("sort", "--by", "alphabet", input=data)
-    assert bad.returncode == 2 and "unknown rule" in bad.stderr
+    assert bad.returncode == 2 and "unknown ordering rule" in bad.stderr
 
 
 def test_check_exit_codes_and_report():

@@ -164,6 +164,8 @@ def _literal(node: ast.AST) -> bool:
 
 
 def _is_gettext(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _is_gettext(node.left)  # help=_("…") + examples("honours add …")
     call = node
     if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
         if call.func.attr == "format":
@@ -249,6 +251,7 @@ def test_the_gettext_check_catches_a_bare_text(source):
         'raise RollError(_("no category {name!r}").format(name=name))',
         'warn(str(error))',
         'app.command("list", help=_("List them."))(list_winners)',
+        'app.command("add", help=_("Add them.") + examples("honours add 甲 张三"))(add)',
         'note(ngettext("{n} entry", "{n} entries", n).format(n=n))',
     ],
 )
@@ -295,8 +298,10 @@ ENGLISH = re.compile(r"[A-Za-z][a-z']+(?:,? [a-z][a-z']+){2,}")
 
 def _sentences(text: str) -> set[str]:
     """English phrases of a help page, the usage line (command names) left out."""
-    lines = [line for line in text.splitlines() if not line.startswith(("Usage:", "用法:"))]
-    return set(ENGLISH.findall("\n".join(lines)))
+    lines = [line for line in text.splitlines()
+             if not line.startswith(("Usage:", "用法:", "用法："))
+             and not line.strip().startswith("honours ")]  # an example, typed as is
+    return set(ENGLISH.findall(re.sub(r"`[^`]*`", "", "\n".join(lines))))
 
 
 @pytest.fixture(scope="module")
@@ -399,7 +404,7 @@ def test_unknown_category_in_both_languages(tmp_path):
     chinese = _honours("--db", db, "--lang", "zh", "add", "优秀", "张三")
     assert english.returncode == chinese.returncode == 2
     assert "error: no category '优秀'; the categories are:" in english.stderr
-    assert "错误: 没有类别“优秀”；现有类别如下：" in chinese.stderr
+    assert "错误：没有类别“优秀”；现有类别如下：" in chinese.stderr
     assert "先进个人" in chinese.stderr and "Traceback" not in chinese.stderr
 
 
@@ -421,3 +426,21 @@ def test_click_errors_in_both_languages():
     assert english.returncode == chinese.returncode == 2
     assert "No such option" in english.stderr
     assert "没有选项 '--bogus'" in chinese.stderr and "用法" in chinese.stderr
+
+
+def _columns(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in line)
+
+
+def test_chinese_help_is_wrapped_to_the_terminal(helps):
+    """Click wraps at spaces and counts characters: Chinese help came out as lines
+    twice the terminal's width (COLUMNS=100 in these runs)."""
+    wide = [
+        f"{' '.join(path)}: {line}"
+        for (lang, path), result in helps.items() if lang == "zh"
+        for line in result.stdout.splitlines()
+        if _columns(line) > 100 and not line.strip().startswith(("honours ", "用法"))
+    ]
+    assert not wide, "\n".join(wide)

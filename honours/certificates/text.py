@@ -50,18 +50,6 @@ def chinese_date(value: str) -> str:
     return text
 
 
-def check_date(value: str) -> None:
-    """A date setting is YYYY-MM or YYYY-MM-DD, and a real date."""
-    if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
-        raise ValueError(
-            _("the date must be YYYY-MM or YYYY-MM-DD, e.g. 2024-12, not {value!r}").format(
-                value=value
-            )
-        )
-    year, month, *day = (int(p) for p in value.split("-"))
-    Date(year, month, day[0] if day else 1)  # raises ValueError for 2024-13 or 2024-02-30
-
-
 def is_person(recipient: str, kind: str) -> bool:
     """Whether 同志 goes after the name: people yes, units no; a work's proposer
     is taken for a person when it is a short Chinese name that does not end like

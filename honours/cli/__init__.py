@@ -14,7 +14,7 @@ import typer  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
 from .. import __version__  # noqa: E402
-from ..errors import HonoursError  # noqa: E402
+from ..errors import HonoursError, os_reason  # noqa: E402
 from ..i18n import LANGUAGES, _  # noqa: E402
 from .common import fail, state  # noqa: E402
 from .framework import translate_framework, translate_params  # noqa: E402
@@ -45,7 +45,7 @@ class HonoursGroup(TyperGroup):
         except OSError as error:  # a disk, a pipe or a file the system refused
             raise fail(_("{what}: {error}").format(
                 what=error.filename or _("standard input or output"),
-                error=error.strerror or error)) from None
+                error=os_reason(error))) from None
         except Exception as error:  # a bug: one line for the clerk, the details in a file
             raise fail(_unexpected(ctx, error), code=1) from None
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
 from .common import confirm, console, escape, note, override_files, state, store
 
@@ -86,7 +87,8 @@ def list_backups() -> None:
         entry = undoes.get(backup.name)
         what = (
             _("undoes #{number}: {summary}").format(number=entry.number, summary=entry.summary)
-            if entry else _("taken before: {reason}").format(reason=backup.reason)
+            if entry else _("taken before: {reason}").format(
+                reason=vocabulary.BACKUP_REASONS.label(backup.reason))
         )
         # The name is what `backup restore` takes: on a line of its own, never shortened.
         out.print(f"[bold]{escape(backup.name)}[/]", no_wrap=True, overflow="ignore")
@@ -98,12 +100,32 @@ def list_backups() -> None:
         )
 
 
+def _complete_backup(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Backup names starting with what was typed, newest first, with when and why."""
+    try:
+        from ..paths import resolve_db_path
+        from ..storage import Store
+
+        current = Store(resolve_db_path(ctx.find_root().params.get("db")))
+        return [
+            (backup.name, "{time} {reason}".format(
+                time=backup.created.strftime("%Y-%m-%d %H:%M"),
+                reason=vocabulary.BACKUP_REASONS.label(backup.reason)))
+            for backup in current.list_backups() if backup.name.startswith(incomplete)
+        ]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
 @app.command(
     "restore",
     help=_("Replace the database with a backup (the current file is backed up first)."),
 )
 def restore(
-    name: Annotated[str, typer.Argument(help=_("Backup name as listed by `honours backup list`."))],
+    name: Annotated[str, typer.Argument(
+        metavar="NAME", autocompletion=_complete_backup,
+        help=_("Backup name as listed by `honours backup list` "
+               "(honours-20241205-103000-…-edit.json)."))],
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help=_("Restore without asking (for scripts)."))
     ] = False,

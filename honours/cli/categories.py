@@ -5,8 +5,10 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _
-from .common import change, console, escape, fail, store
+from .choices import complete_category, completed, parsed
+from .common import change, console, escape, examples, fail, store
 
 app = typer.Typer(
     help=_(
@@ -17,14 +19,23 @@ app = typer.Typer(
 
 KindOption = Annotated[
     str | None,
-    typer.Option("--kind", "-k", help=_("What the list holds: person, unit or work.")),
+    typer.Option(
+        "--kind", "-k", callback=parsed(vocabulary.KINDS),
+        autocompletion=completed(vocabulary.KINDS),
+        help=_("What the list holds: person (个人), unit (单位) or work (作品)."),
+    ),
 ]
 SortOption = Annotated[
     str | None,
     typer.Option(
         "--sort",
         "-s",
-        help=_("Ordering rule: stroke (姓氏笔画), stroke-fullname, pinyin, manual."),
+        callback=parsed(vocabulary.RULES),
+        autocompletion=completed(vocabulary.RULES),
+        help=_(
+            "Ordering rule: stroke (姓氏笔画, 笔画), stroke-fullname (姓名笔画), "
+            "pinyin (拼音) or manual (手工)."
+        ),
     ),
 ]
 MeasureOption = Annotated[
@@ -62,7 +73,12 @@ AuthorLabelOption = Annotated[
 CategoryArg = Annotated[
     str,
     typer.Argument(
-        metavar="CATEGORY", help=_("Id, unique title, or path of titles joined by /.")
+        metavar="CATEGORY", autocompletion=complete_category,
+        help=_(
+            "The category: its id (as in `honours category list`), its title when no "
+            "other category has it, or its path of titles joined by / "
+            "(e.g. 先进个人/教师)."
+        ),
     ),
 ]
 
@@ -85,12 +101,18 @@ def describe(category, count: int | None = None, with_rule: bool = True) -> str:
     help=_(
         "Add a category. Defaults by kind: people 名, 5 columns, stroke order; "
         "units 家, 3 columns, manual order; works 件, manual order."
+    ) + examples(
+        "honours category add 先进个人",
+        "honours category add 教师 --parent 先进个人 --sort 姓名笔画",
+        "honours category add 先进单位 --kind 单位",
+        "honours category add 优秀提案 --kind 作品",
     ),
 )
 def add(
     title: Annotated[str, typer.Argument(help=_("The category's title as printed."))],
     parent: Annotated[
-        str | None, typer.Option("--parent", "-p", metavar="CATEGORY", help=_("Parent category."))
+        str | None, typer.Option("--parent", "-p", metavar="CATEGORY",
+                                   autocompletion=complete_category, help=_("Parent category."))
     ] = None,
     kind: KindOption = None,
     sort: SortOption = None,
@@ -133,7 +155,7 @@ def list_categories() -> None:
         )
         return (
             f"[dim]{category.id}[/] {escape(shown)} "
-            f"[dim]{category.kind}[/]"
+            f"[dim]{escape(vocabulary.KINDS.label(category.kind))}[/]"
         )
 
     tree = Tree(f"[bold]{escape(str(store().path))}[/]")
@@ -161,8 +183,8 @@ def show(category: CategoryArg) -> None:
     rows = {
         _("id"): str(found.id),
         _("path"): roll.path_of(db, found),
-        _("kind"): found.kind,
-        _("ordering rule"): found.sort,
+        _("kind"): vocabulary.KINDS.label(found.kind),
+        _("ordering rule"): vocabulary.RULES.label(found.sort),
         _("measure word"): found.measure,
         _("grid columns"): str(found.columns),
         _("winners"): str(roll.count_winners(db).get(found.id, 0)),
@@ -220,7 +242,8 @@ def edit(
         path = roll.path_of(db, changed)
         differences = [
             _("{field} {old!r} → {new!r}").format(
-                field=key, old=getattr(before, key), new=getattr(changed, key))
+                field=_field_name(key), old=_shown(key, getattr(before, key)),
+                new=_shown(key, getattr(changed, key)))
             for key in given
             if getattr(before, key) != getattr(changed, key)
         ]
@@ -235,6 +258,25 @@ def edit(
         id=changed.id, path=escape(path), changes=escape(_("; ").join(differences))))
 
 
+def _field_name(key: str) -> str:
+    """A category attribute as `category show` names it."""
+    return {
+        "title": _("title"), "kind": _("kind"), "sort": _("ordering rule"),
+        "measure": _("measure word"), "columns": _("grid columns"),
+        "description": _("description"), "honour": _("honour"),
+        "author_label": _("author label"),
+    }[key]
+
+
+def _shown(key: str, value):
+    """A kind or a rule in the interface language (个人, 姓氏笔画); other values as they are."""
+    if key == "kind":
+        return vocabulary.KINDS.label(value)
+    if key == "sort":
+        return vocabulary.RULES.label(value)
+    return value
+
+
 @app.command(
     "move", help=_("Re-parent a category and/or reorder it among its siblings.")
 )
@@ -242,7 +284,8 @@ def move(
     category: CategoryArg,
     parent: Annotated[
         str | None,
-        typer.Option("--parent", "-p", metavar="CATEGORY", help=_("Move under this category.")),
+        typer.Option("--parent", "-p", metavar="CATEGORY", autocompletion=complete_category,
+                     help=_("Move under this category.")),
     ] = None,
     top: Annotated[bool, typer.Option("--top", help=_("Move to the top level."))] = False,
     position: Annotated[

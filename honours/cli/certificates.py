@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import console, escape, fail, guard_output, note, warn
+from .common import console, escape, examples, fail, guard_output, note, warn
+from .rolls import OptionalCategory
 
 
 def register(app: typer.Typer) -> None:
@@ -21,15 +22,16 @@ def register(app: typer.Typer) -> None:
             "the next number as part of writing the file, as `honours register -o` does; "
             "a command that fails issues none. The text comes from the template, the "
             "positions from the layout file (docs/certificates.md)."
+        ) + examples(
+            "honours certificates -o 证书.pdf",
+            "honours certificates 先进个人 -o 证书.pdf --only 张三",
+            "honours certificates --calibration -o 校准.pdf",
         ),
     )(certificates)
 
 
 def certificates(
-    category: Annotated[
-        str | None,
-        typer.Argument(metavar="[CATEGORY]", help=_("Id, title or path; omitted: the whole roll.")),
-    ] = None,
+    category: OptionalCategory = None,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", metavar="FILE.pdf|FILE.docx", help=_("File to write.")),

@@ -3,11 +3,13 @@
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from .. import paths
+from ..errors import os_reason
 from ..i18n import _
 from ..paths import resolve_db_path
 
@@ -20,6 +22,14 @@ class State:
 
 
 state = State()
+
+
+def examples(*commands: str) -> str:
+    """An "Examples:" block for a command's help, kept as written (\\b: Click does
+    not rewrap it)."""
+    heading = _("Examples:")
+    lines = "\n".join(f"  {command}" for command in commands)
+    return f"\n\n\b\n{heading}\n{lines}"
 
 
 def console(stderr: bool = False):
@@ -38,7 +48,30 @@ def store():
     from ..integrity import check
     from ..storage import Store
 
-    return Store(db_path(), announce=note, missing_ok=False, validate=check)
+    return Store(db_path(), announce=note, missing_ok=False, validate=check,
+                 waiting=lock_wait)
+
+
+@contextmanager
+def lock_wait(holder):
+    """While another process holds the database: a spinner on a terminal with the
+    time waited and who holds it; elsewhere (a log, a script) one line."""
+    out = console(stderr=True)
+
+    def message(seconds: float, who) -> str:
+        if who is None:
+            return _("waiting for the database, {seconds} s: another honours command "
+                     "is using it").format(seconds=int(seconds))
+        command = who.command if len(who.command) <= 40 else who.command[:39] + "…"
+        return _("waiting for the database, {seconds} s: process {pid} is using it "
+                 "({command})").format(seconds=int(seconds), pid=who.pid, command=command)
+
+    if not out.is_terminal:
+        note(message(0, holder))
+        yield lambda seconds, who: None
+        return
+    with out.status(escape(message(0, holder))) as status:
+        yield lambda seconds, who: status.update(escape(message(seconds, who)))
 
 
 def guard_output(path: Path) -> None:
@@ -75,7 +108,7 @@ def confirm(question: str, yes: bool) -> None:
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
     label = _("error:")
-    console(stderr=True).print(f"[bold red]{label}[/] {escape(message)}")
+    console(stderr=True).print(f"[bold red]{label}[/]{_gap(label)}{escape(message)}")
     return typer.Exit(code)
 
 
@@ -85,7 +118,12 @@ def note(message: str) -> None:
 
 def warn(message: str) -> None:
     label = _("warning:")
-    console(stderr=True).print(f"[yellow]{label}[/] {escape(message)}")
+    console(stderr=True).print(f"[yellow]{label}[/]{_gap(label)}{escape(message)}")
+
+
+def _gap(label: str) -> str:
+    """A space after "error:", none after the full-width "错误：" (it has its own width)."""
+    return "" if label.endswith("：") else " "
 
 
 def escape(text: str) -> str:
@@ -130,6 +168,8 @@ def read_input(source: str | None) -> tuple[str, bytes]:
             raise fail(_("no input: give a FILE or pipe entries into standard input"))
         from ..readers import read_bounded
 
+        if sys.stdin.isatty():  # a terminal waits for the clerk: say how to finish
+            note(end_of_input_hint())
         stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
         data = read_bounded(stream, _("standard input"))
         if isinstance(data, str):
@@ -142,8 +182,17 @@ def read_input(source: str | None) -> tuple[str, bytes]:
             return source, read_bounded(stream, source)
     except OSError as error:
         raise fail(
-            _("cannot read {file}: {error}").format(file=source, error=error.strerror or error)
+            _("cannot read {file}: {error}").format(file=source, error=os_reason(error))
         ) from None
+
+
+def end_of_input_hint() -> str:
+    """How to end typed or pasted input on this system."""
+    if sys.platform == "win32":
+        return _("Type or paste the entries, then press Ctrl-Z and Enter to finish "
+                 "(Ctrl-C cancels).")
+    return _("Type or paste the entries, then press Ctrl-D on a new line to finish "
+             "(Ctrl-C cancels).")
 
 
 def read_text(source: str | None) -> str:

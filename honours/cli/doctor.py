@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import os_reason
 from ..i18n import _
 from .common import console, db_path, escape, override_files, state
 
@@ -158,7 +159,7 @@ def _folder_writable(folder: Path) -> str | None:
     try:
         fd, name = tempfile.mkstemp(prefix=".honours-doctor-", suffix=".tmp", dir=folder)
     except OSError as error:
-        return str(error.strerror or error)
+        return os_reason(error)
     os.close(fd)
     try:
         os.unlink(name)
@@ -302,14 +303,14 @@ def _database_findings() -> list[Finding]:
     except OSError:
         free = None
     if free is not None:
-        amount = _("{size} MB free in {folder}").format(size=f"{free // 2**20:,}", folder=folder)
+        amount = _("{size} MB free in {folder}.").format(size=f"{free // 2**20:,}", folder=folder)
         if free < LOW_SPACE:
             findings.append(Finding(
-                section, WARNING, amount + ".",
+                section, WARNING, amount,
                 _("Saves and backups need room: free some disk space."),
             ))
         else:
-            findings.append(Finding(section, OK, amount + "."))
+            findings.append(Finding(section, OK, amount))
     return findings
 
 
@@ -320,17 +321,24 @@ def _lock_finding(section: str, current) -> Finding:
     try:
         lock.acquire()
     except Timeout:
+        from ..lockwait import read_holder
+
+        holder = read_holder(current.lock_path)
         return Finding(
             section, WARNING,
             _("Another honours command is using the database right now (lock {lock}).").format(
-                lock=current.lock_path),
+                lock=current.lock_path) if holder is None else
+            _("Process {pid} is using the database right now: {command}, since {since} "
+              "(lock {lock}).").format(pid=holder.pid, command=holder.command,
+                                       since=holder.since.replace("T", " "),
+                                       lock=current.lock_path),
             _("Wait until it finishes; the lock is released automatically when it ends."),
         )
     except OSError as error:
         return Finding(
             section, PROBLEM,
             _("Cannot take the lock {lock}: {reason}.").format(
-                lock=current.lock_path, reason=error.strerror or error),
+                lock=current.lock_path, reason=os_reason(error)),
             _("Fix the folder's permissions or move the database with --db PATH."),
         )
     lock.release()
@@ -351,7 +359,7 @@ def _backup_findings() -> list[Finding]:
         return [Finding(
             section, PROBLEM,
             _("Cannot read the backup folder {folder}: {reason}.").format(
-                folder=current.backup_dir, reason=error.strerror or error),
+                folder=current.backup_dir, reason=os_reason(error)),
             _("Fix the folder's permissions."),
         )]
     findings = []
@@ -494,7 +502,7 @@ def _override_findings() -> list[Finding]:
                   "run."),
             ))
         except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
             findings.append(Finding(
                 section, PROBLEM,
                 _("Cannot read {path}: {reason}.").format(path=path, reason=reason),

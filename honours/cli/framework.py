@@ -105,6 +105,14 @@ def translate_framework() -> None:
 
         click.core._make_default_short_help = short_help
 
+    _keep_argument_help()
+    _full_width_headings()
+    _wrap_chinese()
+    _no_space_after_full_width()
+    _translate_ranges()
+    _translate_suggestions()
+    _translate_missing_stop()
+
     for module in (
         click.core, click.decorators, click.exceptions, click.formatting, click.parser,
         click.termui, click.types, typer.core,
@@ -113,6 +121,175 @@ def translate_framework() -> None:
             module._ = _
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+
+
+def _translate_ranges() -> None:
+    """Click describes a range as ``x>=1``: "0 不在范围 x>=1 之内" reads as code.
+    In Chinese the range is said in words instead (不小于 1, 1 到 12)."""
+    import click.types
+
+    english = click.types._NumberRangeBase._describe_range
+
+    def describe(self) -> str:
+        from ..i18n import current_language
+
+        if self.min_open or self.max_open or current_language() != "zh":
+            return english(self)
+        if self.min is None:
+            return _("at most {max}").format(max=self.max)
+        if self.max is None:
+            return _("at least {min}").format(min=self.min)
+        return _("from {min} to {max}").format(min=self.min, max=self.max)
+
+    click.types._NumberRangeBase._describe_range = describe
+
+
+#: Punctuation that never starts a line (it stays with the character before it).
+_NO_LINE_START = set("，。、；：？！）》」』”’…—·,.;:?!)]}")
+
+
+def _wrap_chinese() -> None:
+    """Click wraps help text at spaces and counts characters: a Chinese paragraph,
+    which has no spaces and whose characters take two columns, came out as one
+    line twice the terminal's width.  Text with wide characters is wrapped by
+    display width instead, between any two Chinese characters, never putting
+    closing punctuation at the start of a line."""
+    import re
+
+    import click._textwrap
+
+    wrapper = click._textwrap.TextWrapper
+    if getattr(wrapper.fill, "_chinese", False):
+        return
+    english = wrapper.fill
+    token = re.compile(r"\s+|[^\s\u1100-\uffff]+|.", re.S)
+
+    def columns(text: str) -> int:
+        return sum(2 if _is_wide(char) else 1 for char in text)
+
+    def fill(self, text: str) -> str:
+        if not any(_is_wide(char) for char in text):
+            return english(self, text)
+        lines, line = [], self.initial_indent
+        used, empty, space = columns(line), True, False
+        for piece in token.findall(text.replace("\n", " ")):
+            if piece.isspace():
+                space = not empty
+                continue
+            needed = columns(piece) + (1 if space else 0)
+            if not empty and used + needed > self.width and piece[0] not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line, used, space = self.subsequent_indent, columns(self.subsequent_indent), False
+                needed = columns(piece)
+            line += (" " if space else "") + piece
+            used, empty, space = used + needed, False, False
+        lines.append(line.rstrip())
+        return "\n".join(lines)
+
+    fill._chinese = True
+    wrapper.fill = fill
+
+
+def _no_space_after_full_width() -> None:
+    """Click puts an ASCII space after "Usage:" and between an error and its
+    suggestion: after a full-width 用法： or 。 that space is a gap."""
+    import click.exceptions
+    import click.formatting
+
+    formatter = click.formatting.HelpFormatter
+    if getattr(formatter.write_usage, "_full_width", False):
+        return
+    usage = formatter.write_usage
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None and _("Usage:").endswith("："):
+            prefix = _("Usage:")
+        usage(self, prog, args, prefix)
+
+    write_usage._full_width = True
+    formatter.write_usage = write_usage
+
+    def closed_up(message):
+        def format_message(self) -> str:
+            return message(self).replace("。 ", "。").replace("： ", "：")
+
+        return format_message
+
+    for value in vars(click.exceptions).values():
+        if (isinstance(value, type) and issubclass(value, click.exceptions.ClickException)
+                and "format_message" in vars(value)):
+            value.format_message = closed_up(value.format_message)
+
+
+def _full_width_headings() -> None:
+    """Click writes a help section's heading as "选项:" with an ASCII colon: a Chinese
+    heading gets the full-width one (选项：)."""
+    import click.formatting
+
+    formatter = click.formatting.HelpFormatter
+    if getattr(formatter.write_heading, "_full_width", False):
+        return
+
+    def write_heading(self, heading: str) -> None:
+        if any(_is_wide(char) for char in heading):
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+        else:
+            english(self, heading)
+
+    english = formatter.write_heading
+    write_heading._full_width = True
+    formatter.write_heading = write_heading
+
+
+def _keep_argument_help() -> None:
+    """Typer sets an argument's help before calling click.Argument's constructor,
+    which (Click 8.2 and later) sets it back to None: no positional argument had
+    its help shown.  Set it again afterwards."""
+    import typer.core
+
+    constructor = typer.core.TyperArgument.__init__
+    if getattr(constructor, "_keeps_help", False):
+        return
+
+    def __init__(self, *args, help=None, **kwargs):
+        constructor(self, *args, help=help, **kwargs)
+        self.help = help
+
+    __init__._keeps_help = True
+    typer.core.TyperArgument.__init__ = __init__
+    # Typer lists the arguments itself ("Arguments"); Click 8.5's own section
+    # ("Positional arguments") would list them a second time.
+    for command in (typer.core.TyperCommand, typer.core.TyperGroup):
+        if hasattr(command, "format_arguments"):
+            command.format_arguments = lambda self, ctx, formatter: None
+
+
+def _translate_missing_stop() -> None:
+    """Click ends "Missing argument 'TEXT...'" with an ASCII full stop of its own:
+    in Chinese the sentence ends with 。."""
+    import click.exceptions
+
+    english = click.exceptions.MissingParameter.format_message
+
+    def format_message(self) -> str:
+        from ..i18n import current_language
+
+        text = english(self)
+        return text.replace("'.", "'。", 1) if current_language() == "zh" else text
+
+    click.exceptions.MissingParameter.format_message = format_message
+
+
+def _translate_suggestions() -> None:
+    """Typer repeats Click's "Did you mean 'list'?" in English after an unknown
+    command: Click's own suggestion goes through the catalog, so Typer's is left out."""
+    import click
+    import typer.core
+
+    def resolve_command(self, ctx, args):
+        return click.Group.resolve_command(self, ctx, args)
+
+    typer.core.TyperGroup.resolve_command = resolve_command
 
 
 def _is_wide(char: str) -> bool:

@@ -5,8 +5,11 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
-from .common import change, console, escape, fail, note, store
+from ..readers import FORMATS as IMPORT_FORMATS
+from .choices import complete_category, completed, format_parsed
+from .common import change, console, escape, examples, fail, note, store
 
 #: Above this many rows a progress bar shows the import's progress.
 PROGRESS_FROM = 5_000
@@ -20,6 +23,10 @@ def register(app: typer.Typer) -> None:
             "Everything is checked first; by default nothing is written if any row has a "
             "problem, and every problem is listed with its row or line. The import is "
             "one atomic save, with a backup taken first."
+        ) + examples(
+            "honours import 报送.xlsx",
+            "honours import 名单.txt --into 先进个人",
+            "honours import 光荣榜.json --dry-run",
         ),
     )(import_file)
 
@@ -35,12 +42,15 @@ def import_file(
     into: Annotated[
         str | None,
         typer.Option(
-            "--into", "-i", metavar="CATEGORY",
+            "--into", "-i", metavar="CATEGORY", autocompletion=complete_category,
             help=_("Category for rows without one; for a roll or JSON, where its tree goes."),
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help=_("auto, csv, xlsx, txt, roll or json."))
+        str, typer.Option(
+            "--format", "-f", callback=format_parsed(IMPORT_FORMATS),
+            autocompletion=completed(vocabulary.FORMATS, IMPORT_FORMATS),
+            help=_("auto (自动, from the file), csv, xlsx, txt, roll (光荣榜文本) or json."))
     ] = "auto",
     sheet: Annotated[
         str | None, typer.Option("--sheet", help=_("The sheet of an .xlsx (default: the first)."))
@@ -66,14 +76,8 @@ def import_file(
     ] = False,
 ) -> None:
     from ..importer import ImportRefused, apply_plan
-    from ..readers import FORMATS, read_file
+    from ..readers import read_file
 
-    if fmt not in FORMATS:
-        raise fail(
-            _("unknown format {format!r}; choose one of {choices}").format(
-                format=fmt, choices=", ".join(FORMATS)
-            )
-        )
     if not dry_run:
         store().check_writable()  # before reading a file that may be large
     kind = None

@@ -5,8 +5,10 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
-from .common import activate_overrides, console, escape, fail, read_input, warn
+from .choices import completed, format_parsed, parsed
+from .common import activate_overrides, console, escape, examples, fail, read_input, warn
 
 RULES = ("stroke", "stroke-fullname", "pinyin")
 
@@ -21,6 +23,10 @@ def register(app: typer.Typer) -> None:
             "Names are read as pasted from Word, Excel or a PDF: cells split at tabs, "
             "wide gaps and 、，; \"马 罡\" is one name; list numbers are dropped "
             "(docs/pasted-text.md)."
+        ) + examples(
+            "honours sort 名单.txt",
+            "honours sort --by 姓名笔画 名单.txt",
+            "honours sort --units 单位.txt --columns 3",
         ),
     )(sort)
     app.command(
@@ -34,14 +40,14 @@ def register(app: typer.Typer) -> None:
             "Exit 0 when every checked list is in order, 1 when any entry is out of place "
             "or a count differs (each named with its line or cell and where it belongs), "
             "2 when the file cannot be read."
-        ),
+        ) + examples("honours check 光荣榜初稿.docx", "honours check 名单.xlsx --sheet 先进个人"),
     )(check)
     app.command(
         "explain",
         help=_(
             "Show each character's stroke count, stroke sequence (横竖撇点折), reading and "
             "data source; given two entries, the position that decides their order and why."
-        ),
+        ) + examples("honours explain 欧阳", "honours explain 王五 丁一"),
     )(explain)
 
 
@@ -60,6 +66,8 @@ ByOption = Annotated[
     typer.Option(
         "--by",
         "-b",
+        callback=parsed(vocabulary.RULES, RULES),
+        autocompletion=completed(vocabulary.RULES, RULES),
         help=_(
             "stroke (姓氏笔画), stroke-fullname (姓名笔画) or pinyin; overrides the order a "
             "heading declares. A list without headings defaults to stroke."
@@ -101,16 +109,6 @@ def _read_parts(
         if part.damage:
             warn(part.damage)
     return [(part.label, part.read(kind)) for part in parts]
-
-
-def _checked_rule(rule: str | None) -> str | None:
-    if rule is not None and rule not in RULES:
-        raise fail(
-            _("unknown rule {rule!r}; choose one of {choices}").format(
-                rule=rule, choices=", ".join(RULES)
-            )
-        )
-    return rule
 
 
 def _warn_unplaced(entries: list[str]) -> None:
@@ -161,20 +159,17 @@ def sort(
         ),
     ] = None,
     output: Annotated[
-        str, typer.Option("--format", "-f", help=_("text (default) or json."))
+        str, typer.Option(
+            "--format", "-f", callback=format_parsed(("text", "json")),
+            autocompletion=completed(vocabulary.FORMATS, ("text", "json")),
+            help=_("text (文本, the default) or json."))
     ] = "text",
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
 ) -> None:
     from ..collation import sort_entries
 
-    if output not in ("text", "json"):
-        raise fail(
-            _("unknown format {format!r}; choose one of {choices}").format(
-                format=output, choices="text, json"
-            )
-        )
-    rule = _checked_rule(by)
+    rule = by
     parts = _read_parts(file, units, sheet, encoding)
     activate_overrides()
     _warn_unplaced([e.name for _label, doc in parts for e in doc.entries if rule != "pinyin"])
@@ -260,7 +255,7 @@ def check(
 ) -> None:
     from ..proofread import proofread
 
-    rule = _checked_rule(by)
+    rule = by
     parts = _read_parts(file, units, sheet, encoding)
     if not any(document.entries for _label, document in parts):
         raise fail(
@@ -411,7 +406,7 @@ def explain(
     from ..collation.explain import character_facts, explain_pair
     from ..readers.pasted import read_pasted
 
-    rule = _checked_rule(by) or "stroke"
+    rule = by or "stroke"
     texts = [
         entry.name for text in texts
         for entry in read_pasted(text, "unit" if units else "person").entries

@@ -6,13 +6,17 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
+from ..render import REGISTER_FORMATS, ROLL_FORMATS
+from .choices import complete_category, completed, format_parsed, parsed
 from .common import (
     activate_overrides,
     change,
     confirm,
     console,
     escape,
+    examples,
     fail,
     guard_output,
     note,
@@ -26,6 +30,7 @@ PaddingOption = Annotated[
     str,
     typer.Option(
         "--padding",
+        callback=parsed(vocabulary.PADDINGS), autocompletion=completed(vocabulary.PADDINGS),
         help=_(
             "Between the characters of a two-character name: space (as in most "
             "published rosters) or ideographic (U+3000)."
@@ -36,6 +41,7 @@ ExportPaddingOption = Annotated[
     str | None,
     typer.Option(
         "--padding",
+        callback=parsed(vocabulary.PADDINGS), autocompletion=completed(vocabulary.PADDINGS),
         help=_(
             "Between the characters of a two-character name: space or ideographic "
             "(U+3000). Default: ideographic in docx and pdf (columns line up in print), "
@@ -55,7 +61,8 @@ PRINT_FORMATS = ("docx", "pdf")
 OptionalCategory = Annotated[
     str | None,
     typer.Argument(
-        metavar="[CATEGORY]", help=_("Id, title or path; omitted: the whole roll.")
+        metavar="[CATEGORY]", autocompletion=complete_category,
+        help=_("Id, title or path of titles joined by /; omitted: the whole roll.")
     ),
 ]
 
@@ -66,7 +73,7 @@ def register(app: typer.Typer) -> None:
         help=_(
             "Show the roll (or one category and what is below it) laid out as published: "
             "numbered headings, counts, ordering rules, name grids, works with proposers."
-        ),
+        ) + examples("honours show", "honours show 先进个人", "honours show --padding ideographic"),
     )(show)
     app.command(
         "export",
@@ -74,6 +81,10 @@ def register(app: typer.Typer) -> None:
             "Export the roll (or a category) to a file: the same content in every format.\n\n"
             "csv is UTF-8 with a byte-order mark for Excel; json is the lossless interchange "
             "format (docs/json-format.md). An existing file is replaced only with --force."
+        ) + examples(
+            "honours export -o 光荣榜.docx",
+            "honours export 先进个人 -o 先进个人.xlsx",
+            "honours export -o - --format txt",
         ),
     )(export)
     app.command(
@@ -86,6 +97,10 @@ def register(app: typer.Typer) -> None:
             "register to a file (-o) issues them as part of writing it: a command that "
             "fails issues nothing. Issued numbers keep their pattern and year, never "
             "change and never come back, not even after `backup restore` or `undo`."
+        ) + examples(
+            "honours register",
+            "honours register --issue",
+            "honours register -o 证书发放名册.xlsx",
         ),
     )(register_command)
 
@@ -93,9 +108,7 @@ def register(app: typer.Typer) -> None:
 def _padding(value: str) -> str:
     from ..render.view import PADDINGS
 
-    if value not in PADDINGS:
-        raise fail(_("unknown padding {value!r}; choose space or ideographic").format(value=value))
-    return PADDINGS[value]
+    return PADDINGS[value]  # a code: the option's callback took the Chinese word too
 
 
 def show(category: OptionalCategory = None, padding: PaddingOption = "space") -> None:
@@ -156,6 +169,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
+            callback=format_parsed(tuple(ROLL_FORMATS)),
+            autocompletion=completed(vocabulary.FORMATS, tuple(ROLL_FORMATS)),
             help=_("txt, md, csv, xlsx, docx, pdf, json or html (default: from -o)."),
         ),
     ] = None,
@@ -215,7 +230,10 @@ def register_command(
     category: OptionalCategory = None,
     output_format: Annotated[
         str | None,
-        typer.Option("--format", "-f", help=_("table, csv, xlsx or docx (default: from -o)."))
+        typer.Option(
+            "--format", "-f", callback=format_parsed(("table", *REGISTER_FORMATS)),
+            autocompletion=completed(vocabulary.FORMATS, ("table", *REGISTER_FORMATS)),
+            help=_("table (表格, on screen), csv, xlsx or docx (default: from -o)."))
     ] = None,
     output: Annotated[
         str | None,
@@ -231,6 +249,8 @@ def register_command(
     by: Annotated[
         str,
         typer.Option("--by", metavar="roll|number",
+                     callback=parsed(vocabulary.REGISTER_ORDERS),
+                     autocompletion=completed(vocabulary.REGISTER_ORDERS),
                      help=_("Order: roll (as published) or number (certificate number order).")),
     ] = "roll",
     revoked: Annotated[
@@ -252,8 +272,6 @@ def register_command(
                 format=output_format
             )
         )
-    if by not in ("roll", "number"):
-        raise fail(_("unknown order {order!r}; choose roll or number").format(order=by))
     if revoked:
         _print_revoked()
         return
@@ -444,7 +462,12 @@ def settings_show(ctx: typer.Context) -> None:
 
     values = settings(store().snapshot())
     for key in DEFAULT_SETTINGS:
-        console().print(f"{key}: {escape(values[key])}")
+        console().print(_setting_line(key, values[key]))
+
+
+def _setting_line(key: str, value: str) -> str:
+    """``title: 光荣榜``, or under --lang zh ``标题：光荣榜``."""
+    return escape(_("{key}: {value}").format(key=vocabulary.SETTINGS.label(key), value=value))
 
 
 @app_settings.command(
@@ -452,11 +475,23 @@ def settings_show(ctx: typer.Context) -> None:
     help=_(
         "Change a setting.\n\n"
         "certificate-pattern uses {year} and {serial}, e.g. JS{year}-{serial:04d}."
+    ) + examples(
+        "honours settings set 落款 某某市人民政府",
+        "honours settings set 日期 2024年12月",
+        'honours settings set 编号格式 "JS{year}-{serial:04d}"',
     ),
 )
 def settings_set(
-    key: Annotated[str, typer.Argument(help=_("title, issuer, year or certificate-pattern."))],
-    value: Annotated[str, typer.Argument(help=_("The new value ('' restores the default)."))],
+    key: Annotated[str, typer.Argument(
+        metavar="KEY", callback=parsed(vocabulary.SETTINGS),
+        autocompletion=completed(vocabulary.SETTINGS),
+        help=_(
+            "title (标题: the roll's heading), issuer (落款: who awards, on certificates), "
+            "year (年度: four digits; empty is this year), date (日期: on certificates; "
+            "2024-12, 2024年12月, 2024年12月5日 or 2024.12.5; empty is this month) or "
+            "certificate-pattern (编号格式: uses {year} and {serial})."))],
+    value: Annotated[str, typer.Argument(
+        metavar="VALUE", help=_("The new value; '' restores the default."))],
     yes: Annotated[
         bool,
         typer.Option("--yes", "-y",
@@ -472,11 +507,12 @@ def settings_set(
         current.snapshot(), Ledger.load(current), key, value) if current.exists() else None
     if warning:
         note(warning)
-        confirm(_("Change {key} to {value!r}?").format(key=key, value=value), yes)
+        confirm(_("Change {key} to {value!r}?").format(
+            key=vocabulary.SETTINGS.label(key), value=value), yes)
     with change("settings", create=True) as recorded:
         before = stored_settings(recorded.db).get(key, "")
         values = set_setting(recorded.db, key, value)
         if values[key] != before:
             recorded.describe(_("set {key} to {value!r} (was {old!r})").format(
-                key=key, value=values[key], old=before))
-    console().print(f"{key}: {escape(values[key])}")
+                key=vocabulary.SETTINGS.label(key), value=values[key], old=before))
+    console().print(_setting_line(key, values[key]))

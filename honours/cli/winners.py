@@ -5,13 +5,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
 from .categories import CategoryArg
+from .choices import complete_category, completed, format_parsed
 from .common import (
     activate_overrides,
     change,
     console,
     escape,
+    examples,
     fail,
     note,
     read_text,
@@ -33,6 +36,11 @@ def register(app: typer.Typer) -> None:
             "(one per line; tabs split a pasted grid; \"马 罡\" is 马罡), or none to be "
             "prompted.\n\n"
             "Every entry is checked first; if any is refused nothing is added."
+        ) + examples(
+            "honours add 先进个人 张三 李四 欧阳明",
+            'honours add 优秀提案 "关于加强社区养老服务的建议" --proposer 王芳',
+            "honours add 先进个人 - < 名单.txt",
+            "honours add 先进个人",
         ),
     )(add)
     app.command("remove", help=_("Remove winners from CATEGORY (a backup is kept first)."))(
@@ -49,6 +57,10 @@ def register(app: typer.Typer) -> None:
         "list",
         help=_(
             "List a category's winners in display order (its ordering rule, or manual order)."
+        ) + examples(
+            "honours list 先进个人",
+            "honours list 3 --format text",
+            "honours list 先进个人/教师 --format csv > 名单.csv",
         ),
     )(list_winners)
 
@@ -73,8 +85,11 @@ def _pasted_entries(text: str, kind: str, extras: dict) -> "list[roll.NewWinner]
     return entries
 
 
-def _save(category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: bool) -> list[str]:
-    """Validate and add entries in one transaction; all or nothing."""
+def _save(
+    category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: bool
+) -> "tuple[list[str], roll.Category]":
+    """Validate and add entries in one transaction; all or nothing.
+    Returns the names added and their category."""
     from .. import roll
 
     with change("add") as recorded:
@@ -97,7 +112,7 @@ def _save(category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: b
                 category=roll.path_of(db, category),
             )
         )
-    return [d["name"] for d in documents]
+    return [d["name"] for d in documents], category
 
 
 def _listing(names: list[str], limit: int = 10) -> str:
@@ -124,21 +139,27 @@ def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None
     added = 0
     try:
         while True:
-            line = typer.prompt(_("name"), default="", show_default=False)
+            line = typer.prompt(_entry_word(category.kind), default="", show_default=False)
             if not line.strip():
                 break
             pasted = _pasted_entries(line, category.kind, extras)
             if not pasted:
                 continue
             try:
-                names = _save(str(category.id), pasted, allow_duplicate)
+                names, _category = _save(str(category.id), pasted, allow_duplicate)
             except typer.Exit:
                 continue  # the message is printed; the clerk retypes the line
             added += len(names)
             out.print(_("  added {names}").format(names=escape("、".join(names))))
     except (KeyboardInterrupt, EOFError, typer.Abort):
         out.print("\n" + _("stopped"))
-    out.print(_("{count} added to {title}").format(count=added, title=escape(category.title)))
+    out.print(_("{count} added to {title}").format(
+        count=vocabulary.counted(added, category.measure), title=escape(category.title)))
+
+
+def _entry_word(kind: str) -> str:
+    """What one entry of a list is called: 姓名 for a person, 名称 for a unit, 题目 for a work."""
+    return {"unit": _("unit name"), "work": _("title of the work")}.get(kind, _("full name"))
 
 
 def add(
@@ -178,9 +199,10 @@ def add(
                 ))
     if not entries:
         raise fail(_("no entries given: standard input was empty"))
-    added = _save(category, entries, allow_duplicate)
+    added, found = _save(category, entries, allow_duplicate)
     console().print(
-        _("added {count}: {names}").format(count=len(added), names=escape(_listing(added)))
+        _("added {count}: {names}").format(
+            count=vocabulary.counted(len(added), found.measure), names=escape(_listing(added)))
     )
 
 
@@ -290,7 +312,9 @@ def move(
     category: CategoryArg,
     winner: WinnerArg,
     to: Annotated[
-        str | None, typer.Option("--to", metavar="CATEGORY", help=_("Move to this category."))
+        str | None, typer.Option(
+            "--to", metavar="CATEGORY", autocompletion=complete_category,
+            help=_("Move to this category."))
     ] = None,
     position: Annotated[
         int | None,
@@ -311,7 +335,7 @@ def move(
                 _(
                     "{title} is ordered by {rule}: "
                     "the position only matters if its rule becomes manual"
-                ).format(title=destination.title, rule=destination.sort)
+                ).format(title=destination.title, rule=vocabulary.RULES.label(destination.sort))
             )
         moved = roll.move_winner(db, found, winner, to=target, position=position)
         # The place a reader sees: in the list's display order, not the manual one.
@@ -330,7 +354,7 @@ def move(
         if destination.sort == "manual"
         else _("moved {name} to {category}; {rule} order puts it at place {place}").format(
             name=escape(moved.name), category=escape(destination.title),
-            rule=destination.sort, place=place,
+            rule=vocabulary.RULES.label(destination.sort), place=place,
         )
     )
 
@@ -338,17 +362,15 @@ def move(
 def list_winners(
     category: CategoryArg,
     output: Annotated[
-        str, typer.Option("--format", "-f", help=_("table, text, json or csv."))
+        str, typer.Option(
+            "--format", "-f", callback=format_parsed(FORMATS),
+            autocompletion=completed(vocabulary.FORMATS, FORMATS),
+            help=_("table (表格), text (文本, one name a line), json or csv; json and csv "
+                   "keep English keys for programs."))
     ] = "table",
 ) -> None:
     from .. import roll
 
-    if output not in FORMATS:
-        raise fail(
-            _("unknown format {format!r}; choose one of {choices}").format(
-                format=output, choices=", ".join(FORMATS)
-            )
-        )
     activate_overrides()
     db = store().snapshot()
     found = roll.resolve_category(db, category)
@@ -399,7 +421,8 @@ def _print_table(db, category: "roll.Category", winners: "list[roll.Winner]") ->
     console().print(f"[bold]{escape(describe(category, len(winners)))}[/]")
     table = Table()
     table.add_column("#", justify="right", style="dim")
-    heading = {"person": _("full name"), "unit": _("unit"), "work": _("title")}[category.kind]
+    heading = {"person": _("full name"), "unit": _("unit name"), "work": _("title of the work")}[
+        category.kind]
     table.add_column(heading, overflow="fold")
     extras = [f for f in ("proposer", "affiliation", "note") if any(getattr(w, f) for w in winners)]
     headers = {"proposer": _("proposer"), "affiliation": _("affiliation"), "note": _("note")}

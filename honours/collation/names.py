@@ -103,7 +103,7 @@ def _what(what: str) -> str:
     """The kind of entry in words, for messages."""
     words = {
         "name": _("name"),
-        "title": _("title"),
+        "title": _("title of the work"),
         "affiliation": _("affiliation"),
         "note": _("note"),
         "proposer": _("proposer"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import os_reason
 from ..i18n import _
 from .encoding import decode
 from .plan import CategorySpec, ImportPlan, RowSpec, UnreadableFile
@@ -74,7 +75,7 @@ def read_file(
             data = read_bounded(stream, str(path))
     except OSError as error:
         raise UnreadableFile(
-            _("cannot read {file}: {error}").format(file=path, error=error.strerror or error)
+            _("cannot read {file}: {error}").format(file=path, error=os_reason(error))
         ) from None
     from .documents import refuse_old_format
 

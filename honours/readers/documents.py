@@ -116,11 +116,10 @@ def _docx_lines(data: bytes, origin: str) -> list[SourceLine]:
 
     try:
         document = Document(io.BytesIO(data))
-    except Exception as error:  # python-docx raises many kinds on a broken package
+    except Exception:  # python-docx raises many kinds on a broken package
         raise UnreadableFile(
-            _("{origin} is not a readable .docx document ({error})").format(
-                origin=origin, error=error.__class__.__name__
-            )
+            _("{origin} is not a readable .docx document (damaged, or another kind of "
+              "file); an old .doc must be saved as .docx first").format(origin=origin)
         ) from None
     lines: list[SourceLine] = []
     paragraph_number = table_number = 0
@@ -166,11 +165,12 @@ def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPar
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # zip, XML and openpyxl errors alike
+    except Exception:  # zip, XML and openpyxl errors alike
         raise UnreadableFile(
-            _("{origin} is not a readable .xlsx workbook ({error})").format(
-                origin=origin, error=error.__class__.__name__
-            )
+            _(
+                "{origin} is not a readable .xlsx workbook (damaged, or another kind of "
+                "file); an old .xls must be saved as .xlsx first"
+            ).format(origin=origin)
         ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..errors import json_problem
 from ..i18n import _
 from ..render.json_file import FORMAT_NAME, FORMAT_VERSION
 from .encoding import decode
@@ -26,7 +27,8 @@ def read_json(data: bytes, origin: str) -> ImportPlan:
             _(
                 "{origin} is not valid JSON (line {line}, column {column}): "
                 "{error}; the file may be truncated"
-            ).format(origin=origin, line=error.lineno, column=error.colno, error=error.msg)
+            ).format(origin=origin, line=error.lineno, column=error.colno,
+                     error=json_problem(error))
         ) from None
     except RecursionError:
         raise UnreadableFile(

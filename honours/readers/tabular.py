@@ -32,6 +32,15 @@ def _clean_header(cell: object) -> str:
     return _SPACES.sub("", str(cell or "")).strip("*：:").lower()
 
 
+def field_name(field: str) -> str:
+    """What a column is read as, in the interface language."""
+    return {
+        "name": _("name"), "category": _("category"), "title": _("title of the work"),
+        "proposer": _("proposer"), "affiliation": _("affiliation"), "note": _("note"),
+        "certificate": _("certificate number"),
+    }[field]
+
+
 def map_header(cells: Sequence[object]) -> dict[str, int] | None:
     """Field -> column index, if ``cells`` look like a header row: a column
     named 姓名 (or 名称, 题目, name …).  Other columns are left to
@@ -79,9 +88,11 @@ def rows_to_plan(
         if mapping is None:
             mapping = map_header(cells)
             if mapping is not None:
-                plan.source += _("; header at {origin}: ").format(origin=origin) + ", ".join(
-                    f"{field}={_clean_header(cells[i])}" for field, i in mapping.items()
-                )
+                plan.notices.append(_("header at {origin}: {columns}").format(
+                    origin=origin, columns=_("; ").join(
+                        _("{column} as {field}").format(
+                            column=str(cells[i]).strip(), field=field_name(field))
+                        for field, i in mapping.items())))
                 others = other_columns(cells, mapping)
                 if others:
                     plan.notices.append(

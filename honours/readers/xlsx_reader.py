@@ -24,12 +24,13 @@ def workbook_errors(origin: str) -> Iterator[None]:
     except UnreadableFile:
         raise
     except (SyntaxError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile,
-            zlib.error) as error:  # SyntaxError: xml.etree's ParseError
+            zlib.error):  # SyntaxError: xml.etree's ParseError
+        # The parser's own words (English, about XML) would not help the clerk.
         raise UnreadableFile(
             _(
-                "{origin} is a damaged workbook ({error}); open it in Excel or WPS, save it "
-                "again as .xlsx, and retry"
-            ).format(origin=origin, error=f"{type(error).__name__}: {error}"[:120])
+                "{origin} is a damaged workbook (its contents cannot be read); open it in "
+                "Excel or WPS, save it again as .xlsx, and retry"
+            ).format(origin=origin)
         ) from None
 
 
@@ -52,12 +53,12 @@ def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
     try:
         # data_only: a formula cell gives the value Excel saved, never the formula text.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise UnreadableFile(
             _(
-                "{origin} is not a readable .xlsx workbook ({error}); "
-                "an old .xls must be saved as .xlsx first"
-            ).format(origin=origin, error=error.__class__.__name__)
+                "{origin} is not a readable .xlsx workbook (damaged, or another kind of "
+                "file); an old .xls must be saved as .xlsx first"
+            ).format(origin=origin)
         ) from None
     try:
         if sheet is None:
