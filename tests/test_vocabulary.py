@@ -411,3 +411,26 @@ def test_a_busy_database_names_the_holder(tmp_path):
         doctor = run_cli("--lang", "en", "--db", str(db), "doctor")
     assert f"It is process {os.getpid()}" in str(caught.value)
     assert f"Process {os.getpid()} is using the database right now" in doctor.stdout
+
+
+def test_import_and_removal_count_with_the_lists_measure_word(tmp_path):
+    from .conftest import run_cli
+
+    db = tmp_path / "roll.json"
+    run_cli("--db", str(db), "category", "add", "先进集体", "--kind", "unit")
+    table = tmp_path / "units.csv"
+    table.write_text("名称\n第一中学\n第二中学\n", encoding="utf-8")
+    result = run_cli("--lang", "zh", "--db", str(db), "import", str(table), "--into", "先进集体")
+    assert "已向 先进集体 添加 2 家" in result.stderr + result.stdout
+    removed = run_cli("--lang", "zh", "--db", str(db), "category", "remove", "先进集体",
+                      "--force")
+    assert "2 家获奖者" in removed.stdout
+
+
+def test_settings_show_a_date_as_certificates_print_it(tmp_path):
+    from .conftest import run_cli
+
+    db = tmp_path / "roll.json"
+    run_cli("--db", str(db), "settings", "set", "date", "2024年12月")
+    shown = run_cli("--lang", "zh", "--db", str(db), "settings").stdout
+    assert "日期：2024-12（印作 二〇二四年十二月）" in shown

@@ -337,7 +337,8 @@ def remove(
         _(
             "removed {title} with {below} subcategories and {winners} winners "
             "(`honours undo` brings them back)"
-        ).format(title=escape(removed.title), below=below, winners=len(winners))
+        ).format(title=escape(removed.title), below=below,
+                 winners=vocabulary.counted(len(winners), removed.measure))
     )
     if revoked:
         console(stderr=True).print(

@@ -153,6 +153,17 @@ def _progress(total: int):
     return bar()
 
 
+def _measures() -> dict[str, str]:
+    """Each category's measure word by path, so that counts read 3 名, 2 家, 1 件."""
+    from ..roll import all_categories, path_of
+
+    current = store()
+    if not current.exists():  # a dry run into a new database
+        return {}
+    db = current.snapshot()
+    return {path_of(db, category): category.measure for category in all_categories(db)}
+
+
 def _print_problems(report) -> None:
     if report.problems:
         out = console()
@@ -170,9 +181,11 @@ def _print_report(report, dry_run: bool) -> None:
     added = _("would add {count} to {path}") if dry_run else _("added {count} to {path}")
     for path in report.created:
         out.print(created.format(path=escape(path)))
+    measures = _measures()
     for path, count in report.added.items():
         if count:
-            out.print(added.format(count=count, path=escape(path)))
+            out.print(added.format(count=vocabulary.counted(count, measures.get(path, "")),
+                                   path=escape(path)))
     for line in report.notes:
         note(line)
     if not report.problems or dry_run or report.added_total:

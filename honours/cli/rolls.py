@@ -466,7 +466,12 @@ def settings_show(ctx: typer.Context) -> None:
 
 
 def _setting_line(key: str, value: str) -> str:
-    """``title: 光荣榜``, or under --lang zh ``标题：光荣榜``."""
+    """``title: 光荣榜``, or under --lang zh ``标题：光荣榜``; a date also as it is
+    printed on certificates (2024-12 → 二〇二四年十二月)."""
+    if key == "date" and value:
+        from ..certificates.text import date_text
+
+        value = _("{date} (printed {words})").format(date=value, words=date_text(value))
     return escape(_("{key}: {value}").format(key=vocabulary.SETTINGS.label(key), value=value))
 
 
