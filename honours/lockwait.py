@@ -47,19 +47,9 @@ def read_holder(lock_path: Path) -> Holder | None:
                         since=str(data.get("since", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return holder if _running(holder.pid) else None
+    from .storage import process_alive  # here: storage imports this module
 
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # it exists, under another user
-    return True
+    return holder if process_alive(holder.pid) else None
 
 
 def this_command() -> str:

@@ -487,12 +487,13 @@ def _remove_orphaned_temp_files(target: Path) -> None:
             if not (entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX)):
                 continue
             pid = entry.name[len(prefix):].split("-", 1)[0]
-            if pid.isdigit() and not _process_alive(int(pid)):
+            if pid.isdigit() and not process_alive(int(pid)):
                 with suppress(OSError):
                     os.unlink(entry.path)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of that id exists (under any user)."""
     if pid == os.getpid():
         return True
     try:

@@ -21,7 +21,7 @@ from .encoding import decode
 from .pasted import Document, SourceLine, read_document, read_pasted
 from .plan import UnreadableFile
 from .tabular import cell_text, map_header
-from .xlsx_reader import sheet_rows
+from .xlsx_reader import open_workbook, sheet_rows
 
 #: The signature of the old binary Office formats (OLE2): .doc, .xls, .wps, .et.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -160,18 +160,9 @@ def _docx_table(table, number: int) -> list[SourceLine]:
 
 
 def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPart]:
-    from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # zip, XML and openpyxl errors alike
-        raise UnreadableFile(
-            _(
-                "{origin} is not a readable .xlsx workbook (damaged, or another kind of "
-                "file); an old .xls must be saved as .xlsx first"
-            ).format(origin=origin)
-        ) from None
+    book = open_workbook(data, origin)
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise UnreadableFile(

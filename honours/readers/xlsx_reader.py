@@ -47,19 +47,24 @@ def sheet_rows(worksheet):
     yield from worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
 
 
-def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
+def open_workbook(data: bytes, origin: str):
+    """The workbook, read-only; ``data_only``: a formula cell gives the value Excel
+    saved, never the formula text."""
     from openpyxl import load_workbook
 
     try:
-        # data_only: a formula cell gives the value Excel saved, never the formula text.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # zip, XML and openpyxl errors alike
         raise UnreadableFile(
             _(
                 "{origin} is not a readable .xlsx workbook (damaged, or another kind of "
                 "file); an old .xls must be saved as .xlsx first"
             ).format(origin=origin)
         ) from None
+
+
+def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
+    book = open_workbook(data, origin)
     try:
         if sheet is None:
             worksheet = book.worksheets[0]
