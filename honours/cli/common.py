@@ -5,6 +5,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -210,3 +211,13 @@ def read_text(source: str | None) -> str:
 
 def is_interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty() and not os.environ.get("CI")
+
+
+#: ``--encoding`` of the commands that read text files (import, sort, check).
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", metavar="NAME",
+        help=_("The text file's encoding (gb18030, big5, utf-16 …) when the guess is wrong."),
+    ),
+]

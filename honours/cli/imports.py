@@ -9,7 +9,7 @@ from .. import vocabulary
 from ..i18n import _, ngettext
 from ..readers import FORMATS as IMPORT_FORMATS
 from .choices import complete_category, completed, format_parsed
-from .common import change, console, escape, examples, fail, note, store
+from .common import EncodingOption, change, console, escape, examples, fail, note, store
 
 #: Above this many rows a progress bar shows the import's progress.
 PROGRESS_FROM = 5_000
@@ -55,14 +55,7 @@ def import_file(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help=_("The sheet of an .xlsx (default: the first)."))
     ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding", metavar="NAME",
-            help=_("The text file's encoding (gb18030, big5, utf-16 …) when the guess is "
-                   "wrong."),
-        ),
-    ] = None,
+    encoding: EncodingOption = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help=_("Check and show what would be added; write nothing.")),

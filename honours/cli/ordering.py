@@ -8,7 +8,16 @@ import typer
 from .. import vocabulary
 from ..i18n import _, ngettext
 from .choices import completed, format_parsed, parsed
-from .common import activate_overrides, console, escape, examples, fail, read_input, warn
+from .common import (
+    EncodingOption,
+    activate_overrides,
+    console,
+    escape,
+    examples,
+    fail,
+    read_input,
+    warn,
+)
 
 RULES = ("stroke", "stroke-fullname", "pinyin")
 
@@ -84,15 +93,6 @@ UnitsOption = Annotated[
 SheetOption = Annotated[
     str | None, typer.Option("--sheet", help=_("Only this sheet of an .xlsx (default: all)."))
 ]
-EncodingOption = Annotated[
-    str | None,
-    typer.Option(
-        "--encoding", metavar="NAME",
-        help=_("The text file's encoding (gb18030, big5, utf-16 …) when the guess is wrong."),
-    ),
-]
-
-
 def _read_parts(
     source: str | None, units: bool, sheet: str | None = None, encoding: str | None = None
 ):
