@@ -126,7 +126,7 @@ class Ledger:
             "numbers": {number: asdict(record) for number, record in self.numbers.items()},
         }
         # One number per line, like the database: readable, and fast to write.
-        payload = (readable_json(document) + "\n").encode("utf-8")
+        payload = readable_json(document) + b"\n"
         write_file_atomically(self.path, payload, replace=True)
 
     def serial_after(self, db: TinyDB) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tinydb import TinyDB
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from .collation import KINDS, RULES, InvalidName, sort_records, validate_entry
 from .collation.names import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
@@ -138,13 +138,17 @@ def category_tree(db: TinyDB) -> list[Category]:
     )
 
 
-def path_of(db: TinyDB, category: Category) -> str:
-    return PATH_SEPARATOR.join(c.title for c in lineage(db, category))
+def path_of(db: TinyDB, category: Category,
+            by_id: Mapping[int, Category] | None = None) -> str:
+    return PATH_SEPARATOR.join(c.title for c in lineage(db, category, by_id))
 
 
-def lineage(db: TinyDB, category: Category) -> list[Category]:
-    """The category and its ancestors, outermost first."""
-    by_id = {c.id: c for c in all_categories(db)}
+def lineage(db: TinyDB, category: Category,
+            by_id: Mapping[int, Category] | None = None) -> list[Category]:
+    """The category and its ancestors, outermost first (``by_id``: every category by
+    id, when the caller has them already)."""
+    if by_id is None:
+        by_id = {c.id: c for c in all_categories(db)}
     chain = [category]
     seen = {category.id}
     while chain[0].parent is not None and chain[0].parent in by_id:
@@ -176,17 +180,18 @@ def resolve_category(db: TinyDB, reference: str) -> Category:
     by_title = [c for c in categories if c.title == reference]
     if len(by_title) == 1:
         return by_title[0]
-    by_path = [c for c in categories if path_of(db, c) == reference]
+    by_id = {c.id: c for c in categories}
+    by_path = [c for c in categories if path_of(db, c, by_id) == reference]
     if len(by_path) == 1:
         return by_path[0]
     if len(by_title) > 1:
-        listing = "\n".join(f"  {c.id}: {path_of(db, c)}" for c in by_title)
+        listing = "\n".join(f"  {c.id}: {path_of(db, c, by_id)}" for c in by_title)
         raise RollError(
             _("{reference!r} names {count} categories; give the id or the path:\n{listing}")
             .format(reference=reference, count=len(by_title), listing=listing)
         )
-    near = [c for c in categories if reference in path_of(db, c)] or categories
-    listing = "\n".join(f"  {c.id}: {path_of(db, c)}" for c in near[:20])
+    near = [c for c in categories if reference in path_of(db, c, by_id)] or categories
+    listing = "\n".join(f"  {c.id}: {path_of(db, c, by_id)}" for c in near[:20])
     raise RollError(
         _("no category {reference!r}; the categories are:\n{listing}").format(
             reference=reference, listing=listing
@@ -360,7 +365,7 @@ def remove_category(
 def winners_of(db: TinyDB, category: Category) -> list[Winner]:
     """The category's winners in display order: the category's rule, or manual order."""
     winners = sorted(
-        (Winner.from_doc(doc) for doc in db.table(WINNERS).search(_in_category(category.id))),
+        (Winner.from_doc(doc) for doc in _in_category(db.table(WINNERS), category.id)),
         key=lambda w: (w.position, w.id),
     )
     return sort_records(winners, category.sort, category.kind, name=lambda w: w.name)
@@ -411,8 +416,11 @@ def update_documents(table: Table, changes: Mapping[int, Mapping[str, object]]) 
     assert updated == list(changes)
 
 
-def _in_category(category_id: int):
-    return lambda doc: doc["category"] == category_id
+def _in_category(table: Table, category_id: int) -> list[Document]:
+    """The records of one category, in file order.  One pass over the stored records
+    (a TinyDB search calls a Python function per record: 40 ms at 100,000)."""
+    return [Document(doc, int(doc_id)) for doc_id, doc in table._read_table().items()
+            if doc["category"] == category_id]
 
 
 @dataclass
@@ -428,7 +436,7 @@ class NewWinner:
 
 
 def names_in(db: TinyDB, category: Category) -> set[str]:
-    return {doc["name"] for doc in db.table(WINNERS).search(_in_category(category.id))}
+    return {doc["name"] for doc in _in_category(db.table(WINNERS), category.id)}
 
 
 def prepare_winners(
@@ -486,7 +494,7 @@ def prepare_winners(
 
 def next_position(db: TinyDB, category: Category) -> int:
     """The manual-order position after the category's last winner."""
-    positions = [d.get("position", 0) for d in db.table(WINNERS).search(_in_category(category.id))]
+    positions = [d.get("position", 0) for d in _in_category(db.table(WINNERS), category.id)]
     return max(positions) + 1 if positions else 0
 
 
@@ -506,7 +514,7 @@ def insert_winners(
 
 def resolve_winner(db: TinyDB, category: Category, reference: str) -> Winner:
     """A winner of ``category`` by its name as listed, or ``#ID``."""
-    winners = [Winner.from_doc(d) for d in db.table(WINNERS).search(_in_category(category.id))]
+    winners = [Winner.from_doc(d) for d in _in_category(db.table(WINNERS), category.id)]
     reference = reference.strip()
     if reference.startswith("#") and reference[1:].isdigit():
         for winner in winners:
@@ -554,7 +562,7 @@ def edit_winner(db: TinyDB, category: Category, reference: str, **changes) -> Wi
         except InvalidName as error:
             raise RollError(str(error)) from None
         if name != winner.name and any(
-            d["name"] == name for d in db.table(WINNERS).search(_in_category(category.id))
+            d["name"] == name for d in _in_category(db.table(WINNERS), category.id)
         ):
             raise RollError(
                 _("{name} is already in {category!r}").format(name=name, category=category.title)
@@ -585,7 +593,7 @@ def move_winner(
     target = to or category
     table = db.table(WINNERS)
     others = sorted(
-        (Winner.from_doc(d) for d in table.search(_in_category(target.id))
+        (Winner.from_doc(d) for d in _in_category(table, target.id)
          if d.doc_id != winner.id),
         key=lambda w: (w.position, w.id),
     )

@@ -6,6 +6,7 @@ PYTHONPATH, so they use exactly the code under test and die like a real command 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -173,7 +174,10 @@ def test_missing_file_is_empty_and_created_on_first_write(db_path: Path) -> None
     raw = db_path.read_bytes()
     assert "李四".encode() in raw, "Chinese must be stored readable (ensure_ascii=False)"
     on_disk = json.loads(raw)
-    assert on_disk["_meta"] == {"1": {"application": "honours", "schema": 1}}
+    meta = on_disk["_meta"]["1"]
+    assert (meta["application"], meta["schema"]) == ("honours", 1)
+    body = raw[raw.index(b"\n}", raw.index(b'"_meta"')) + 2:]
+    assert meta["body"] == hashlib.sha256(body).hexdigest(), "the body's digest, for _changed"
     assert on_disk["winners"] == {"1": {"name": "李四", "award": "先进工作者"}}
     assert winners_of(store) == [{"name": "李四", "award": "先进工作者"}]
 
@@ -193,9 +197,11 @@ def test_meta_is_hidden_and_reserved(db_path: Path) -> None:
     # Dropping every table must not drop the schema record.
     with store.transaction() as db:
         db.drop_tables()
-    assert json.loads(db_path.read_bytes()) == {
-        "_meta": {"1": {"application": "honours", "schema": 1}}
-    }
+    on_disk = json.loads(db_path.read_bytes())
+    assert list(on_disk) == ["_meta"]
+    meta = on_disk["_meta"]["1"]
+    assert (meta["application"], meta["schema"], set(meta)) == (
+        "honours", 1, {"application", "schema", "body"})
 
 
 def test_no_op_transaction_does_not_rewrite(db_path: Path) -> None:
@@ -310,9 +316,10 @@ def test_damaged_file_is_refused_and_left_untouched(
         "truncated-mid-character": valid[:chinese_at],
         "random-bytes": random.Random(7).randbytes(4096),
         "not-utf8": valid.replace("获".encode(), b"\xff\xfe", 1),
-        "nan-literal": valid.replace(b'"value": 30', b'"value": NaN'),
+        "nan-literal": valid.replace(b'"value":30', b'"value":NaN'),
         "table-not-object": valid.replace(b'"winners": {', b'"winners": [{', 1)[:-3] + b"}]}",
     }[damage]
+    assert contents != valid, "the damage must change the file"
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(contents)
 
@@ -819,9 +826,15 @@ def test_concurrent_processes_lose_nothing(tmp_path: Path, db_path: Path) -> Non
 
 
 BIG_TRANSACTION_WRITER = """
+    import os
     import sys
     from pathlib import Path
     from honours.storage import Store
+
+    if sys.argv[3:] == ["copy"]:  # a file system without hard links: backups are copies
+        def no_links(*arguments):
+            raise OSError("no hard links here")
+        os.link = no_links
 
     store = Store(Path(sys.argv[1]), keep_backups=3, lock_timeout=60)
     base = int(sys.argv[2])
@@ -894,20 +907,25 @@ def _wait_for_temp_file(directory: Path, writer: subprocess.Popen[str]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not POSIX, reason="SIGKILL")
-def test_sigkill_mid_transaction_leaves_old_or_new_state(db_path: Path) -> None:
+@pytest.mark.parametrize("backups", ["links", "copy"])
+def test_sigkill_mid_transaction_leaves_old_or_new_state(db_path: Path, backups: str) -> None:
     """Kill a writer of 20k-document transactions at random moments, and at moments aimed
     at the instant a backup or a save begins; the file must always load and hold one
-    complete state, never older than what the writer reported as committed."""
+    complete state, never older than what the writer reported as committed.
+
+    A backup is a hard link to the file being replaced (``links``: nothing to
+    interrupt), or, where links are not possible, a copy (``copy``: kills must
+    land inside backup writes too)."""
     base = 20_000
     rng = random.Random(20261128)
     store = Store(db_path)
     last_committed = 0
     saves_hit = backups_hit = rounds = 0
     # At least 9 kills; go on (up to 30) until kills have landed inside both kinds of write.
-    while rounds < 9 or not (saves_hit and backups_hit):
+    while rounds < 9 or not (saves_hit and (backups_hit or backups == "links")):
         assert rounds < 30, f"the attack never hit a write: {saves_hit=}, {backups_hit=}"
         rounds += 1
-        writer = start_child(BIG_TRANSACTION_WRITER, str(db_path), str(base))
+        writer = start_child(BIG_TRANSACTION_WRITER, str(db_path), str(base), backups)
         try:
             assert writer.stdout is not None
             first = writer.stdout.readline()  # at least one commit in this round

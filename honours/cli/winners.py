@@ -415,24 +415,29 @@ def _warn_unplaced(category: "roll.Category", names: list[str]) -> None:
 
 def _print_table(db, category: "roll.Category", winners: "list[roll.Winner]") -> None:
     from rich.table import Table
+    from rich.text import Text
 
+    from ..render.terminal import LongTable
     from .categories import describe
 
     console().print(f"[bold]{escape(describe(category, len(winners)))}[/]")
-    table = Table()
-    table.add_column("#", justify="right", style="dim")
     heading = {"person": _("full name"), "unit": _("unit name"), "work": _("title of the work")}[
         category.kind]
-    table.add_column(heading, overflow="fold")
     extras = [f for f in ("proposer", "affiliation", "note") if any(getattr(w, f) for w in winners)]
     headers = {"proposer": _("proposer"), "affiliation": _("affiliation"), "note": _("note")}
-    for extra in extras:
-        table.add_column(headers[extra], overflow="fold")
-    table.add_column(_("id"), justify="right", style="dim")
-    for place, winner in enumerate(winners, start=1):
-        cells = [str(place), escape(winner.name)]
-        cells += [escape(getattr(winner, extra)) for extra in extras]
-        table.add_row(*cells, f"#{winner.id}")
-    console().print(table)
+
+    def make_table() -> Table:
+        table = Table()
+        table.add_column("#", justify="right", style="dim")
+        table.add_column(heading, overflow="fold")
+        for extra in extras:
+            table.add_column(headers[extra], overflow="fold")
+        table.add_column(_("id"), justify="right", style="dim")
+        return table
+
+    rows = [[Text(str(place), style="dim"), winner.name,
+             *(getattr(winner, extra) for extra in extras), Text(f"#{winner.id}", style="dim")]
+            for place, winner in enumerate(winners, start=1)]
+    console().print(LongTable(make_table, rows) if rows else make_table())
     if not winners:
         note(_("no winners yet: `honours add {id} NAME…`").format(id=category.id))

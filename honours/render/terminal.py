@@ -92,6 +92,16 @@ def render_terminal(view: RollView, padding: str = " ") -> Group:
     return Group(*parts)
 
 
+def _aligned(text: str, width: int, justify: str) -> str:
+    """``text`` padded to ``width`` cells as rich aligns a cell that fits."""
+    if justify == "right":
+        return " " * (width - cell_len(text)) + text
+    if justify == "center":
+        excess = width - cell_len(text)
+        return " " * (excess // 2) + text + " " * (excess - excess // 2)
+    return set_cell_size(text, width)
+
+
 class LongTable:
     """A rich ``Table`` of many rows (the certificate register), printed as rich
     would print it, in a fraction of the time.
@@ -180,6 +190,7 @@ class LongTable:
             yield from line
             yield Segment.line()
         left, right = table.box.mid_left, table.box.mid_right
+        justified = [column.justify for column in table.columns]
         for row in self.rows:
             plain = [cell.plain if isinstance(cell, Text) else cell for cell in row]
             if any(cell_len(text) > width or "\n" in text for text, width in zip(plain, widths)):
@@ -187,7 +198,8 @@ class LongTable:
                     yield from line
                     yield Segment.line()
                 continue
-            cells = [" " + set_cell_size(text, width) + " " for text, width in zip(plain, widths)]
+            cells = [" " + _aligned(text, width, justify) + " "
+                     for text, width, justify in zip(plain, widths, justified)]
             if edge_style is None and not any(isinstance(cell, Text) for cell in row):
                 yield Segment(left + bar.join(cells) + right + "\n")  # the common case
                 continue
