@@ -168,6 +168,8 @@ class _MemoryStorage(Storage):
 
     ``write`` only keeps the data in memory and remembers that something was written; the
     :class:`Store` decides whether and when to save, so a transaction is all-or-nothing.
+    Tables change in place (:class:`_InPlaceTable`), which records what each change did
+    (``changes``), so that a save can reuse the saved text of the records nobody touched.
     """
 
     def __init__(self, data: dict[str, Any], read_only: bool = False) -> None:
@@ -176,11 +178,14 @@ class _MemoryStorage(Storage):
         self._closed = False
         self.dirty = False
         self.broken = False  # an in-place table update failed half-way
+        self.replaced = False  # the tables were written whole (TinyDB's drop, a repair)
+        self.changes: dict[str, _TableChanges] = {}
 
     def read(self) -> dict[str, Any]:
         return self._data
 
-    def write(self, data: dict[str, Any]) -> None:
+    def guard(self) -> None:
+        """Refuse a change to a snapshot or after the transaction, before it is made."""
         if self._read_only:
             raise StoreError(
                 _("A snapshot is read-only; use `store.transaction()` to change the database.")
@@ -190,8 +195,12 @@ class _MemoryStorage(Storage):
             raise StoreError(
                 _("This transaction has ended; its database can no longer be changed.")
             )
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.guard()
         self._data = data
         self.dirty = True
+        self.replaced = True
 
     def end(self) -> None:
         self._closed = True
@@ -201,26 +210,53 @@ class _MemoryStorage(Storage):
         return self._data
 
 
+class _TableChanges:
+    """What in-place changes did to one table since it was read: the ids added
+    (in order), and whether any record that was read from the file may have changed."""
+
+    __slots__ = ("added", "rewritten")
+
+    def __init__(self, rewritten: bool = False) -> None:
+        self.added: dict[str, None] = {}
+        self.rewritten = rewritten
+
+
 class _IdKeyed(MutableMapping):
     """A table's records by integer id, over the stored table whose ids are text.
 
     TinyDB's own update copies the whole table twice (ids to int and back) for every
     insert, update or removal: a tenth of a second per change at 100,000 winners.
-    This view lets its operations change the stored table in place instead."""
+    This view lets its operations change the stored table in place instead, and notes
+    which records they may have changed: any record read through it (TinyDB's update
+    reads a record to change it), replaced or removed."""
 
-    __slots__ = ("records",)
+    __slots__ = ("records", "changes")
 
-    def __init__(self, records: dict[str, Any]) -> None:
+    def __init__(self, records: dict[str, Any], changes: _TableChanges) -> None:
         self.records = records
+        self.changes = changes
 
     def __getitem__(self, doc_id: int) -> Any:
-        return self.records[str(doc_id)]
+        key = str(doc_id)
+        if key not in self.changes.added:
+            self.changes.rewritten = True
+        return self.records[key]
 
     def __setitem__(self, doc_id: int, document: Any) -> None:
-        self.records[str(doc_id)] = document
+        key = str(doc_id)
+        if key in self.records and key not in self.changes.added:
+            self.changes.rewritten = True
+        else:
+            self.changes.added[key] = None
+        self.records[key] = document
 
     def __delitem__(self, doc_id: int) -> None:
-        del self.records[str(doc_id)]
+        key = str(doc_id)
+        del self.records[key]
+        if key in self.changes.added:
+            del self.changes.added[key]
+        else:
+            self.changes.rewritten = True
 
     def __contains__(self, doc_id: object) -> bool:
         return str(doc_id) in self.records
@@ -233,6 +269,8 @@ class _IdKeyed(MutableMapping):
 
     def clear(self) -> None:
         self.records.clear()
+        self.changes.added.clear()
+        self.changes.rewritten = True
 
 
 class _InPlaceTable(Table):
@@ -246,21 +284,24 @@ class _InPlaceTable(Table):
 
     def _update_table(self, updater: Callable[[Any], None]) -> None:
         storage = self._storage
+        storage.guard()
         tables = storage.read()
         records = tables.get(self.name)
-        if records is None:
+        new = records is None
+        if new:
             records = {}
+        changes = storage.changes.setdefault(self.name, _TableChanges(rewritten=new))
         try:
-            updater(_IdKeyed(records))
+            updater(_IdKeyed(records, changes))
         except BaseException:
             # Part of the change may be made already: refuse to save what is left.
             storage.broken = True
             raise
         finally:
             self.clear_cache()
-        if self.name not in tables:
+        if new:
             tables[self.name] = records
-        storage.write(tables)
+        storage.dirty = True
 
 
 class _Database(TinyDB):
@@ -420,19 +461,20 @@ def _refuse_non_json(value: object) -> Any:
 _HEAD = b'{\n"_meta": {\n "1": '
 
 
-def _serialise(tables: Mapping[str, Any]) -> bytes:
+def _serialise(tables: Mapping[str, Any], saved: _SavedText | None = None) -> bytes:
     """Encode the whole database, or raise StoreError before anything touches the disk.
 
     The _meta record carries ``body``, a SHA-256 of everything after it, when orjson
     wrote every record (so that it reads them back exactly, see :func:`_fast_json`).
     A file whose body still matches was saved by honours and not edited since: it is
-    read without the checks meant for hand edits, and a change is told from no change
-    by comparing bytes (:meth:`Store._changed`)."""
+    read without the checks meant for hand edits, a change is told from no change
+    by comparing bytes (:meth:`Store._changed`), and ``saved`` lets the records no
+    change touched keep their text (adding a winner to 100,000 encodes one record)."""
     if META_TABLE in tables:
         raise StoreError(
             _("The table name {name!r} is reserved for honours itself.").format(name=META_TABLE)
         )
-    encoder = _Encoder()
+    encoder = _Encoder(saved)
     try:
         body = encoder.tables(tables, first=False) + b"\n}\n"
     except (TypeError, ValueError, RecursionError) as error:
@@ -445,6 +487,52 @@ def _serialise(tables: Mapping[str, Any]) -> bytes:
     if encoder.exact:
         meta["body"] = hashlib.sha256(body).hexdigest()
     return _HEAD + orjson.dumps(meta) + b"\n}" + body
+
+
+@dataclass
+class _SavedText:
+    """The records' text in a file as honours saved it, and what changed since."""
+
+    body: bytes  # the file after its _meta record
+    changes: dict[str, _TableChanges]
+    _tables: dict[str, bytes] | None = None
+
+    def records(self, name: str) -> bytes | None:
+        """The saved text of table ``name``'s records (their lines, without the braces)
+        when no record read from the file has changed since, else ``None``."""
+        changes = self.changes.get(name)
+        if changes is not None and changes.rewritten:
+            return None
+        if self._tables is None:
+            self._tables = _saved_tables(self.body)
+        return self._tables.get(name)
+
+
+_TABLE_HEADER = re.compile(rb'\n"([A-Za-z0-9_-]+)": ')
+
+
+def _saved_tables(body: bytes) -> dict[str, bytes]:
+    """Each table's records as text in a body honours saved, by table name (tables
+    whose names need escaping are left out: they are encoded again)."""
+    tables: dict[str, bytes] = {}
+    position = 0
+    while (start := body.find(b'\n"', position)) >= 0:
+        header = _TABLE_HEADER.match(body, start)
+        if header is None:
+            return tables
+        value = header.end()
+        if body.startswith(b"{}", value):
+            tables[header[1].decode()] = b""
+            position = value + 2
+            continue
+        # Record lines start with a space and hold no line break: the table's own
+        # closing brace is the first one at the start of a line.
+        end = body.find(b"\n}", value)
+        if not body.startswith(b"{\n", value) or end < 0:
+            return tables
+        tables[header[1].decode()] = body[value + 2:end]
+        position = end + 2
+    return tables
 
 
 def _saved_body(raw: bytes) -> bytes | None:
@@ -484,8 +572,9 @@ class _Encoder:
     as ``json`` would (a number past 64 bits, a key that is not text, a lone
     surrogate) goes through ``json``, which writes it or says why not."""
 
-    def __init__(self) -> None:
+    def __init__(self, saved: _SavedText | None = None) -> None:
         self.exact = True  # False once a value went through ``json``
+        self.saved = saved
 
     def value(self, value: object) -> bytes:
         try:
@@ -505,13 +594,25 @@ class _Encoder:
             parts.append(b"\n" if first and not parts else b",\n")
             parts.append(self.value(name) + b": ")
             if isinstance(table, Mapping):
-                parts.append(self.records(table) if table else b"{}")
+                parts.append(self.table(name, table))
             else:
                 parts.append(self.value(table))
         return b"".join(parts)
 
-    def records(self, table: Mapping[str, Any]) -> bytes:
-        """``{`` one ``"id": record`` per line ``}``, the whole table in one pass."""
+    def table(self, name: str, table: Mapping[str, Any]) -> bytes:
+        """``{`` one ``"id": record`` per line ``}``."""
+        kept = self.saved.records(name) if self.saved is not None else None
+        if kept is None:
+            lines = self.records(table)
+        else:
+            added = self.saved.changes[name].added if name in self.saved.changes else {}
+            lines = self.records({doc_id: table[doc_id] for doc_id in added})
+            if kept:
+                lines.insert(0, kept)
+        return b"{\n" + b",\n".join(lines) + b"\n}" if lines else b"{}"
+
+    def records(self, table: Mapping[str, Any]) -> list[bytes]:
+        """A line for each record, the whole table in one pass."""
         dumps, options = orjson.dumps, _OPTIONS
         try:
             # Document ids are digits (the loader and TinyDB see to it), which JSON
@@ -523,10 +624,9 @@ class _Encoder:
         except TypeError:
             lines = [b" " + self.value(str(doc_id)) + b": " + self.value(record)
                      for doc_id, record in table.items()]
-        encoded = b"{\n" + b",\n".join(lines) + b"\n}"
-        if b"null" in encoded:
+        if b"null" in b"".join(lines):
             _refuse_nan(table)  # orjson writes NaN and infinity as null, silently
-        return encoded
+        return lines
 
 
 def _refuse_nan(value: object) -> None:
@@ -1125,7 +1225,9 @@ class Store:
                 if storage.broken:
                     raise StoreError(_(
                         "Nothing was saved: a change to the database failed half-way."))
-                payload = _serialise(storage.data) if storage.dirty else None
+                saved = (None if loaded.body is None or storage.replaced
+                         else _SavedText(loaded.body, storage.changes))
+                payload = _serialise(storage.data, saved) if storage.dirty else None
                 if payload is not None and self._changed(loaded, storage.data, payload):
                     taken = None
                     if backup and loaded.raw is not None:

@@ -11,6 +11,7 @@ the same results as the careful ones they stand in for.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -302,3 +303,55 @@ def test_list_prints_as_the_rich_table_would(tmp_path, width, monkeypatch):
     monkeypatch.setattr(terminal.LongTable, "__rich_console__",
                         lambda table, console, options: iter([table._full()]))
     assert fast == printed()
+
+
+# --------------------------------------------------------------------------- saved text
+
+
+_OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("insert"), st.sampled_from(["winners", "categories", "new"]),
+                  st.integers(0, 3)),
+        st.tuples(st.just("update"), st.sampled_from(["winners", "categories"]),
+                  st.integers(1, 8)),
+        st.tuples(st.just("remove"), st.sampled_from(["winners", "new"]), st.integers(1, 8)),
+        st.tuples(st.just("truncate"), st.sampled_from(["winners", "new"]), st.just(0)),
+        st.tuples(st.just("drop"), st.sampled_from(["new", "settings"]), st.just(0)),
+        st.tuples(st.just("same"), st.just("winners"), st.integers(1, 8)),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_OPERATIONS, st.integers(0, 6))
+def test_a_save_reusing_the_saved_text_writes_what_a_full_encoding_writes(
+        tmp_path_factory, operations, winners):
+    """Records no change touched keep their saved text: the file must be byte for
+    byte what encoding every record again gives, whatever the changes were."""
+    from tinydb import Query
+
+    from honours import storage
+
+    store = Store(tmp_path_factory.mktemp("saved") / "roll.json")
+    _roll(store, winners)
+    with store.transaction() as db:
+        db.table("settings").insert({"year": "2026"})
+    for operation, name, number in operations:
+        with store.transaction() as db:
+            table = db.table(name)
+            if operation == "insert":
+                table.insert_multiple({"name": f"新{i}", "category": 1} for i in range(number))
+            elif operation == "update":
+                table.update({"note": "改"}, doc_ids=[d.doc_id for d in table.all()][:number])
+            elif operation == "remove":
+                table.remove(doc_ids=[d.doc_id for d in table.all()][:number])
+            elif operation == "truncate":
+                table.truncate()
+            elif operation == "drop":
+                db.drop_table(name)
+            else:
+                table.update({"name": "张1"}, Query().name == "张1")
+            # every record encoded again, from the tables as TinyDB holds them
+            expected = storage._serialise(copy.deepcopy(db.storage.read()))
+        assert store.file.read_bytes() == expected, (operation, name, number)
