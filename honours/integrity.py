@@ -125,11 +125,12 @@ def _winners(winners: dict, category_ids: set[int]) -> list[Problem]:
         return list(map(dict.get, documents, repeat(field, count), repeat(default, count)))
 
     names = values("name")
-    categories = set(values("category"))
+    categories = values("category")
     sound = (
         set(map(type, names)) <= {str} and all(names) and not any(map(str.isspace, names))
-        and {type(category) for category in categories} <= {int}
-        and categories <= category_ids
+        # types of the list, not of a set: True and 1 are one member of a set
+        and set(map(type, categories)) <= {int}
+        and set(categories) <= category_ids
         and set(map(type, values("position", 0))) <= {int}
         and all(set(map(type, values(field, ""))) <= {str} for field in _TEXT_FIELDS[WINNERS])
     )
