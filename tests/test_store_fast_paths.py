@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from honours import integrity
@@ -248,6 +248,9 @@ def _winner(draw):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_winner(), max_size=12))
+@example([{"name": "张三", "category": 1}, {"name": "张三", "category": True}])
+@example([{"name": "张三", "category": 1, "position": 0},
+          {"name": "李四", "category": 1, "position": False}])
 def test_the_roll_checks_find_what_the_record_by_record_check_finds(winners):
     table = {str(number): record for number, record in enumerate(winners, start=1)}
     expected = [problem for record, document in table.items()
