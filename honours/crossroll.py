@@ -149,7 +149,7 @@ def streaks(sources: Sources, pattern: str, years: int) -> list[Streak]:
             if last - first + 1 >= years:
                 within = tuple(sorted((o for o in entries if first <= int(o.year) <= last),
                                       key=_year_order))
-                found.append(Streak(within[-1].name, first, last, within))
+                found.append(Streak(within[0].name, first, last, within))
     found = sort_records(found, "stroke", "person", name=lambda s: s.name)
     found.sort(key=lambda s: -s.years)  # stable: longest first, then stroke order
     return found

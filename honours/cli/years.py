@@ -231,6 +231,12 @@ def _hits_table(hits, with_roll: bool, with_name: bool = True):
     return table
 
 
+def _years_repeat(sources) -> bool:
+    """Whether two rolls searched have the same year: then a hit also names its file."""
+    years = [year for _path, year, _found in sources.rolls]
+    return len(set(years)) < len(years)
+
+
 def _names(arguments: list[str]) -> list[str]:
     from ..people import names_given
 
@@ -254,7 +260,7 @@ def find(
     sources = _sources(in_paths, every)
     found = search(sources, wanted)
     out = console()
-    with_roll = len(sources.rolls) > 1
+    with_roll = _years_repeat(sources)
     hits = [hit for name in wanted for hit in found[name]]
     if hits:
         out.print(_hits_table(hits, with_roll))
@@ -288,7 +294,7 @@ def history(
         out.print(_("{name}: not found").format(name=escape(wanted[0])))
         note(_rolls_line(sources))
         raise typer.Exit(1)
-    out.print(_hits_table(hits, len(sources.rolls) > 1, with_name=False))
+    out.print(_hits_table(hits, _years_repeat(sources), with_name=False))
     honoured = sorted({hit.year for hit in hits})
     out.print(ngettext("{name}: honoured in {count} year ({years})",
                        "{name}: honoured in {count} years ({years})", len(honoured)).format(
