@@ -81,7 +81,7 @@ QuotaOption = Annotated[
 ExclusiveOption = Annotated[
     bool | None,
     typer.Option(
-        "--exclusive/--not-exclusive",
+        "--exclusive/--no-exclusive",
         help=_("Exclusive: a winner may not be in this category and in another exclusive "
                "category of the same award (the same top category)."),
         show_default=False,
