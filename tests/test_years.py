@@ -277,9 +277,14 @@ def test_streaks_on_a_hand_checked_case(school):
     assert missing.exit_code == 2 and "no category matches" in missing.output
 
 
-def _streak_names(out: str) -> list[str]:
-    return [re.sub(r"（.*", "", line.split("│")[1].strip()) for line in out.splitlines()
+def _first_column(out: str) -> list[str]:
+    """The first cell of each row of a table (continued lines of a row left out)."""
+    return [line.split("│")[1].strip() for line in out.splitlines()
             if line.startswith("│") and line.split("│")[1].strip()]
+
+
+def _streak_names(out: str) -> list[str]:
+    return [re.sub(r"（.*", "", name) for name in _first_column(out)]
 
 
 # --------------------------------------------------------------------------- within a roll
@@ -307,8 +312,7 @@ def test_a_person_on_another_list_warns_strict_refuses_and_duplicates_lists(scho
 
     out = h("duplicates").output
     # 王瑶: 优秀教师 and 师德标兵 (just added); nobody else is on two lists.
-    rows = [line for line in out.splitlines() if line.startswith("│") and line.split("│")[1].strip()]
-    assert [line.split("│")[1].strip() for line in rows] == ["王瑶（女）"]
+    assert _first_column(out) == ["王瑶（女）"]
     assert "1 person is on more than one list" in out
     assert "张伟 is listed with different affiliations" in out
 
