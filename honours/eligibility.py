@@ -185,16 +185,15 @@ class QuotaStatus:
     def describe(self) -> str:
         """The count against the quota in words: 21 of 20, 1 over."""
         measure = self.category.measure
+        values = {"count": vocabulary.counted(self.count, measure),
+                  "quota": vocabulary.counted(self.category.quota, measure)}
         if self.over:
             return _("{count} of a quota of {quota}: {over} over").format(
-                count=self.count, quota=vocabulary.counted(self.category.quota, measure),
-                over=vocabulary.counted(self.over, measure))
+                over=vocabulary.counted(self.over, measure), **values)
         if self.under:
             return _("{count} of a quota of {quota}: {under} to go").format(
-                count=self.count, quota=vocabulary.counted(self.category.quota, measure),
-                under=vocabulary.counted(self.under, measure))
-        return _("{count} of a quota of {quota}: full").format(
-            count=self.count, quota=vocabulary.counted(self.category.quota, measure))
+                under=vocabulary.counted(self.under, measure), **values)
+        return _("{count} of a quota of {quota}: full").format(**values)
 
 
 def quota_report(db: TinyDB) -> list[QuotaStatus]:
