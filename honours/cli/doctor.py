@@ -320,10 +320,11 @@ def _quota_findings() -> list[Finding]:
     award (honours/eligibility.py); nothing when the database cannot be read (the
     database section says why)."""
     from ..eligibility import duplicates, quota_report
+    from ..integrity import check
     from ..storage import Store, StoreError
 
-    try:
-        db = Store(db_path(), missing_ok=False).snapshot()
+    try:  # records that do not make a roll are the database section's problem
+        db = Store(db_path(), missing_ok=False, validate=check).snapshot()
     except StoreError:
         return []
     try:
