@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from tinydb import TinyDB
 
 from . import roll, vocabulary
-from .eligibility import RollIndex
+from .eligibility import RollIndex, set_rules
 from .errors import HonoursError
 from .i18n import _, at, ngettext
 from .ledger import raise_certificate_serial
@@ -97,6 +97,9 @@ def apply_plan(
                 columns=spec.columns, description=spec.description, honour=spec.honour,
                 author_label=spec.author_label,
             )
+            if spec.quota or spec.exclusive:
+                created = set_rules(db, created, quota=spec.quota,
+                                    exclusive=spec.exclusive or None)
         except roll.RollError as error:
             report.problems.append(at(spec.origin, str(error)))
             continue

@@ -796,6 +796,8 @@ def roll_view(db: TinyDB, reference: str | None = None):
             own_honour=category.honour,
             author_label=author_label_of(chain),
             own_author_label=category.author_label,
+            quota=category.quota,
+            exclusive=category.exclusive,
             entries=[
                 Entry(
                     id=w.id, name=w.name, position=place, manual_position=w.position,

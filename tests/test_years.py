@@ -399,3 +399,31 @@ def test_a_move_into_a_full_or_exclusive_list_is_refused(tmp_path):
     h("move", "甲", "张三", "--to", "乙")  # out of one exclusive list into the other: fine
     refused = h("category", "edit", "丙", "--exclusive", ok=False)
     assert refused.exit_code == 2 and "张三：表彰/乙" in refused.output
+
+
+def test_quotas_and_exclusive_marks_survive_an_export_and_import(tmp_path):
+    db = tmp_path / "2024.json"
+    h = Honours(db)
+    h("category", "add", "先进个人", "--quota", "5")
+    h("category", "add", "教师", "--parent", "先进个人", "--exclusive")
+    h("category", "add", "班主任", "--parent", "先进个人", "--exclusive", "--quota", "2")
+    h("add", "教师", "张三")
+    exported = tmp_path / "导出.json"
+    h("export", "-o", str(exported))
+    categories = json.loads(exported.read_text("utf-8"))["categories"]
+    assert categories[0]["quota"] == 5 and "exclusive" not in categories[0]
+    assert {k: categories[0]["children"][1].get(k) for k in ("quota", "exclusive")} == {
+        "quota": 2, "exclusive": True}
+
+    copy = tmp_path / "copy.json"
+    Honours(copy)("import", str(exported))
+    assert {c["title"]: (c.get("quota"), c.get("exclusive", False))
+            for c in held(copy)["categories"].values()} == {
+        "先进个人": (5, False), "教师": (None, True), "班主任": (2, True)}
+    refused = Honours(copy)("add", "班主任", "张三", ok=False)
+    assert "only one exclusive list of the same award" in refused.output
+
+    exported.write_text(exported.read_text("utf-8").replace('"quota": 5', '"quota": -1'),
+                        "utf-8")
+    bad = Honours(tmp_path / "bad.json")("import", str(exported), ok=False)
+    assert bad.exit_code == 2 and "the quota -1 is not a number from 1 to" in bad.output
