@@ -21,10 +21,11 @@ from .years import YearsError, roll_year, rolls_in
 
 @dataclass
 class Sources:
-    """The rolls read, and the files of a folder that were not rolls."""
+    """The rolls read, and the files of a folder that were not rolls or could not be read."""
 
     rolls: list[tuple[Path, str, list[Occurrence]]] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # JSON of another kind (an export)
+    unreadable: list[Path] = field(default_factory=list)  # a damaged or newer roll
 
     @property
     def everything(self) -> list[Occurrence]:
@@ -55,7 +56,7 @@ def open_rolls(files: list[Path], folders: list[Path]) -> Sources:
         except StoreError:
             if must:
                 raise
-            sources.skipped.append(path)
+            sources.unreadable.append(path)
             return
         year = roll_year(db, path)
         sources.rolls.append((path, year, occurrences(db, year=year, roll=str(path))))

@@ -238,6 +238,11 @@ def test_a_folder_of_rolls_skips_files_that_are_not_rolls(school, tmp_path):
     Honours(school[2018])("export", "-o", str(folder / "导出.json"))
     out = Honours(school[2020])("find", "周强", "--in", str(folder)).output
     assert "not rolls, skipped: 导出.json" in out and "searched 3 rolls" in out
+    (folder / "2017.json").write_text('{"_meta": {', "utf-8")  # a roll cut short
+    out = Honours(school[2020])("find", "周强", "--all").output
+    assert "2017.json could not be read and was skipped" in out and "searched 3 rolls" in out
+    damaged = Honours(school[2020])("find", "周强", "--in", str(folder / "2017.json"), ok=False)
+    assert damaged.exit_code == 2 and "damaged" in damaged.output
 
 
 def test_history_shows_a_person_year_by_year(school):

@@ -198,6 +198,9 @@ def _sources(in_paths: list[Path] | None, every: bool):
     if sources.skipped:
         note(_("not rolls, skipped: {files}").format(
             files="、".join(path.name for path in sources.skipped)))
+    for path in sources.unreadable:
+        warn(_("{path} could not be read and was skipped; `honours --db {path} doctor` "
+               "says why").format(path=path))
     if not sources.rolls:
         raise fail(_("no rolls found in {folders}").format(
             folders="、".join(str(folder) for folder in folders)))
