@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from tinydb import TinyDB
 
 from . import roll, vocabulary
+from .eligibility import RollIndex, set_rules
 from .errors import HonoursError
 from .i18n import _, at, ngettext
 from .ledger import raise_certificate_serial
@@ -60,11 +61,14 @@ def apply_plan(
     skip_invalid: bool = False,
     allow_duplicate: bool = False,
     progress: Callable[[int], None] | None = None,
+    strict: bool = False,
 ) -> ImportReport:
     """Add the plan's categories and winners to ``db``.
 
     Raises :class:`ImportRefused` when there are problems and ``skip_invalid``
-    is false; the caller's transaction then writes nothing.
+    is false; the caller's transaction then writes nothing.  Quotas and exclusive
+    lists apply as to ``add`` (:mod:`honours.eligibility`); a person already on
+    another list is a note, or with ``strict`` a problem.
     """
     report = ImportReport(source=plan.source, rows=len(plan.rows), problems=list(plan.problems))
     if not plan.rows and not plan.categories and not plan.problems:
@@ -93,6 +97,9 @@ def apply_plan(
                 columns=spec.columns, description=spec.description, honour=spec.honour,
                 author_label=spec.author_label,
             )
+            if spec.quota or spec.exclusive:
+                created = set_rules(db, created, quota=spec.quota,
+                                    exclusive=spec.exclusive or None)
         except roll.RollError as error:
             report.problems.append(at(spec.origin, str(error)))
             continue
@@ -100,6 +107,7 @@ def apply_plan(
         report.created.append(roll.PATH_SEPARATOR.join(path))
 
     grouped = _group_rows(db, plan.rows, base, base_path, by_path, report)
+    index = RollIndex(db)
     taken = {doc["certificate"] for doc in db.table(roll.WINNERS).all() if doc.get("certificate")}
     for category, rows in grouped:
         if any(row.order is not None for row in rows):
@@ -121,7 +129,12 @@ def apply_plan(
             )
             report.problems += problems
             documents = _unique_certificates(documents, taken, report)
+            verdict = index.vet(category, documents, strict)
+            report.problems += verdict.problems
+            report.notes += verdict.warnings
+            documents = verdict.kept
             roll.insert_winners(db, category, documents, position)
+            index.record(category, documents)
             position += len(documents)
             report.added[path] = report.added.get(path, 0) + len(documents)
             if progress:

@@ -48,6 +48,8 @@ class Category:
     description: str = ""
     honour: str = ""
     author_label: str = ""  # what a work's proposer is called: 提案者, 作者, 申报单位 …
+    quota: int | None = None  # at most this many winners here and below (honours/eligibility.py)
+    exclusive: bool = False  # a winner may not also be in another exclusive list of the award
     children: list[Category] = field(default_factory=list)
 
     @classmethod
@@ -64,6 +66,8 @@ class Category:
             description=doc.get("description", ""),
             honour=doc.get("honour", ""),
             author_label=doc.get("author_label", ""),
+            quota=_quota_of(doc.get("quota")),
+            exclusive=doc.get("exclusive") is True,
         )
 
     def as_dict(self) -> dict:
@@ -79,7 +83,14 @@ class Category:
             "description": self.description,
             "honour": self.honour,
             "author_label": self.author_label,
+            **({"quota": self.quota} if self.quota else {}),
+            **({"exclusive": True} if self.exclusive else {}),
         }
+
+
+def _quota_of(value: object) -> int | None:
+    """A stored quota: a positive whole number, else none (a hand edit is not trusted)."""
+    return value if type(value) is int and value > 0 else None
 
 
 @dataclass
@@ -793,6 +804,8 @@ def roll_view(db: TinyDB, reference: str | None = None):
             own_honour=category.honour,
             author_label=author_label_of(chain),
             own_author_label=category.author_label,
+            quota=category.quota,
+            exclusive=category.exclusive,
             entries=[
                 Entry(
                     id=w.id, name=w.name, position=place, manual_position=w.position,

@@ -157,6 +157,35 @@ def test_typical_use_of_every_command_prints_what_the_database_holds(honours, db
     result = run("certificates", "名单", "-o", str(certificates))
     assert certificates.exists() and "2 certificates" in result.output
 
+    # Within the roll: people on two lists, counts, quotas, exclusive lists.
+    out = run("add", "其他", "王 五")
+    assert "王五 is also on 名单" in out.output
+    out = run("duplicates").output
+    assert "王五" in out and "名单" in out and "其他" in out
+    run("remove", "其他", "王五")
+    out = run("category", "edit", "名单", "--quota", "2", "--exclusive").output
+    assert held(db)["categories"][1]["quota"] == 2 and held(db)["categories"][1]["exclusive"]
+    assert "quota 'none' → 2; exclusive 'no' → 'yes'" in out
+    out = run("stats").output
+    assert re.search(r"名单\s*│\s*2\s*│\s*2", out)
+    refused = run("add", "名单", "张三", ok=False)
+    assert refused.exit_code == 2 and "has a quota of 2 and holds 2 already" in refused.output
+    assert "张三" not in [w["name"] for w in held(db)["winners"]]
+
+    # Year after year: next year's roll beside this one, and people across the rolls.
+    from datetime import datetime
+
+    following = db.with_name(f"roll-{datetime.now().year + 1}.json")
+    out = run("new-year", "--yes").output
+    assert following.exists() and f"created {following}" in out
+    assert Store(following).snapshot().table("winners").all() == []
+    out = run("find", "王五", "--all")
+    assert "王五" in out.output and "名单" in out.output and "exported.json" in out.output
+    out = run("history", "丁一").output
+    assert "丁一: honoured in 1 year" in out
+    out = run("streaks", "--category", "名单", "--years", "2").output
+    assert "nobody was honoured in 名单 in 2 consecutive years" in out
+
     out = run("category", "remove", "其他").output
     assert "removed 其他" in out and len(held(db)["categories"]) == 1
 

@@ -85,6 +85,8 @@ def roll(tmp_path_factory) -> Path:
         ("category", "add", "先进单位", "--kind", "unit"),
         ("category", "add", "优秀提案", "--kind", "work"),
         ("add", "先进个人", "张三", "李四"),
+        ("category", "add", "满额", "--quota", "1"),
+        ("add", "满额", "钱七"),
     ):
         assert _run(db, "en", args).returncode == 0
     (folder / "a-folder.txt").mkdir()
@@ -160,6 +162,18 @@ SCENARIOS: list[tuple[tuple[str, ...], int]] = [
     (("register", "-o", "a-folder.txt", "--format", "csv"), 2),
     (("certificates",), 2),
     (("certificates", "-o", "x.pdf", "--font", "missing.ttf"), 2),
+    (("add", "满额", "孙八"), 2),
+    (("add", "先进个人", "钱七", "--strict"), 2),
+    (("category", "edit", "先进个人", "--quota", "-1"), 2),
+    (("new-year",), 2),
+    (("find",), 2),
+    (("find", "不存在的人"), 1),
+    (("find", "张三", "--in", "missing.json"), 2),
+    (("find", "张三", "--in", "damaged.json"), 2),
+    (("history", "张三", "--in", "exists.txt"), 2),
+    (("streaks", "--category", "不存在"), 2),
+    (("streaks", "--category", "先进个人", "--years", "1"), 2),
+    (("stats", "--top", "-1"), 2),
     (("--db", "damaged.json", "category", "list"), 2),
     (("--db", "a-folder.txt", "category", "list"), 2),
 ]

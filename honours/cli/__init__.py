@@ -142,9 +142,10 @@ def root(
     state.db_option = db
 
 
-from . import backups, categories, history, imports, ordering, rolls, winners  # noqa: E402
+from . import backups, categories, counts, history, imports, ordering, rolls, winners  # noqa: E402
 from . import certificates as certificate_commands  # noqa: E402
 from . import doctor as doctor_command  # noqa: E402
+from . import years as year_commands  # noqa: E402
 
 app.add_typer(categories.app, name="category")
 app.add_typer(backups.app, name="backup")
@@ -155,6 +156,8 @@ imports.register(app)
 ordering.register(app)
 backups.register(app)
 history.register(app)
+year_commands.register(app)
+counts.register(app)
 certificate_commands.register(app)
 doctor_command.register(app)
 

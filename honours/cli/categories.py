@@ -8,7 +8,7 @@ import typer
 from .. import vocabulary
 from ..i18n import _
 from .choices import complete_category, completed, parsed
-from .common import change, console, escape, examples, fail, store
+from .common import change, console, escape, examples, fail, store, warn
 
 app = typer.Typer(
     help=_(
@@ -70,6 +70,23 @@ AuthorLabelOption = Annotated[
         ),
     ),
 ]
+QuotaOption = Annotated[
+    int | None,
+    typer.Option(
+        "--quota", min=0, metavar="N",
+        help=_("At most N winners in this category and the ones below it; adding past "
+               "it is refused. 0 removes the quota."),
+    ),
+]
+ExclusiveOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--exclusive/--no-exclusive",
+        help=_("Exclusive: a winner may not be in this category and in another exclusive "
+               "category of the same award (the same top category)."),
+        show_default=False,
+    ),
+]
 CategoryArg = Annotated[
     str,
     typer.Argument(
@@ -121,8 +138,11 @@ def add(
     description: DescriptionOption = None,
     honour: HonourOption = None,
     author_label: AuthorLabelOption = None,
+    quota: QuotaOption = None,
+    exclusive: ExclusiveOption = None,
 ) -> None:
     from .. import roll
+    from ..eligibility import set_rules
 
     with change("category-add", create=True) as recorded:
         db = recorded.db
@@ -131,6 +151,7 @@ def add(
             columns=columns, description=description or "", honour=honour or "",
             author_label=author_label or "",
         )
+        category = set_rules(db, category, quota=quota or None, exclusive=exclusive or None)
         path = roll.path_of(db, category)
         recorded.describe(_("created category {path}").format(path=path))
     console().print(_("added category {id}: {path}").format(id=category.id, path=escape(path)))
@@ -196,6 +217,8 @@ def show(category: CategoryArg) -> None:
             else _("{honour} (made from the titles)")
         ).format(honour=roll.honour_of(roll.lineage(db, found))),
     }
+    rows[_("quota")] = _quota_text(db, found)
+    rows[_("exclusive")] = _("yes") if found.exclusive else _("no")
     if found.kind == "work" or found.author_label:
         chain = roll.lineage(db, found)
         rows[_("author label")] = found.author_label or _("{label} (inherited or default)").format(
@@ -205,11 +228,21 @@ def show(category: CategoryArg) -> None:
     console().print(table)
 
 
+def _quota_text(db, category) -> str:
+    """The quota and how the category stands against it: 20 (21: 1 over)."""
+    if category.quota is None:
+        return _("none")
+    from ..eligibility import QuotaStatus, RollIndex
+
+    index = RollIndex(db)
+    return QuotaStatus(category, index.paths[category.id][0], index.count(category)).describe()
+
+
 @app.command(
     "edit",
     help=_(
         "Change a category's title, kind, ordering rule, measure word, columns, "
-        "description, honour or author label."
+        "description, honour, author label, quota or whether it is exclusive."
     ),
 )
 def edit(
@@ -222,24 +255,29 @@ def edit(
     description: DescriptionOption = None,
     honour: HonourOption = None,
     author_label: AuthorLabelOption = None,
+    quota: QuotaOption = None,
+    exclusive: ExclusiveOption = None,
 ) -> None:
     from .. import roll
+    from ..eligibility import set_rules
 
     given = {
         "title": title, "kind": kind, "sort": sort, "measure": measure, "columns": columns,
         "description": description, "honour": honour, "author_label": author_label,
     }
-    if all(value is None for value in given.values()):
+    if all(value is None for value in given.values()) and quota is None and exclusive is None:
         raise fail(
             _("nothing to change: give --title, --kind, --sort, --measure, --columns, "
-              "--description, --honour or --author-label")
+              "--description, --honour, --author-label, --quota or --exclusive")
         )
     with change("category-edit") as recorded:
         db = recorded.db
         before = roll.resolve_category(db, category)
         old_path = roll.path_of(db, before)
         changed = roll.edit_category(db, category, **given)
+        changed = set_rules(db, changed, quota=quota, exclusive=exclusive)
         path = roll.path_of(db, changed)
+        given.update(quota=quota, exclusive=exclusive)
         differences = [
             _("{field} {old!r} → {new!r}").format(
                 field=_field_name(key), old=_shown(key, getattr(before, key)),
@@ -256,6 +294,14 @@ def edit(
         return
     console().print(_("updated category {id}: {path} ({changes})").format(
         id=changed.id, path=escape(path), changes=escape(_("; ").join(differences))))
+    if quota:
+        from ..eligibility import QuotaStatus, RollIndex
+
+        index = RollIndex(store().snapshot())
+        status = QuotaStatus(changed, path, index.count(changed))
+        if status.over:
+            warn(_("{path} holds more winners than its quota: {status}").format(
+                path=path, status=status.describe()))
 
 
 def _field_name(key: str) -> str:
@@ -264,7 +310,8 @@ def _field_name(key: str) -> str:
         "title": _("title"), "kind": _("kind"), "sort": _("ordering rule"),
         "measure": _("measure word"), "columns": _("grid columns"),
         "description": _("description"), "honour": _("honour"),
-        "author_label": _("author label"),
+        "author_label": _("author label"), "quota": _("quota"),
+        "exclusive": _("exclusive"),
     }[key]
 
 
@@ -274,6 +321,10 @@ def _shown(key: str, value):
         return vocabulary.KINDS.label(value)
     if key == "sort":
         return vocabulary.RULES.label(value)
+    if key == "exclusive":
+        return _("yes") if value else _("no")
+    if key == "quota" and value is None:
+        return _("none")
     return value
 
 

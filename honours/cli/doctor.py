@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import os_reason
+from ..errors import HonoursError, os_reason
 from ..i18n import _
 from .common import console, db_path, escape, override_files, state
 
@@ -61,6 +61,7 @@ def doctor(
         _repair()
     findings: list[Finding] = []
     findings += _database_findings()
+    findings += _quota_findings()
     findings += _backup_findings()
     findings += _ledger_and_journal_findings()
     findings += _character_data_findings()
@@ -311,6 +312,49 @@ def _database_findings() -> list[Finding]:
             ))
         else:
             findings.append(Finding(section, OK, amount))
+    return findings
+
+
+def _quota_findings() -> list[Finding]:
+    """Categories over or under their quota, and people on two exclusive lists of one
+    award (honours/eligibility.py); nothing when the database cannot be read (the
+    database section says why)."""
+    from ..eligibility import duplicates, quota_report
+    from ..integrity import check
+    from ..storage import Store, StoreError
+
+    try:  # records that do not make a roll are the database section's problem
+        db = Store(db_path(), missing_ok=False, validate=check).snapshot()
+    except StoreError:
+        return []
+    try:
+        statuses = quota_report(db)
+        found, _differing = duplicates(db)
+    except HonoursError:  # a roll whose records are broken: the database checks say so
+        return []
+    section = _("quotas")
+    findings = []
+    for status in statuses:
+        if status.over:
+            findings.append(Finding(
+                section, PROBLEM,
+                _("{path}: {status}").format(path=status.path, status=status.describe()),
+                _("Remove winners, or raise the quota: `honours category edit CATEGORY "
+                  "--quota N`."),
+            ))
+        else:
+            findings.append(Finding(section, OK, _("{path}: {status}").format(
+                path=status.path, status=status.describe())))
+    for duplicate in found:
+        if duplicate.exclusive_conflict:
+            findings.append(Finding(
+                section, PROBLEM,
+                _("{name} is on more than one exclusive list of one award: {lists}").format(
+                    name=duplicate.name,
+                    lists="、".join(dict.fromkeys(o.path for o in duplicate.entries))),
+                _("Remove the person from all but one of them (`honours duplicates` lists "
+                  "them all)."),
+            ))
     return findings
 
 

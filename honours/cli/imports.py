@@ -10,6 +10,7 @@ from ..i18n import _, ngettext
 from ..readers import FORMATS as IMPORT_FORMATS
 from .choices import complete_category, completed, format_parsed
 from .common import EncodingOption, change, console, escape, examples, fail, note, store
+from .winners import StrictOption
 
 #: Above this many rows a progress bar shows the import's progress.
 PROGRESS_FROM = 5_000
@@ -67,6 +68,7 @@ def import_file(
     allow_duplicate: Annotated[
         bool, typer.Option("--allow-duplicate", help=_("Accept names already in a category."))
     ] = False,
+    strict: Annotated[bool, StrictOption] = False,
 ) -> None:
     from ..importer import ImportRefused, apply_plan
     from ..readers import read_file
@@ -94,7 +96,7 @@ def import_file(
             with change("import", create=True) as recorded:
                 report = apply_plan(
                     recorded.db, plan, into=into, skip_invalid=skip_invalid,
-                    allow_duplicate=allow_duplicate, progress=advance,
+                    allow_duplicate=allow_duplicate, progress=advance, strict=strict,
                 )
                 if dry_run:
                     raise _DryRun

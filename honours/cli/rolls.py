@@ -117,11 +117,30 @@ def show(category: OptionalCategory = None, padding: PaddingOption = "space") ->
 
     pad = _padding(padding)
     activate_overrides()
-    view = roll_view(store().snapshot(), category)
+    db = store().snapshot()
+    view = roll_view(db, category)
     if not view.sections:
         note(_("the roll is empty: `honours category add TITLE` starts it"))
         return
     console().print(render_terminal(view, pad))
+    _quota_notes(db, view)
+
+
+def _quota_notes(db, view) -> None:
+    """Below the roll (on standard error, so that the roll itself can be saved as it
+    is): the categories shown that are over or under their quota."""
+    from ..eligibility import quota_report
+
+    shown = {section.id for section in view.walk()}
+    for status in quota_report(db):
+        if status.category.id not in shown:
+            continue
+        if status.over:
+            warn(_("over quota: {path}: {status}").format(
+                path=status.path, status=status.describe()))
+        elif status.under:
+            note(_("under quota: {path}: {status}").format(
+                path=status.path, status=status.describe()))
 
 
 def _write(output: str, payload: bytes, force: bool, binary: bool) -> None:

@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from .. import roll
 
 FORMATS = ("table", "text", "json", "csv")
+#: ``--strict`` of add and import: a person already on another list is refused, not warned of.
+StrictOption = typer.Option(
+    "--strict",
+    help=_("Refuse a person who is already on another list of the roll (by default a "
+           "warning names that list)."),
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -86,16 +92,20 @@ def _pasted_entries(text: str, kind: str, extras: dict) -> "list[roll.NewWinner]
 
 
 def _save(
-    category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: bool
+    category_ref: str, entries: "list[roll.NewWinner]", allow_duplicate: bool,
+    strict: bool = False,
 ) -> "tuple[list[str], roll.Category]":
     """Validate and add entries in one transaction; all or nothing.
     Returns the names added and their category."""
     from .. import roll
+    from ..eligibility import RollIndex
 
     with change("add") as recorded:
         db = recorded.db
         category = roll.resolve_category(db, category_ref)
         documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
+        verdict = RollIndex(db).vet(category, documents, strict)
+        problems += verdict.problems
         if problems:
             listing = "\n".join(f"  {p}" for p in problems)
             raise fail(
@@ -105,6 +115,8 @@ def _save(
                     len(problems),
                 ).format(count=len(problems), listing=listing)
             )
+        for warning in verdict.warnings:
+            warn(warning)
         roll.insert_winners(db, category, documents)
         recorded.describe(
             _("added {names} to {category}").format(
@@ -123,7 +135,7 @@ def _listing(names: list[str], limit: int = 10) -> str:
     return shown
 
 
-def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None:
+def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool, strict: bool) -> None:
     """One entry per line, saved as soon as it is confirmed; an empty line ends."""
     from .. import roll
 
@@ -146,7 +158,7 @@ def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool) -> None
             if not pasted:
                 continue
             try:
-                names, _category = _save(str(category.id), pasted, allow_duplicate)
+                names, _category = _save(str(category.id), pasted, allow_duplicate, strict)
             except typer.Exit:
                 continue  # the message is printed; the clerk retypes the line
             added += len(names)
@@ -181,12 +193,13 @@ def add(
     allow_duplicate: Annotated[
         bool, typer.Option("--allow-duplicate", help=_("Accept a name already in the category."))
     ] = False,
+    strict: Annotated[bool, StrictOption] = False,
 ) -> None:
     from .. import roll
 
     extras = {"affiliation": affiliation or "", "note": note_text or "", "proposer": proposer or ""}
     if not names:
-        _prompt_loop(category, extras, allow_duplicate)
+        _prompt_loop(category, extras, allow_duplicate, strict)
         return
     entries: list[roll.NewWinner] = []
     for index, name in enumerate(names, start=1):
@@ -199,7 +212,7 @@ def add(
                 ))
     if not entries:
         raise fail(_("no entries given: standard input was empty"))
-    added, found = _save(category, entries, allow_duplicate)
+    added, found = _save(category, entries, allow_duplicate, strict)
     console().print(
         _("added {count}: {names}").format(
             count=vocabulary.counted(len(added), found.measure), names=escape(_listing(added)))
@@ -337,6 +350,8 @@ def move(
                     "the position only matters if its rule becomes manual"
                 ).format(title=destination.title, rule=vocabulary.RULES.label(destination.sort))
             )
+        if target is not None and target.id != found.id:
+            _vet_move(db, found, winner, target)
         moved = roll.move_winner(db, found, winner, to=target, position=position)
         # The place a reader sees: in the list's display order, not the manual one.
         shown = [w.id for w in roll.winners_of(db, destination)]
@@ -357,6 +372,23 @@ def move(
             rule=vocabulary.RULES.label(destination.sort), place=place,
         )
     )
+
+
+def _vet_move(db, source: "roll.Category", reference: str, target: "roll.Category") -> None:
+    """A move into another category is an addition there: its quota and the rule of
+    exclusive lists apply, and a person on another list is pointed out."""
+    from .. import roll
+    from ..eligibility import RollIndex
+
+    moving = roll.resolve_winner(db, source, reference)
+    index = RollIndex(db)
+    index.forget(source.id, moving.id)
+    verdict = index.vet(target, [{"name": moving.name, "affiliation": moving.affiliation}])
+    if verdict.problems:
+        raise fail(_("{name} was not moved: {problems}").format(
+            name=moving.name, problems=_("; ").join(verdict.problems)))
+    for warning in verdict.warnings:
+        warn(warning)
 
 
 def list_winners(

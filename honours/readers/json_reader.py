@@ -74,6 +74,19 @@ def read_json(data: bytes, origin: str) -> ImportPlan:
     return plan
 
 
+def _quota(value: object, where: str, plan: ImportPlan) -> int | None:
+    """A category's quota: absent, or a whole number from 1 (0 or null: none)."""
+    from ..eligibility import MAX_QUOTA
+
+    if value is None or (type(value) is int and value == 0):
+        return None
+    if type(value) is int and 0 < value <= MAX_QUOTA:
+        return value
+    plan.problems.append(_("{where}: the quota {value} is not a number from 1 to {limit}").format(
+        where=where, value=str(value)[:20], limit=f"{MAX_QUOTA:,}"))
+    return None
+
+
 def _category(document: object, parent: tuple[str, ...], where: str, plan: ImportPlan) -> None:
     if not isinstance(document, dict) or not isinstance(document.get("title"), str):
         plan.problems.append(_("{where}: a category needs a \"title\" string").format(where=where))
@@ -92,6 +105,8 @@ def _category(document: object, parent: tuple[str, ...], where: str, plan: Impor
             honour=values["honour"] if isinstance(values["honour"], str) else "",
             author_label=(values["author_label"]
                           if isinstance(values["author_label"], str) else ""),
+            quota=_quota(document.get("quota"), where, plan),
+            exclusive=document.get("exclusive") is True,
             expected_count=None,
         )
     )

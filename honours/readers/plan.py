@@ -28,6 +28,8 @@ class CategorySpec:
     description: str = ""
     honour: str = ""
     author_label: str = ""  # what a work's author is called (提案者, 作者 …)
+    quota: int | None = None  # at most this many winners (honours/eligibility.py)
+    exclusive: bool = False  # one exclusive list per award for a winner
     expected_count: int | None = None  # the count printed in the heading, to check
 
 

@@ -25,6 +25,8 @@ def section_document(section: Section) -> dict:
         "description": section.description,
         "honour": section.own_honour,
         **({"author_label": section.own_author_label} if section.own_author_label else {}),
+        **({"quota": section.quota} if section.quota else {}),
+        **({"exclusive": True} if section.exclusive else {}),
         "count": section.count,
         "winners": [
             {

@@ -104,6 +104,8 @@ class Section:
     own_honour: str = ""  # the honour set on this category itself, if any
     author_label: str = "提案者"  # what a work's proposer is called, inherited or derived
     own_author_label: str = ""  # the label set on this category itself, if any
+    quota: int | None = None  # at most this many winners here and below (eligibility.py)
+    exclusive: bool = False  # one exclusive list per award for a winner
     entries: list[Entry] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
 
