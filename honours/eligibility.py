@@ -17,8 +17,10 @@ added, so an import of 100,000 rows reads each name once.  Nothing here prints.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from tinydb import TinyDB
 
@@ -54,14 +56,19 @@ class Vetting:
 class RollIndex:
     """The roll's winners by person and the counts under each category."""
 
-    def __init__(self, db: TinyDB) -> None:
+    def __init__(self, db: TinyDB, names: Iterable[str] | None = None) -> None:
+        """``names``: only these names will be vetted (``add``, ``move``), so only
+        their people are looked up: adding one winner to a roll of 100,000 does
+        not make an entry for every winner."""
         self.db = db
         self.paths = category_paths(db)
         self.by_id = roll.categories_by_id(db)
         self.people: dict[str, list[Occurrence]] = {}
-        self.own: dict[int, int] = {}
-        for occurrence in occurrences(db):
-            self._remember(occurrence)
+        records = roll.winner_records(db).values()
+        self.own: dict[int, int] = Counter(map(dict.get, records, repeat("category")))
+        keys = None if names is None else {name_key(name) for name in names}
+        for occurrence in occurrences(db, keys=keys):
+            self.people.setdefault(occurrence.key, []).append(occurrence)
 
     def _remember(self, occurrence: Occurrence) -> None:
         self.people.setdefault(occurrence.key, []).append(occurrence)
@@ -84,7 +91,7 @@ class RollIndex:
             for occurrence in list(found):
                 if occurrence.winner == winner_id and occurrence.category == category_id:
                     found.remove(occurrence)
-                    self.own[category_id] -= 1
+        self.own[category_id] -= 1
 
     def count(self, category: roll.Category) -> int:
         """Winners in the category and in every category below it."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from tinydb import TinyDB
 
 from .collation.names import SEPARATOR_DOTS, display_form, ordering_form
-from .roll import CATEGORIES, PATH_SEPARATOR, WINNERS
+from .roll import CATEGORIES, PATH_SEPARATOR, winner_records
 
 #: What may make a name's key differ from the name: spacing, brackets, separator dots.
 _NOT_PLAIN = re.compile(rf"[\s(（{SEPARATOR_DOTS}]")
@@ -98,11 +98,19 @@ def category_paths(db: TinyDB) -> dict[int, tuple[str, int, str, bool]]:
     return known
 
 
-def occurrences(db: TinyDB, year: str = "", roll: str = "") -> list[Occurrence]:
-    """Every winner of the roll with where it stands, in file order."""
+def occurrences(db: TinyDB, year: str = "", roll: str = "",
+                keys: set[str] | None = None) -> list[Occurrence]:
+    """Every winner of the roll with where it stands, in file order (``keys``: only
+    the winners whose name has one of these keys)."""
     paths = category_paths(db)
     found = []
-    for doc in db.table(WINNERS).all():
+    records = winner_records(db).items()
+    if keys is not None:
+        # A plain name is its own key: one set look-up for most of the roll.
+        records = [(doc_id, doc) for doc_id, doc in records
+                   if doc["name"] in keys or (_NOT_PLAIN.search(doc["name"]) is not None
+                                              and name_key(doc["name"]) in keys)]
+    for doc_id, doc in records:
         where = paths.get(doc["category"])
         if where is None:
             continue
@@ -111,7 +119,7 @@ def occurrences(db: TinyDB, year: str = "", roll: str = "") -> list[Occurrence]:
         found.append(Occurrence(
             name=name, key=name_key(name), affiliation=doc.get("affiliation", ""),
             certificate=doc.get("certificate", ""), category=doc["category"], path=path,
-            award=top, kind=kind, exclusive=exclusive, winner=doc.doc_id, year=year, roll=roll,
+            award=top, kind=kind, exclusive=exclusive, winner=int(doc_id), year=year, roll=roll,
         ))
     return found
 

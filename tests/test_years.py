@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from honours.storage import Store
 from honours.years import advance_years, next_roll_path
@@ -432,3 +434,42 @@ def test_quotas_and_exclusive_marks_survive_an_export_and_import(tmp_path):
                         "utf-8")
     bad = Honours(tmp_path / "bad.json")("import", str(exported), ok=False)
     assert bad.exit_code == 2 and "the quota -1 is not a number from 1 to" in bad.output
+
+
+# The index of one add or move looks up only the people it vets (a roll of 100,000
+# would otherwise make an entry for every winner): it must say what the whole
+# index says.
+_SPELLINGS = ["马罡", "马罡（女）", "阿依古丽·买买提", "阿依古丽买买提", "张伟", "张 伟", "李娜"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    stored=st.lists(st.tuples(st.sampled_from(_SPELLINGS), st.sampled_from(["", "一中", "二中"]),
+                              st.integers(2, 4)), max_size=10),
+    added=st.lists(st.tuples(st.sampled_from(_SPELLINGS), st.sampled_from(["", "一中"])),
+                   min_size=1, max_size=3),
+    target=st.integers(2, 4), strict=st.booleans(),
+)
+def test_the_index_of_an_add_vets_as_the_whole_index(stored, added, target, strict):
+    from tinydb import TinyDB
+    from tinydb.storages import MemoryStorage
+
+    from honours import roll
+    from honours.eligibility import RollIndex
+
+    db = TinyDB(storage=MemoryStorage)
+    db.table("categories").insert_multiple([
+        {"title": "表彰", "parent": None, "position": 0, "kind": "person", "sort": "manual"},
+        {"title": "甲", "parent": 1, "position": 0, "kind": "person", "exclusive": True},
+        {"title": "乙", "parent": 1, "position": 1, "kind": "person", "exclusive": True,
+         "quota": 6},
+        {"title": "丙", "parent": 1, "position": 2, "kind": "person"},
+    ])
+    db.table("winners").insert_multiple(
+        {"name": name, "affiliation": affiliation, "category": category, "position": number}
+        for number, (name, affiliation, category) in enumerate(stored))
+    category = roll.resolve_category(db, str(target))
+    documents = [{"name": name, "affiliation": affiliation} for name, affiliation in added]
+    whole = RollIndex(db).vet(category, documents, strict)
+    own = RollIndex(db, [name for name, _ in added]).vet(category, documents, strict)
+    assert (own.kept, own.problems, own.warnings) == (whole.kept, whole.problems, whole.warnings)

@@ -104,7 +104,8 @@ def _save(
         db = recorded.db
         category = roll.resolve_category(db, category_ref)
         documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
-        verdict = RollIndex(db).vet(category, documents, strict)
+        names = [document["name"] for document in documents]
+        verdict = RollIndex(db, names).vet(category, documents, strict)
         problems += verdict.problems
         if problems:
             listing = "\n".join(f"  {p}" for p in problems)
@@ -381,7 +382,7 @@ def _vet_move(db, source: "roll.Category", reference: str, target: "roll.Categor
     from ..eligibility import RollIndex
 
     moving = roll.resolve_winner(db, source, reference)
-    index = RollIndex(db)
+    index = RollIndex(db, [moving.name])
     index.forget(source.id, moving.id)
     verdict = index.vet(target, [{"name": moving.name, "affiliation": moving.affiliation}])
     if verdict.problems:
