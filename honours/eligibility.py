@@ -66,9 +66,24 @@ class RollIndex:
         self.people: dict[str, list[Occurrence]] = {}
         records = roll.winner_records(db).values()
         self.own: dict[int, int] = Counter(map(dict.get, records, repeat("category")))
-        keys = None if names is None else {name_key(name) for name in names}
-        for occurrence in occurrences(db, keys=keys):
-            self.people.setdefault(occurrence.key, []).append(occurrence)
+        # The name keys looked up so far (None: all of them, read at once).
+        self._looked_up: set[str] | None = None if names is None else set()
+        if names is None:
+            for occurrence in occurrences(db):
+                self.people.setdefault(occurrence.key, []).append(occurrence)
+        else:
+            self._look_up({name_key(name) for name in names})
+
+    def _look_up(self, keys: set[str]) -> None:
+        """Bring the people of these name keys in, in one pass over the roll (any a
+        caller did not announce are looked up when they are vetted)."""
+        if self._looked_up is None:
+            return
+        keys -= self._looked_up
+        if keys:
+            for occurrence in occurrences(self.db, keys=keys):
+                self.people.setdefault(occurrence.key, []).append(occurrence)
+            self._looked_up |= keys
 
     def _remember(self, occurrence: Occurrence) -> None:
         self.people.setdefault(occurrence.key, []).append(occurrence)
@@ -109,6 +124,7 @@ class RollIndex:
     def vet(self, category: roll.Category, documents: list[dict], strict: bool = False) -> Vetting:
         """Check entries about to be added to ``category``; the quota keeps the first
         ones that fit (``--skip-invalid`` imports those)."""
+        self._look_up({name_key(document["name"]) for document in documents})
         verdict = Vetting(kept=[])
         path, top, kind, exclusive = self.paths[category.id]
         accepted = []

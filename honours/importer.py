@@ -107,8 +107,9 @@ def apply_plan(
         report.created.append(roll.PATH_SEPARATOR.join(path))
 
     grouped = _group_rows(db, plan.rows, base, base_path, by_path, report)
-    index = RollIndex(db)
-    taken = {doc["certificate"] for doc in db.table(roll.WINNERS).all() if doc.get("certificate")}
+    index = RollIndex(db, [row.name for row in plan.rows])
+    taken = {doc["certificate"] for doc in roll.winner_records(db).values()
+             if doc.get("certificate")}
     for category, rows in grouped:
         if any(row.order is not None for row in rows):
             rows = sorted(rows, key=lambda row: (row.order is None, row.order or 0))

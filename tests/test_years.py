@@ -471,5 +471,6 @@ def test_the_index_of_an_add_vets_as_the_whole_index(stored, added, target, stri
     category = roll.resolve_category(db, str(target))
     documents = [{"name": name, "affiliation": affiliation} for name, affiliation in added]
     whole = RollIndex(db).vet(category, documents, strict)
-    own = RollIndex(db, [name for name, _ in added]).vet(category, documents, strict)
+    # announced: the first name only; the others are looked up when vetted
+    own = RollIndex(db, [added[0][0]]).vet(category, documents, strict)
     assert (own.kept, own.problems, own.warnings) == (whole.kept, whole.problems, whole.warnings)
