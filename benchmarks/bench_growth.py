@@ -336,7 +336,7 @@ def describe(figure: dict) -> str:
 def markdown(results: dict, sizes: list[int], counts: dict[int, int]) -> str:
     header = ["command"] + [f"{counts[s]:,} CPU s (wall)" for s in sizes]
     header += [f"exponent {counts[a]:,}→{counts[b]:,}" for a, b in zip(sizes, sizes[1:])]
-    header += [f"peak MB at {counts[sizes[-1]]:,}"]
+    header += [f"peak MB at {counts[sizes[-1]]:,}", "targets (issue 14)"]
     lines = ["| " + " | ".join(header) + " |",
              "|---|" + "---:|" * (len(header) - 1)]
     for name, by_size in results.items():
@@ -357,8 +357,36 @@ def markdown(results: dict, sizes: list[int], counts: dict[int, int]) -> str:
                 cells.append("")
         last = by_size.get(sizes[-1], {})
         cells.append(f"{last['peak_mb']:.0f}" if "peak_mb" in last else "")
+        cells.append(verdict(name, by_size, sizes, counts))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def verdict(name: str, by_size: dict, sizes: list[int], counts: dict[int, int]) -> str:
+    """The issue's targets at the largest size: under 5 s CPU (all but certificates and
+    docx export), exponent at most 1.1 over the last decade, add and list under 0.5 s
+    and within 3x of the smallest roll, peak memory under 500 MB."""
+    if name.startswith("sqlite") or counts[sizes[-1]] < 100_000:
+        return ""
+    last, first = by_size.get(sizes[-1], {}), by_size.get(sizes[0], {})
+    if "cpu" not in last:
+        return "not measured"
+    misses = []
+    if name not in ("certificates", "export-docx") and last["cpu"] >= 5:
+        misses.append("≥ 5 s")
+    if len(sizes) > 1 and name not in ("certificates", "export-docx"):
+        before = by_size.get(sizes[-2], {})
+        if "cpu" in before and exponent(before["cpu"], last["cpu"], counts[sizes[-2]],
+                                        counts[sizes[-1]]) > 1.1:
+            misses.append("exponent > 1.1")
+    if name in ("add", "list"):
+        if last["cpu"] >= 0.5:
+            misses.append("≥ 0.5 s")
+        if "cpu" in first and len(sizes) > 1 and last["cpu"] > 3 * first["cpu"]:
+            misses.append("> 3× the smallest")
+    if last["peak_mb"] >= 500:
+        misses.append("≥ 500 MB")
+    return "met" if not misses else "NOT met: " + ", ".join(misses)
 
 
 if __name__ == "__main__":
