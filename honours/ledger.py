@@ -18,7 +18,7 @@ that no file shows (a gap), never a printed number the ledger does not know.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -123,7 +123,9 @@ class Ledger:
     def save(self) -> None:
         document = {
             "application": "honours", "ledger": LEDGER_FORMAT, "highest": self.highest,
-            "numbers": {number: asdict(record) for number, record in self.numbers.items()},
+            # The fields as asdict() gives them (every one a str or an int), without
+            # its deep copy: seconds for 100,000 numbers.
+            "numbers": {number: dict(vars(record)) for number, record in self.numbers.items()},
         }
         # One number per line, like the database: readable, and fast to write.
         payload = (readable_json(document) + "\n").encode("utf-8")
@@ -195,14 +197,22 @@ def plan_numbers(
 
 
 def apply_numbers(
-    db: TinyDB, ledger: Ledger, planned: list[Assignment], command: str = ""
+    db: TinyDB, ledger: Ledger, planned: list[Assignment], command: str = "", view=None
 ) -> None:
     """Give the planned numbers to their winners, in the database and in the ledger
-    (in memory: the caller saves the ledger before the database)."""
+    (in memory: the caller saves the ledger before the database), and in ``view``
+    (the roll view they were planned on), which then shows the roll as it is now
+    without building it again."""
     now = datetime.now().isoformat(timespec="seconds")
-    update_documents(
-        db.table(WINNERS), {a.winner: {"certificate": a.number} for a in planned}
-    )
+    numbers = {a.winner: a.number for a in planned}
+    update_documents(db.table(WINNERS), {winner: {"certificate": number}
+                                         for winner, number in numbers.items()})
+    if view is not None and numbers:
+        for section in view.walk():
+            for entry in section.entries:
+                number = numbers.get(entry.id)
+                if number is not None:
+                    entry.certificate = number
     for assignment in planned:
         ledger.numbers[assignment.number] = IssuedNumber(
             number=assignment.number, serial=assignment.serial, pattern=assignment.pattern,
@@ -214,6 +224,8 @@ def apply_numbers(
         top = max(a.serial for a in planned)
         raise_certificate_serial(db, top)
         ledger.highest = max(ledger.highest, top)
+        if view is not None:
+            view.certificate_serial = certificate_serial(db)
 
 
 def revoke(ledger: Ledger, numbers: dict[str, tuple[str, str]], because: str) -> int:
