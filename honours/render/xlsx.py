@@ -363,7 +363,10 @@ def _widest(values: Iterable[object]) -> int:
     joined = "".join(texts)
     if joined.isascii() and joined.isprintable():
         return max(map(len, texts), default=0)
-    return max(map(_width, texts), default=0)
+    wide = _ALL_WIDE.fullmatch
+    # Chinese names (two cells a character) at once, the rest value by value.
+    return max(max((2 * len(text) for text in texts if wide(text)), default=0),
+               max((_width(text) for text in texts if not wide(text)), default=0))
 
 
 #: Text of CJK unified ideographs only (most names): two cells a character.
@@ -542,6 +545,8 @@ def _wrapped_lines(width: float | None, value: object) -> int:
     """About how many lines ``value`` takes once wrapped in a column ``width`` wide."""
     usable = max(1, int(width or MAX_WIDTH) - 2)
     text = "" if value is None else str(value)
+    if 2 * len(text) <= usable and text.isprintable():
+        return 1  # one line (no line break is printable), and it fits: no character is wider
     return sum(max(1, -(-cell_len(line) // usable)) for line in text.splitlines() or [""])
 
 
