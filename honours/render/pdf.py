@@ -79,13 +79,25 @@ class _Roll:
         if self.cursor.y + height > PAGE_HEIGHT - BOTTOM + 1e-6:
             self.new_page()
 
+    def font(self, family: str, size: float) -> None:
+        """``pdf.set_font(family, size=size)``, skipped when that font is the
+        current one already (set_font would change nothing then, but it costs
+        more than drawing the text: 200,000 calls for a roll of 100,000 names)."""
+        pdf = self.pdf
+        key = family.lower()
+        if (pdf.font_family == key and pdf.font_size_pt == size and pdf.font_style == ""
+                and pdf.current_font is not None and pdf.current_font.fontkey == key
+                and not pdf.underline and not pdf.strikethrough):
+            return
+        pdf.set_font(family, size=size)
+
     def draw(self, x: float, text: str, size: float) -> None:
         """Text whose em box's top is at the cursor."""
-        self.pdf.set_font(self.family, size=size)
+        self.font(self.family, size)
         descent = self.pdf.current_font.desc.descent / 1000
         baseline = self.cursor.y + (LINE - size * PT) / 2 + size * PT * (1 + descent)
         for family, piece in self.fonts.runs(self.family, text):
-            self.pdf.set_font(family, size=size)
+            self.font(family, size)
             self.pdf.text(x, baseline, piece)
             x += self.measure(piece, size)
 
@@ -136,15 +148,20 @@ class _Roll:
         column_width = USABLE / columns
         for start in range(0, len(names), columns):
             row = names[start:start + columns]
-            # a name wider than the page (only with one column) wraps by the rules
-            cells = [wrap(name, BODY_SIZE, column_width, 0.0, self.measure) or [] for name in row]
+            # a name wider than the page (only with one column) wraps by the rules;
+            # one that fits is its one line, as wrap() makes it (the margin covers
+            # wrap's adding up of widths a token at a time)
+            cells = [[name.rstrip(" ")] if self.measure(name, BODY_SIZE) < column_width - 1e-6
+                     else [line.text for line in
+                           wrap(name, BODY_SIZE, column_width, 0.0, self.measure) or []]
+                     for name in row]
             height = LINE * max(len(cell) for cell in cells)
             self.room_for(height)
             top = self.cursor.y
             for index, cell in enumerate(cells):
                 self.cursor.y = top
                 for line in cell:
-                    self.draw(LEFT + index * column_width, line.text, BODY_SIZE)
+                    self.draw(LEFT + index * column_width, line, BODY_SIZE)
                     self.cursor.y += LINE
             self.cursor.y = top + height
 
