@@ -96,10 +96,15 @@ class _Roll:
         self.font(self.family, size)
         descent = self.pdf.current_font.desc.descent / 1000
         baseline = self.cursor.y + (LINE - size * PT) / 2 + size * PT * (1 + descent)
-        for family, piece in self.fonts.runs(self.family, text):
-            self.font(family, size)
+        runs = self.fonts.runs(self.family, text)
+        current = self.family
+        for number, (family, piece) in enumerate(runs, start=1):
+            if family != current:
+                self.font(family, size)
+                current = family
             self.pdf.text(x, baseline, piece)
-            x += self.measure(piece, size)
+            if number < len(runs):
+                x += self.measure(piece, size)
 
     def paragraph(self, text: str, size: float = BODY_SIZE, align: str = "left",
                   indent: float = 0.0, hanging: float = 0.0, keep: int = 1) -> None:
@@ -148,13 +153,7 @@ class _Roll:
         column_width = USABLE / columns
         for start in range(0, len(names), columns):
             row = names[start:start + columns]
-            # a name wider than the page (only with one column) wraps by the rules;
-            # one that fits is its one line, as wrap() makes it (the margin covers
-            # wrap's adding up of widths a token at a time)
-            cells = [[name.rstrip(" ")] if self.measure(name, BODY_SIZE) < column_width - 1e-6
-                     else [line.text for line in
-                           wrap(name, BODY_SIZE, column_width, 0.0, self.measure) or []]
-                     for name in row]
+            cells = [self.name_lines(name, column_width) for name in row]
             height = LINE * max(len(cell) for cell in cells)
             self.room_for(height)
             top = self.cursor.y
@@ -164,6 +163,15 @@ class _Roll:
                     self.draw(LEFT + index * column_width, line, BODY_SIZE)
                     self.cursor.y += LINE
             self.cursor.y = top + height
+
+    def name_lines(self, name: str, width: float) -> list[str]:
+        """A name in a grid column: a name wider than the page (only with one
+        column) wraps by the rules; one that fits is its one line, as wrap()
+        makes it, without wrap() (the margin covers wrap's adding up of widths
+        a token at a time)."""
+        if self.measure(name, BODY_SIZE) < width - 1e-6:
+            return [name.rstrip(" ")]
+        return [line.text for line in wrap(name, BODY_SIZE, width, 0.0, self.measure) or []]
 
     def section(self, section: Section) -> None:
         self.cursor.y += LINE * 0.5 if self.cursor.y > TOP else 0
