@@ -29,7 +29,7 @@ from copy import copy
 from io import BytesIO
 from itertools import zip_longest
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -131,7 +131,9 @@ REFERENCE_WRITER = False
 
 
 def _rows(sheet: WriteOnlyWorksheet) -> _Rows:
-    return _Rows(sheet) if REFERENCE_WRITER else _FastRows(sheet)
+    # _FastRows writes what openpyxl writes through lxml (always there: python-docx
+    # needs it); without lxml openpyxl writes otherwise, so it writes every row itself.
+    return _Rows(sheet) if REFERENCE_WRITER or not LXML else _FastRows(sheet)
 
 
 class _Rows:
