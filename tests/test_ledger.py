@@ -235,3 +235,38 @@ def test_doctor_reports_a_damaged_ledger_and_export_still_works(roll, db, tmp_pa
     result = roll("export", "-o", str(out))
     assert "damaged" in result.output and json.loads(out.read_text("utf-8"))[
         "certificate_serial"] == 2
+
+
+def test_register_written_while_issuing_is_the_register_read_after(roll, tmp_path):
+    """Issuing gives the numbers to the roll view it planned on, and the register
+    file is made from that view: the same rows as a register made afterwards
+    from the saved database, in roll order and in number order."""
+    roll("category", "add", "作品", "--kind", "work")
+    roll("add", "作品", "关于一的建议", "--proposer", "甲三")
+    roll("add", "作品", "关于二的建议", "--proposer", "乙四")
+    roll("add", "名单", "丙五")
+    for by in ("roll", "number"):
+        written = tmp_path / f"写时-{by}.csv"
+        roll("register", "-o", str(written), "--by", by, "--force")
+        after = roll("register", "-f", "csv", "-o", "-", "--by", by).output
+        assert written.read_text("utf-8-sig").splitlines() == after.lstrip("\ufeff").splitlines()
+        roll("add", "名单", f"丁{by}")  # one more to issue next time
+
+
+def test_ledger_file_is_readable_json(roll, db):
+    """The ledger is written record by record; its bytes are those of
+    ``readable_json`` (one number per line), with numbers of digits only too."""
+    from honours.ledger import IssuedNumber, Ledger
+    from honours.storage import Store, readable_json
+
+    roll("register", "--issue")
+    ledger = Ledger.load(Store(db))
+    assert ledger.numbers
+    ledger.numbers["12"] = IssuedNumber(
+        number="12", serial=12, pattern="{serial}", year="2024", recipient="张\"三\\",
+        category="名单", winner=9, issued="2024-01-01T00:00:00")
+    assert ledger.payload() == readable_json(ledger.document()) + b"\n"
+    ledger.save()
+    assert ledger.path.read_bytes() == readable_json(ledger.document()) + b"\n"
+    empty = Ledger(ledger.path)
+    assert empty.payload() == readable_json(empty.document()) + b"\n"

@@ -634,3 +634,40 @@ def test_export_font_option_is_for_pdf(honours, tmp_path):
                      str(tmp_path / "missing.ttf"), ok=False)
     assert result.exit_code == 2 and "no such font file" in result.output
     assert not (tmp_path / "r.pdf").exists()
+
+
+@needs_font
+@pytest.mark.parametrize("options", [{}, {"with_affiliation": True, "padding": " "}])
+def test_roll_pdf_is_the_same_without_its_shortcuts(jinshan_db, options, monkeypatch):
+    """The roll PDF skips set_font when the font is set already, and does not
+    wrap a grid name that fits its column: the file is the same as with set_font
+    before every piece of text and wrap() for every name (but for its date and
+    the /ID made from it).  Includes a name too long for one line, and rare
+    characters that need a fallback font."""
+    import re
+
+    from honours.render.pdf import _Roll
+    from honours.render.view import Entry, ExportOptions, Section
+    from honours.roll import roll_view
+    from honours.storage import Store
+
+    view = roll_view(Store(jinshan_db).snapshot())
+    long = "上海市金山区某某实验学校初中部二〇二四届（3）班全体同学和他们的班主任老师" * 2
+    view.sections.append(Section(
+        id=999, title="另册", path="另册", kind="person", sort="manual", measure="名",
+        columns=4, description="", depth=0, number="", count=4, honour="另册",
+        entries=[Entry(id=990 + n, name=name, position=n, affiliation="组 ")
+                 for n, name in enumerate(["龘靐", long, "王 ", " 李"], start=1)]))
+
+    def rendered() -> bytes:
+        data = render_roll(view, ExportOptions(allow_missing_glyphs=True, **options))
+        return re.sub(rb"/CreationDate \(D:[^)]*\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", data)
+
+    from honours.render.pdf import BODY_SIZE, render_roll, wrap
+
+    fast = rendered()
+    monkeypatch.setattr(_Roll, "font", lambda roll, family, size: roll.pdf.set_font(
+        family, size=size))
+    monkeypatch.setattr(_Roll, "name_lines", lambda roll, name, width: [
+        line.text for line in wrap(name, BODY_SIZE, width, 0.0, roll.measure) or []])
+    assert fast == rendered()

@@ -370,7 +370,7 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
     a number is never issued without its file, nor printed without the ledger.
     Shared by ``register`` and ``certificates``: numbers always come from here."""
     from ..ledger import Ledger, apply_numbers, describe_numbers, plan_numbers, register_view
-    from ..roll import settings
+    from ..roll import roll_view, settings
     from ..storage import prepare_file
 
     activate_overrides()
@@ -379,9 +379,13 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
         with change("issue-numbers") as recorded:
             db = recorded.db
             ledger = Ledger.load(recorded.store)
-            planned = plan_numbers(db, ledger, category)
-            apply_numbers(db, ledger, planned, recorded.command)
-            register = register_view(db, category, ledger=ledger, by_number=by_number)
+            # One view of the roll for planning and for the register: the numbers
+            # are given to its entries as they are issued.
+            view = roll_view(db, category)
+            planned = plan_numbers(db, ledger, category, view)
+            apply_numbers(db, ledger, planned, recorded.command, view)
+            register = register_view(db, category, ledger=ledger, by_number=by_number,
+                                     view=view)
             values = settings(db)
             files = build(register, values)
             for path, _payload in files:

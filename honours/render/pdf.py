@@ -79,15 +79,32 @@ class _Roll:
         if self.cursor.y + height > PAGE_HEIGHT - BOTTOM + 1e-6:
             self.new_page()
 
+    def font(self, family: str, size: float) -> None:
+        """``pdf.set_font(family, size=size)``, skipped when that font is the
+        current one already (set_font would change nothing then, but it costs
+        more than drawing the text: 200,000 calls for a roll of 100,000 names)."""
+        pdf = self.pdf
+        key = family.lower()
+        if (pdf.font_family == key and pdf.font_size_pt == size and pdf.font_style == ""
+                and pdf.current_font is not None and pdf.current_font.fontkey == key
+                and not pdf.underline and not pdf.strikethrough):
+            return
+        pdf.set_font(family, size=size)
+
     def draw(self, x: float, text: str, size: float) -> None:
         """Text whose em box's top is at the cursor."""
-        self.pdf.set_font(self.family, size=size)
+        self.font(self.family, size)
         descent = self.pdf.current_font.desc.descent / 1000
         baseline = self.cursor.y + (LINE - size * PT) / 2 + size * PT * (1 + descent)
-        for family, piece in self.fonts.runs(self.family, text):
-            self.pdf.set_font(family, size=size)
+        runs = self.fonts.runs(self.family, text)
+        current = self.family
+        for number, (family, piece) in enumerate(runs, start=1):
+            if family != current:
+                self.font(family, size)
+                current = family
             self.pdf.text(x, baseline, piece)
-            x += self.measure(piece, size)
+            if number < len(runs):
+                x += self.measure(piece, size)
 
     def paragraph(self, text: str, size: float = BODY_SIZE, align: str = "left",
                   indent: float = 0.0, hanging: float = 0.0, keep: int = 1) -> None:
@@ -136,17 +153,25 @@ class _Roll:
         column_width = USABLE / columns
         for start in range(0, len(names), columns):
             row = names[start:start + columns]
-            # a name wider than the page (only with one column) wraps by the rules
-            cells = [wrap(name, BODY_SIZE, column_width, 0.0, self.measure) or [] for name in row]
+            cells = [self.name_lines(name, column_width) for name in row]
             height = LINE * max(len(cell) for cell in cells)
             self.room_for(height)
             top = self.cursor.y
             for index, cell in enumerate(cells):
                 self.cursor.y = top
                 for line in cell:
-                    self.draw(LEFT + index * column_width, line.text, BODY_SIZE)
+                    self.draw(LEFT + index * column_width, line, BODY_SIZE)
                     self.cursor.y += LINE
             self.cursor.y = top + height
+
+    def name_lines(self, name: str, width: float) -> list[str]:
+        """A name in a grid column: a name wider than the page (only with one
+        column) wraps by the rules; one that fits is its one line, as wrap()
+        makes it, without wrap() (the margin covers wrap's adding up of widths
+        a token at a time)."""
+        if self.measure(name, BODY_SIZE) < width - 1e-6:
+            return [name.rstrip(" ")]
+        return [line.text for line in wrap(name, BODY_SIZE, width, 0.0, self.measure) or []]
 
     def section(self, section: Section) -> None:
         self.cursor.y += LINE * 0.5 if self.cursor.y > TOP else 0

@@ -3,6 +3,8 @@ display width (rich measures East Asian wide characters)."""
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.markup import escape
@@ -16,6 +18,19 @@ from .view import RollView, Section, fitting_columns
 
 #: Spaces between the columns of a name grid.
 GAP = 3
+
+#: Text of CJK unified ideographs only (most names): two cells a character.
+_ALL_WIDE = re.compile("[\u4e00-\u9fff]+")
+
+
+def _cells(text: str) -> int:
+    """rich's ``cell_len`` of one line of text, at once for the common texts:
+    printable ASCII (one cell a character) and Chinese characters only (two)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if _ALL_WIDE.fullmatch(text):
+        return 2 * len(text)
+    return cell_len(text)
 
 
 class _Grid:
@@ -92,14 +107,15 @@ def render_terminal(view: RollView, padding: str = " ") -> Group:
     return Group(*parts)
 
 
-def _aligned(text: str, width: int, justify: str) -> str:
-    """``text`` padded to ``width`` cells as rich aligns a cell that fits."""
+def _aligned(text: str, size: int, width: int, justify: str) -> str:
+    """A cell of ``size`` cells padded to its column of ``width`` with rich's one
+    space either side, aligned as rich aligns a cell that fits."""
+    excess = width - size
     if justify == "right":
-        return " " * (width - cell_len(text)) + text
+        return " " * (excess + 1) + text + " "
     if justify == "center":
-        excess = width - cell_len(text)
-        return " " * (excess // 2) + text + " " * (excess - excess // 2)
-    return set_cell_size(text, width)
+        return " " * (excess // 2 + 1) + text + " " * (excess - excess // 2 + 1)
+    return " " + text + " " * (excess + 1)
 
 
 class LongTable:
@@ -128,28 +144,55 @@ class LongTable:
             self._add(table, row)
         return table
 
+    def _measure(self) -> bool:
+        """Each column's plain texts (``self._texts``: a styled cell's text) and the
+        width of each distinct text once (``self._sizes``: -1 for text that is not
+        one printable line); the rows with a styled cell (``self._styled``).
+        False when the rows are not all as long as the header."""
+        count = len(self.make_table().columns)
+        if any(len(row) != count for row in self.rows):
+            return False
+        self._texts: list[tuple[str, ...]] = []
+        self._sizes: list[dict[str, int]] = []
+        self._styled: set[int] = set()
+        for column in zip(*self.rows):
+            if set(map(type, column)) != {str}:
+                self._styled.update(n for n, cell in enumerate(column) if type(cell) is not str)
+                column = tuple(cell if type(cell) is str else cell.plain for cell in column)
+            self._texts.append(column)
+            distinct = dict.fromkeys(column)  # in order of first appearance
+            joined = "".join(distinct)
+            if joined.isascii() and joined.isprintable():  # numbers: one cell a character
+                self._sizes.append(dict(zip(distinct, map(len, distinct))))
+            else:
+                self._sizes.append({text: _cells(text) if text.isprintable() else -1
+                                    for text in distinct})
+        return True
+
     def _widths(self, console: Console, options: ConsoleOptions) -> list[int] | None:
         """The content width of each column, as rich would lay out the whole table."""
         probe = self.make_table()
         if probe.padding != (0, 1, 0, 1) or not probe.pad_edge or probe.width is not None:
             return None  # the line writer below knows one padding only
-        # Each distinct text once (a column of 100,000 rows holds a few hundred
-        # honours and units): the row where it first appears.
-        first: list[dict[str, int]] = [{} for _ in probe.columns]
-        for number, row in enumerate(self.rows):
-            for column, cell in enumerate(row):
-                first[column].setdefault(cell if isinstance(cell, str) else cell.plain, number)
-        widest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its widest text
-        longest: dict[int, tuple[int, int]] = {}  # column → (width, row) of its longest word
-        for column, texts in enumerate(first):
-            for plain, number in texts.items():
-                width = max((cell_len(line) for line in plain.splitlines()), default=0)
-                word = max((cell_len(word) for word in plain.split()), default=width)
-                if width > widest.get(column, (-1, 0))[0]:
-                    widest[column] = (width, number)
-                if word > longest.get(column, (-1, 0))[0]:
-                    longest[column] = (word, number)
-        for number in sorted({n for _, n in (*widest.values(), *longest.values())}):
+        if not self._measure():
+            return None
+        # Rich sizes a column by its widest line and its longest word: the rows
+        # that hold them are enough to lay the table out as with every row.
+        numbers = set()
+        for texts, sizes in zip(self._texts, self._sizes):
+            widths: dict[str, int] = {}  # text → its widest line
+            words: dict[str, int] = {}  # text → its longest word
+            for text, size in sizes.items():
+                if size < 0:
+                    lines = text.splitlines()
+                    widths[text] = max(map(_cells, lines), default=0)
+                    words[text] = max(map(_cells, text.split()), default=widths[text])
+                elif " " in text:
+                    words[text] = max(map(_cells, text.split()), default=size)
+            for measured in ({**sizes, **widths}, {**sizes, **widths, **words}):
+                if measured:
+                    numbers.add(texts.index(max(measured, key=measured.__getitem__)))
+        for number in sorted(numbers):
             self._add(probe, self.rows[number])
         widths = probe._calculate_column_widths(  # what Table.__rich_console__ calls
             console, options.update_width(options.max_width - probe._extra_width)
@@ -190,21 +233,30 @@ class LongTable:
             yield from line
             yield Segment.line()
         left, right = table.box.mid_left, table.box.mid_right
+        # Each distinct text padded to its column once, as set_cell_size() pads
+        # text that fits; a row with a text that does not (wider than its column,
+        # or not one plain line) is left to rich, which wraps it.
+        padded = []
+        wrapped: set[int] = set()
         justified = [column.justify for column in table.columns]
-        for row in self.rows:
-            plain = [cell.plain if isinstance(cell, Text) else cell for cell in row]
-            if any(cell_len(text) > width or "\n" in text for text, width in zip(plain, widths)):
-                for line in self._rich_row(console, options, widths, row):
+        for texts, sizes, width, justify in zip(self._texts, self._sizes, widths, justified):
+            pad = {text: _aligned(text, size, width, justify)
+                   for text, size in sizes.items() if 0 <= size <= width}
+            if len(pad) < len(sizes):
+                wrapped.update(n for n, text in enumerate(texts) if text not in pad)
+            padded.append(map(pad.get, texts))
+        styled = self._styled
+        for number, cells in enumerate(zip(*padded)):
+            if number in wrapped:
+                for line in self._rich_row(console, options, widths, self.rows[number]):
                     yield from line
                     yield Segment.line()
                 continue
-            cells = [" " + _aligned(text, width, justify) + " "
-                     for text, width, justify in zip(plain, widths, justified)]
-            if edge_style is None and not any(isinstance(cell, Text) for cell in row):
+            if edge_style is None and number not in styled:
                 yield Segment(left + bar.join(cells) + right + "\n")  # the common case
                 continue
             yield Segment(left, edge_style)
-            for index, (cell, text) in enumerate(zip(row, cells)):
+            for index, (cell, text) in enumerate(zip(self.rows[number], cells)):
                 if index:
                     yield Segment(bar, edge_style)
                 style = cell.style if isinstance(cell, Text) else None
