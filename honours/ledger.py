@@ -17,11 +17,11 @@ that no file shows (a gap), never a printed number the ledger does not know.
 
 from __future__ import annotations
 
-import orjson
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import orjson
 from tinydb import Query, TinyDB
 
 from .errors import HonoursError, os_reason
