@@ -35,6 +35,7 @@ from .roll import (
     roll_view,
     settings,
     update_documents,
+    winner_records,
 )
 from .storage import Store, readable_json, write_file_atomically
 
@@ -193,7 +194,7 @@ def plan_numbers(
     pattern = values["certificate-pattern"]
     check_certificate_pattern(pattern)
     taken = set(ledger.numbers)
-    taken |= {doc["certificate"] for doc in db.table(WINNERS).all() if doc.get("certificate")}
+    taken |= {doc["certificate"] for doc in winner_records(db).values() if doc.get("certificate")}
     serial = ledger.serial_after(db)
     planned = []
     for section in (view or roll_view(db, reference)).walk():
@@ -269,7 +270,7 @@ def revoke(ledger: Ledger, numbers: dict[str, tuple[str, str]], because: str) ->
 
 
 def held_numbers(db: TinyDB) -> set[str]:
-    return {doc["certificate"] for doc in db.table(WINNERS).all() if doc.get("certificate")}
+    return {doc["certificate"] for doc in winner_records(db).values() if doc.get("certificate")}
 
 
 # --------------------------------------------------------------------------- the register

@@ -401,7 +401,7 @@ def total_count(category: Category, counts: dict[int, int]) -> int | None:
 
 def count_winners(db: TinyDB) -> dict[int, int]:
     counts: dict[int, int] = {}
-    for doc in db.table(WINNERS).all():
+    for doc in winner_records(db).values():
         counts[doc["category"]] = counts.get(doc["category"], 0) + 1
     return counts
 
@@ -415,7 +415,8 @@ def update_documents(table: Table, changes: Mapping[int, Mapping[str, object]]) 
     every id is checked to exist first, so each document gets its own fields."""
     if not changes:
         return
-    missing = [doc_id for doc_id in changes if not table.contains(doc_id=doc_id)]
+    stored = table._read_table()  # one look-up per id; TinyDB's contains() reads a copy
+    missing = [doc_id for doc_id in changes if str(doc_id) not in stored]
     if missing:
         raise RollError(_("no document {ids} in the database").format(ids=missing[:5]))
     fields = iter(changes.values())
@@ -782,8 +783,8 @@ def roll_view(db: TinyDB, reference: str | None = None):
     # The documents themselves, not a Winner each: the view's entries are made
     # from them directly (a roll of 100,000 winners built 100,000 objects more).
     by_category: dict[int, list] = {}
-    for doc in db.table(WINNERS).all():
-        by_category.setdefault(doc["category"], []).append(doc)
+    for doc_id, doc in winner_records(db).items():  # (id, record): no Document copies
+        by_category.setdefault(doc["category"], []).append((int(doc_id), doc))
     counts = {category: len(winners) for category, winners in by_category.items()}
     if reference:
         root = resolve_category(db, reference)
@@ -795,9 +796,9 @@ def roll_view(db: TinyDB, reference: str | None = None):
 
     def section(category: Category, depth: int, index: int, chain: list[Category]) -> Section:
         winners = sorted(by_category.get(category.id, []),
-                         key=lambda doc: (doc.get("position", 0), doc.doc_id))
+                         key=lambda pair: (pair[1].get("position", 0), pair[0]))
         winners = sort_records(winners, category.sort, category.kind,
-                               name=lambda doc: doc["name"])
+                               name=lambda pair: pair[1]["name"])
         built = Section(
             id=category.id,
             title=category.title,
@@ -818,12 +819,12 @@ def roll_view(db: TinyDB, reference: str | None = None):
             exclusive=category.exclusive,
             entries=[
                 Entry(
-                    id=doc.doc_id, name=doc["name"], position=place,
+                    id=doc_id, name=doc["name"], position=place,
                     manual_position=doc.get("position", 0), proposer=doc.get("proposer", ""),
                     affiliation=doc.get("affiliation", ""), note=doc.get("note", ""),
                     certificate=doc.get("certificate", ""),
                 )
-                for place, doc in enumerate(winners, start=1)
+                for place, (doc_id, doc) in enumerate(winners, start=1)
             ],
         )
         built.children = [
