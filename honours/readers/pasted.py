@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -533,6 +533,78 @@ class Entry:
         return f"Entry({self.name!r}, {self.where!r})"
 
 
+class PlainEntries(Sequence):
+    """The entries of a run of plain lines, one name a line, kept as the names
+    themselves: an :class:`Entry` is made only when one is looked at (a
+    misplaced name, an import row), so a list of a million names costs its
+    strings, not a million objects.  ``head`` holds entries read before the run
+    by the general reader (a list that continues in plain lines)."""
+
+    __slots__ = ("head", "names", "_lines", "_first", "_label", "_numbers")
+
+    def __init__(
+        self, lines: list[str], first: int, label: str, head: Sequence[Entry] = ()
+    ) -> None:
+        self.head = list(head)
+        self.names = list(filter(None, lines))  # blank lines hold no entry
+        try:
+            blank = lines.index("")
+        except ValueError:
+            blank = len(lines)
+        # Line numbers are counted from the lines only when a blank line comes
+        # before a name (a text's last line end leaves one at the end).
+        self._lines = lines if blank < len(self.names) else None
+        self._first = first  # the line number of lines[0]
+        self._label = label
+        self._numbers: list[int] | None = None
+
+    def all_names(self) -> list[str]:
+        if not self.head:
+            return self.names
+        return [entry.name for entry in self.head] + self.names
+
+    def _number(self, index: int) -> int:
+        """The line number of the run's ``index``-th name."""
+        if self._lines is None:
+            return self._first + index
+        if self._numbers is None:
+            self._numbers = [
+                number for number, line in enumerate(self._lines, start=self._first) if line
+            ]
+        return self._numbers[index]
+
+    def _entry(self, index: int) -> Entry:
+        return Entry(self.names[index], "", 0, "", "", self._number(index), self._label)
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.names)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index < len(self.head):
+            return self.head[index]
+        return self._entry(index - len(self.head))
+
+    def __iter__(self) -> Iterator[Entry]:
+        yield from self.head
+        for index in range(len(self.names)):
+            yield self._entry(index)
+
+    def __add__(self, other) -> list[Entry]:
+        return list(self) + list(other)
+
+    def __radd__(self, other) -> list[Entry]:
+        return list(other) + list(self)
+
+    def __repr__(self) -> str:
+        return f"PlainEntries({len(self)} entries)"
+
+
 @dataclass
 class Section:
     """A heading and the entries under it (before any further heading)."""
@@ -554,6 +626,13 @@ class Section:
     @property
     def title(self) -> str:
         return self.heading.title if self.heading else ""
+
+    @property
+    def names(self) -> list[str]:
+        """The entries' names (without making an :class:`Entry` for a plain run)."""
+        if isinstance(self.entries, PlainEntries):
+            return self.entries.all_names()
+        return [entry.name for entry in self.entries]
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -739,7 +818,8 @@ def _plain_list(lines: list[SourceLine], kind: str | None) -> Document | None:
 def _plain_document(entries: list[Entry], kind: str | None) -> Document:
     section = Section(heading=None, columns=1, entries=entries)
     if kind is None:  # judged on a sample: a long list is all of one kind
-        sample = [entry.name for entry in entries[:1000]]
+        sample = (entries.all_names() if isinstance(entries, PlainEntries) else [
+            entry.name for entry in entries])[:1000]
         personal = sum(_looks_like_person(name) for name in sample)
         kind = "person" if personal * 2 >= len(sample) else "unit"
     section.kind = kind
@@ -976,7 +1056,7 @@ def read_pasted(
     if plain is not None:
         return plain
     lines = text.split("\n")
-    start = _plain_tail(lines)
+    start = _plain_tail(text, lines)
     if not any(lines[start:]):
         return read_document(lines_of_text(text, label), kind)
     # Headings and notes, then a long run of plain names: the head is read line by
@@ -986,48 +1066,59 @@ def read_pasted(
     target = document.current or Section(heading=None)
     if target not in document.sections:
         document.sections.append(target)
-    tail = [
-        Entry(line, "", 0, "", "", number, label)
-        for number, line in enumerate(lines[start:], start=start + 1) if line
-    ]
+    tail = PlainEntries(lines[start:], start + 1, label, target.entries)
     if not target.entries:
         heading_kind = target.heading.kind if target.heading else None
         target.kind = kind or heading_kind or _plain_document(tail, None).sections[0].kind
-    target.entries = target.entries + tail
+    target.entries = tail
     target.columns = max(target.columns, 1)
     if target.rule is None and document.default_rule:
         target.rule = document.default_rule
     return document
 
 
-def _plain_tail(lines: list[str]) -> int:
+def _plain_tail(text: str, lines: list[str]) -> int:
     """Where the run of plain lines that ends the text begins (len(lines) when
     the text does not end in one): lines with a Chinese character and no
-    separator, number, bracket, colon, note word or office title."""
-    han = _han()
-    start = len(lines)
-    while start > 0:
-        line = lines[start - 1]
-        if line and (
-            _SPECIAL_IN_LINES.search(line) or not han.search(line) or _OFFICE.fullmatch(line)
-            or not unicodedata.is_normalized("NFC", line)
-        ):
-            break
-        start -= 1
+    separator, number, bracket, colon, note word or office title.  ``lines`` is
+    ``text.split("\\n")``; each test is one search over the whole text, not a
+    loop over its lines."""
+    end = -1  # where the last line that is not plain ends, as a character offset
+    for pattern in (_SPECIAL_IN_LINES, _no_han_line(), _OFFICE_LINE):
+        for match in pattern.finditer(text):
+            end = max(end, match.end())
+    if end >= 0:
+        end = text.find("\n", end)
+        if end < 0:
+            return len(lines)  # the last line is not plain
+    start = text.count("\n", 0, end + 1) if end >= 0 else 0
+    if not unicodedata.is_normalized("NFC", text[end + 1:]):  # rare: find the line
+        for index in range(len(lines) - 1, start - 1, -1):
+            if not unicodedata.is_normalized("NFC", lines[index]):
+                return index + 1
     return start
+
+
+_NO_HAN_LINE = None  # built on first use: a line holding something, but no Han
+_OFFICE_LINE = re.compile(rf"(?m)^(?:{_OFFICE.pattern})$")
+
+
+def _no_han_line() -> re.Pattern[str]:
+    global _NO_HAN_LINE
+    if _NO_HAN_LINE is None:
+        from ..collation.names import _han_class
+
+        _NO_HAN_LINE = re.compile(rf"(?m)^[^\n{_han_class()}]+$")
+    return _NO_HAN_LINE
 
 
 def _plain_text(text: str, label: str, kind: str | None) -> Document | None:
     """A text of one plain name per line, read without building line objects:
     a list of a million names costs little more than splitting it."""
-    if _SPECIAL_IN_LINES.search(text) or not unicodedata.is_normalized("NFC", text):
+    if (
+        _SPECIAL_IN_LINES.search(text) or not unicodedata.is_normalized("NFC", text)
+        or _no_han_line().search(text)
+    ):
         return None
-    lines = text.split("\n")
-    han = _han()
-    if not all(han.search(line) for line in lines if line):
-        return None
-    entries = [
-        Entry(line, "", 0, "", "", number, label)
-        for number, line in enumerate(lines, start=1) if line
-    ]
+    entries = PlainEntries(text.split("\n"), 1, label)
     return _plain_document(entries, kind) if entries else None
