@@ -20,6 +20,8 @@ from ..i18n import _
 from .plan import UnreadableFile
 
 MAX_LINES = 1_000_000
+#: The largest file read at all; a year's roll is a few hundred kilobytes.
+MAX_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_RATIO = 200
 _RATIO_FROM = 1024 * 1024  # small parts may compress well without harm

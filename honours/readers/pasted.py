@@ -661,6 +661,11 @@ class Document:
     def entries(self) -> list[Entry]:
         return [entry for section in self.sections for entry in section.entries]
 
+    def entries_iter(self) -> Iterator[Entry]:
+        """The entries one at a time (a plain run's are made as they are given)."""
+        for section in self.sections:
+            yield from section.entries
+
     @property
     def headings(self) -> list[Section]:
         return [section for section in self.sections if section.heading]
@@ -1052,13 +1057,23 @@ def read_pasted(
     ``label`` names a line in messages ("line 12")."""
     if "\r" in text:  # Windows line ends: the same lines, and the fast paths apply
         text = text.replace("\r\n", "\n")
-    plain = _plain_text(text, label, kind)
+    return read_pasted_lines(text.split("\n"), kind, label, text)
+
+
+def read_pasted_lines(
+    lines: list[str], kind: str | None = None, label: str = "line {number}",
+    text: str | None = None,
+) -> Document:
+    """:func:`read_pasted` of a text given as its lines, cut at ``"\\n"`` (the
+    ``"\\r"`` of a ``"\\r\\n"`` removed), as a file read line by line gives
+    them; ``text``, when at hand, is the same lines joined."""
+    plain = _plain_text(lines, label, kind, text)
     if plain is not None:
         return plain
-    lines = text.split("\n")
-    start = _plain_tail(text, lines)
+    start = _plain_tail(lines, text)
     if not any(lines[start:]):
-        return read_document(lines_of_text(text, label), kind)
+        return read_document(lines_of_text("\n".join(lines) if text is None else text, label),
+                             kind)
     # Headings and notes, then a long run of plain names: the head is read line by
     # line, the run is appended to the list it continues without the per-line
     # machinery (a plain line is never a heading, a note or more than one name).
@@ -1077,26 +1092,45 @@ def read_pasted(
     return document
 
 
-def _plain_tail(text: str, lines: list[str]) -> int:
+#: Lines searched at once by the fast paths when the text is given as lines.
+_BLOCK = 1 << 16
+
+
+def _blocks(lines: list[str], text: str | None, reverse: bool = False):
+    """(index of the first line, the lines joined) for blocks of lines: the text
+    itself when at hand, else _BLOCK lines at a time (bounded memory)."""
+    if text is not None:
+        yield 0, text
+        return
+    starts = range(0, len(lines), _BLOCK)
+    for first in reversed(starts) if reverse else starts:
+        yield first, "\n".join(lines[first:first + _BLOCK])
+
+
+def _plain_tail(lines: list[str], text: str | None = None) -> int:
     """Where the run of plain lines that ends the text begins (len(lines) when
     the text does not end in one): lines with a Chinese character and no
-    separator, number, bracket, colon, note word or office title.  ``lines`` is
-    ``text.split("\\n")``; each test is one search over the whole text, not a
+    separator, number, bracket, colon, note word or office title.  Each test is
+    a search over the text (a block of lines at a time, from the end), not a
     loop over its lines."""
-    end = -1  # where the last line that is not plain ends, as a character offset
-    for pattern in (_SPECIAL_IN_LINES, _no_han_line(), _OFFICE_LINE):
-        for match in pattern.finditer(text):
-            end = max(end, match.end())
-    if end >= 0:
-        end = text.find("\n", end)
-        if end < 0:
-            return len(lines)  # the last line is not plain
-    start = text.count("\n", 0, end + 1) if end >= 0 else 0
-    if not unicodedata.is_normalized("NFC", text[end + 1:]):  # rare: find the line
-        for index in range(len(lines) - 1, start - 1, -1):
-            if not unicodedata.is_normalized("NFC", lines[index]):
-                return index + 1
-    return start
+    for first, block in _blocks(lines, text, reverse=True):
+        last = -1  # where the last line that is not plain starts, in the block
+        for pattern in (_SPECIAL_IN_LINES, _no_han_line(), _OFFICE_LINE):
+            for match in pattern.finditer(block):
+                last = max(last, match.start())
+        start = first  # the first plain line of the block's plain end
+        rest = block
+        if last >= 0:
+            start = first + block.count("\n", 0, last) + 1
+            end = block.find("\n", last)
+            rest = block[end + 1:] if end >= 0 else ""
+        if not unicodedata.is_normalized("NFC", rest):  # rare: find the line
+            for index in range(first + block.count("\n"), start - 1, -1):
+                if not unicodedata.is_normalized("NFC", lines[index]):
+                    return index + 1
+        if last >= 0:
+            return start
+    return 0
 
 
 _NO_HAN_LINE = None  # built on first use: a line holding something, but no Han
@@ -1112,13 +1146,16 @@ def _no_han_line() -> re.Pattern[str]:
     return _NO_HAN_LINE
 
 
-def _plain_text(text: str, label: str, kind: str | None) -> Document | None:
+def _plain_text(
+    lines: list[str], label: str, kind: str | None, text: str | None = None
+) -> Document | None:
     """A text of one plain name per line, read without building line objects:
     a list of a million names costs little more than splitting it."""
-    if (
-        _SPECIAL_IN_LINES.search(text) or not unicodedata.is_normalized("NFC", text)
-        or _no_han_line().search(text)
-    ):
-        return None
-    entries = PlainEntries(text.split("\n"), 1, label)
+    for _first, block in _blocks(lines, text):
+        if (
+            _SPECIAL_IN_LINES.search(block) or not unicodedata.is_normalized("NFC", block)
+            or _no_han_line().search(block)
+        ):
+            return None
+    entries = PlainEntries(lines, 1, label)
     return _plain_document(entries, kind) if entries else None
