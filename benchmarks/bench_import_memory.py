@@ -75,21 +75,26 @@ def make_files(folder: Path, large: int, small: int) -> dict[str, Path]:
     return files
 
 
-def measure(command: list[str], env: dict, pipe: Path | None = None) -> tuple[int, float, int]:
-    """(peak RSS in MB, wall seconds, exit status) of one process; ``pipe``: a
+def measure(
+    command: list[str], env: dict, pipe: Path | None = None
+) -> tuple[int, float, int, str]:
+    """(peak RSS in MB, wall seconds, exit status, last line of its messages) of one
+    process; ``pipe``: a
     file given to it through a pipe (``cat FILE |``), not as a file."""
     timed = ["/usr/bin/time", "-f", "%M %e", *command]
     if pipe is None:
         result = subprocess.run(timed, stdin=subprocess.DEVNULL, capture_output=True,
-                                text=True, env=env)
+                                text=True, env=env, cwd=env["PYTHONPATH"])
     else:
         cat = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE)
         result = subprocess.run(timed, stdin=cat.stdout, capture_output=True, text=True,
-                                env=env)
+                                env=env, cwd=env["PYTHONPATH"])
         cat.stdout.close()
         cat.wait()
-    peak, wall = result.stderr.strip().splitlines()[-1].split()
-    return int(peak) // 1024, float(wall), result.returncode
+    lines = result.stderr.strip().splitlines()
+    peak, wall = lines[-1].split()
+    said = next((line for line in reversed(lines[:-1]) if not line.startswith("Command ")), "")
+    return int(peak) // 1024, float(wall), result.returncode, said
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         db = folder / "roll.json"
         base = [sys.executable, "-m", "honours", "--db", str(db)]
         subprocess.run([*base, "category", "add", "名单"], env=env, check=True,
-                       capture_output=True)
+                       capture_output=True, cwd=env["PYTHONPATH"])  # -m runs the cwd's code
         cases = [
             ("refuse a CSV of 10,000,001 lines (70 MB), file", [str(files["huge"])], None),
             ("refuse a CSV of 10,000,001 lines (70 MB), pipe",
@@ -121,12 +126,13 @@ def main(argv: list[str] | None = None) -> int:
              None),
         ]
         print(f"source: {args.source}; load average {os.getloadavg()[0]:.2f}\n")
-        print("| import | exit | wall s | peak RSS MB |")
-        print("|---|---:|---:|---:|")
+        print("| import | exit | wall s | peak RSS MB | last message |")
+        print("|---|---:|---:|---:|---|")
         for label, arguments, pipe in cases:
             command = [*base, "import", *arguments, "--into", "名单"]
-            peak, wall, status = measure(command, env, pipe)
-            print(f"| {label} | {status} | {wall:.1f} | {peak} |", flush=True)
+            peak, wall, status, said = measure(command, env, pipe)
+            said = said.replace(str(folder), "…")[:90]
+            print(f"| {label} | {status} | {wall:.1f} | {peak} | {said} |", flush=True)
     return 0
 
 

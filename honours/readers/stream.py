@@ -74,7 +74,8 @@ class TextStream:
 
     def __init__(
         self, stream: BinaryIO, origin: str, encoding: str | None = None, head: bytes = b"",
-        limit: int | None = None, max_lines: int | None = None,
+        limit: int | None = None, max_lines: int | None = None, chunk: int = CHUNK,
+        window: int = WINDOW,
     ) -> None:
         limit = limits.MAX_BYTES if limit is None else limit
         self.origin = origin
@@ -90,6 +91,7 @@ class TextStream:
         self._error: UnreadableFile | None = None  # met by prefix(), raised again by lines()
         self._newlines = 0
         self._eof = False
+        self._chunk, self._window = chunk, window
         self._texts = self._decoded()
         self._early: list[str] = []  # text decoded by prefix(), given out again by lines()
         size = regular_size(stream)
@@ -97,14 +99,14 @@ class TextStream:
             raise too_large(origin, limit)
 
     # -- bytes -------------------------------------------------------------------------
-    def _read(self, size: int = CHUNK) -> bytes:
+    def _read(self, size: int = 0) -> bytes:
         if self._head:
             data, self._head = self._head, b""
             return data
         if self._eof:
             return b""
         try:
-            data = self._stream.read(size)
+            data = self._stream.read(size or self._chunk)
         except OSError as error:
             raise UnreadableFile(
                 _("cannot read {file}: {error}").format(file=self.origin, error=os_reason(error))
@@ -122,7 +124,7 @@ class TextStream:
         parts = [data]
         have = len(data)
         while have < size:
-            more = self._read(max(size - have, CHUNK))
+            more = self._read(max(size - have, self._chunk))
             if not more:
                 break
             parts.append(more)
@@ -163,7 +165,7 @@ class TextStream:
                 continue
             if found.start():
                 yield self._count(data[:found.start()].decode("ascii"))
-            data = self._fill(data[found.start():], WINDOW)
+            data = self._fill(data[found.start():], self._window)
             break
         if not data:
             self.encoding = self.encoding or "UTF-8"
