@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -953,6 +954,34 @@ def _joiner(rows: list[SourceLine], people: bool) -> str:
     return "\t"
 
 
+def _judged_kind(names: list[str]) -> str:
+    """What a list of plain names holds, judged by all of them as
+    :func:`_read_rows` judges a list: people when at least half have 2–4
+    Chinese characters.  A list of Chinese characters only is counted by the
+    names' lengths (no loop in Python over its names)."""
+    if not names:
+        return "person"
+    joined = "".join(names)
+    if _non_han().search(joined) is None:
+        lengths = Counter(map(len, names))
+        personal = lengths[2] + lengths[3] + lengths[4]
+    else:
+        personal = sum(map(_looks_like_person, names))
+    return "person" if personal * 2 >= len(names) else "unit"
+
+
+_NON_HAN = None
+
+
+def _non_han() -> re.Pattern[str]:
+    global _NON_HAN
+    if _NON_HAN is None:
+        from ..collation.names import _han_class
+
+        _NON_HAN = re.compile(f"[^{_han_class()}]")
+    return _NON_HAN
+
+
 def _looks_like_person(name: str) -> bool:
     """2–4 Chinese characters (annotations aside: 马继龙(回族)), or a · name."""
     if "(" in name or "（" in name:
@@ -1082,9 +1111,17 @@ def read_pasted_lines(
     if target not in document.sections:
         document.sections.append(target)
     tail = PlainEntries(lines[start:], start + 1, label, target.entries)
-    if not target.entries:
-        heading_kind = target.heading.kind if target.heading else None
-        target.kind = kind or heading_kind or _plain_document(tail, None).sections[0].kind
+    heading_kind = target.heading.kind if target.heading else None
+    has_proposers = any(row.proposer for row in target.rows)
+    chosen = kind or heading_kind or ("work" if has_proposers else None)
+    if chosen is None:  # judged by the whole list's names, as _read_rows judges them
+        chosen = _judged_kind(tail.all_names())
+        if target.entries and chosen != target.kind:
+            # The names below change what the list holds, and so how its first
+            # lines split: read the whole text the general way.
+            whole = "\n".join(lines) if text is None else text
+            return read_document(lines_of_text(whole, label), kind)
+    target.kind = chosen
     target.entries = tail
     target.columns = max(target.columns, 1)
     if target.rule is None and document.default_rule:
