@@ -399,6 +399,9 @@ _SPECIAL_CHARS = (
 _SPECIAL = re.compile(rf"[\n{_SPECIAL_CHARS}]")
 #: The same but across lines: a text of one plain name per line.
 _SPECIAL_IN_LINES = re.compile(rf"[{_SPECIAL_CHARS}]|笔|拼音|音序|先后")
+#: Its two halves, searched faster apart: characters, then the words of a note.
+_SPECIAL_CLASS = re.compile(rf"[{_SPECIAL_CHARS}]")
+_NOTE_WORDS = ("笔", "拼音", "音序", "先后")
 
 
 def _plain(text: str) -> bool:
@@ -1190,8 +1193,8 @@ def _plain_text(
     a list of a million names costs little more than splitting it."""
     for _first, block in _blocks(lines, text):
         if (
-            _SPECIAL_IN_LINES.search(block) or not unicodedata.is_normalized("NFC", block)
-            or _no_han_line().search(block)
+            _SPECIAL_CLASS.search(block) or any(word in block for word in _NOTE_WORDS)
+            or not unicodedata.is_normalized("NFC", block) or _no_han_line().search(block)
         ):
             return None
     entries = PlainEntries(lines, 1, label)
