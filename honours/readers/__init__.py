@@ -97,7 +97,7 @@ def read_file(
 def _read_stream(stream, path, origin, fmt, sheet, kind, encoding):
     from . import limits
     from .documents import refuse_old_format
-    from .stream import TextStream, count_lines, regular_size, too_large
+    from .stream import TextStream, count_lines, regular_size, spool, too_large
 
     size = regular_size(stream)
     if size is not None and size > limits.MAX_BYTES:
@@ -107,7 +107,12 @@ def _read_stream(stream, path, origin, fmt, sheet, kind, encoding):
     if fmt == "auto":
         fmt = detect_format(path, head, encoding, _TEXT)
     if fmt in (_TEXT, *STREAMED):
-        if size is not None and not _wide(head, encoding):
+        if size is None and not _binary(head, encoding):
+            # A pipe or a device: copied to a temporary file as it is read, its
+            # lines counted on the way (refused at line 1,000,001, the rest
+            # unread), so that no record is made of a file that is then refused.
+            stream, head, size = spool(stream, origin, head, not _wide(head, encoding)), b"", 0
+        elif size is not None and not _wide(head, encoding):
             count_lines(stream, origin, head)
         text = TextStream(stream, origin, encoding, head)
         if fmt == _TEXT:
@@ -130,6 +135,14 @@ def _read_stream(stream, path, origin, fmt, sheet, kind, encoding):
             format=fmt, choices=", ".join(FORMATS)
         )
     )
+
+
+def _binary(head: bytes, encoding: str | None) -> bool:
+    """Bytes the text reader refuses at once as binary (a zero byte, no mark)."""
+    import codecs
+
+    marked = head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    return not encoding and not marked and b"\x00" in head[:8192]
 
 
 def _wide(head: bytes, encoding: str | None) -> bool:

@@ -367,6 +367,39 @@ def count_lines(stream: BinaryIO, origin: str, head: bytes = b"") -> None:
     stream.seek(position)
 
 
+def spool(stream: BinaryIO, origin: str, head: bytes, count: bool = True) -> BinaryIO:
+    """A temporary file holding ``head`` and the rest of ``stream`` (a pipe, a
+    device), copied a chunk at a time: at most MAX_BYTES, and (``count``) at
+    most MAX_LINES line ends, refused as soon as either is passed; positioned at
+    its start.  It is deleted when closed."""
+    import tempfile
+
+    limit, max_lines = limits.MAX_BYTES, limits.MAX_LINES
+    copy = tempfile.TemporaryFile(prefix="honours-import-")
+    try:
+        size = newlines = 0
+        chunk = head
+        while chunk:
+            size += len(chunk)
+            if size > limit:
+                raise too_large(origin, limit)
+            if count:
+                newlines += chunk.count(b"\n")
+                if newlines > max_lines:
+                    raise too_many_lines(origin, max_lines)
+            copy.write(chunk)
+            try:
+                chunk = stream.read(CHUNK)
+            except OSError as error:
+                raise UnreadableFile(_("cannot read {file}: {error}").format(
+                    file=origin, error=os_reason(error))) from None
+        copy.seek(0)
+    except BaseException:
+        copy.close()
+        raise
+    return copy
+
+
 def _valid_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
