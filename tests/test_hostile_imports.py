@@ -211,8 +211,10 @@ def test_reading_an_import_grows_with_its_records_only(tmp_path, fmt):
         assert rows == count, result.stderr
         peaks[count] = peak_kb * 1024
     per_row = (peaks[200_000] - peaks[20_000]) / 180_000
-    # A record (RowSpec, its name, origin and affiliation) is about 300 bytes.
-    assert per_row < 700, per_row
+    # Measured: CSV about 400 bytes a row, its record (RowSpec, its name, origin
+    # "row N" and affiliation); text about 75 (a line is the name its record
+    # holds). Reading the text whole beside its records cost about 240.
+    assert per_row < (600 if fmt == "csv" else 200), per_row
 
 
 # -- streamed decoding: the same text, whatever the chunks ---------------------------------
