@@ -94,7 +94,7 @@ def proofread(
 
 def _misplaced(section: Section, rule: str) -> list[Misplaced]:
     entries = section.entries
-    names = [entry.name for entry in entries]
+    names = section.names
     return [
         Misplaced(
             entry=entries[problem.line - 1], index=problem.line, belongs_at=problem.belongs_at,

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import honours_command, run_cli
 
 
 @pytest.mark.parametrize(
@@ -283,10 +283,32 @@ def test_a_damaged_workbook_is_named_and_an_empty_one_is_not_in_order(honours, t
     assert empty.returncode == 2 and "nothing to check" in empty.stderr
 
 
-def test_devices_and_endless_pipes_are_cut_at_the_input_cap(honours, tmp_path):
+def test_devices_and_endless_pipes_are_cut_at_the_input_cap(honours, tmp_path, monkeypatch):
     honours("category", "add", "名单")
     result = honours("import", "/dev/zero", "--into", "名单", "--format", "txt", ok=False)
-    assert result.exit_code == 2 and "too large" in result.output
+    assert result.exit_code == 2 and "binary file" in result.output  # its first bytes say so
+    from honours.readers import limits
+
+    monkeypatch.setattr(limits, "MAX_BYTES", 1 << 20)
+    fifo = tmp_path / "endless"
+    os.mkfifo(fifo)
+    import subprocess
+
+    writer = subprocess.Popen(  # an endless line: only the byte cap stops it
+        ["sh", "-c", f"while :; do printf '张三张三张三张三'; done > '{fifo}'"],
+        stderr=subprocess.DEVNULL)
+    try:
+        result = honours("import", str(fifo), "--into", "名单", "--format", "txt", ok=False)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert result.exit_code == 2 and "too large" in result.output, result.output
+    lines = subprocess.run(  # endless lines: the line cap stops them, the rest unread
+        ["sh", "-c", "yes 张三 | \"$@\" import /dev/stdin --format csv --into 名单", "sh",
+         *honours_command(), "--db", str(honours.db)],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "HONOURS_LANG": "en"})
+    assert lines.returncode == 2 and "stopped at line 1,000,001" in lines.stderr, lines.stderr
 
 
 def test_a_sheet_claiming_excels_16384_columns_is_read_in_little_memory(tmp_path):

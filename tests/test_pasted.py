@@ -520,3 +520,56 @@ def test_the_fast_path_for_long_plain_runs_reads_as_the_general_reader(names, he
                  e.affiliation) for e in s.entries]) for s in document.sections]
 
     assert shape(read_pasted(text)) == shape(read_document(lines_of_text(text)))
+
+
+# Plain names only (the names-only path) and a few that are not (the general path).
+plain_or_not = st.one_of(
+    name_strategy, name_strategy, name_strategy,
+    st.sampled_from(["", "马 罡", "John Smith", "主任", "Anna", "anna", "张三1", "e\u0301"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    names=st.lists(plain_or_not, min_size=1, max_size=40),
+    head=st.sampled_from(["", "名单（{n}名，按姓氏笔画排序）\n", "优秀教师：\n", "1. 张三\n"]),
+    rule=st.sampled_from(["stroke", "stroke-fullname", "pinyin"]),
+    block=st.integers(min_value=1, max_value=7),
+    crlf=st.booleans(),
+)
+def test_the_names_only_path_sorts_and_checks_as_the_general_reader(
+    names, head, rule, block, crlf
+):
+    """A plain list is kept as its names (PlainEntries): the names, the places
+    reported, the sorted order and the misplaced entries are those of the
+    general reader, whether the text is searched whole (sort, check) or a block
+    of lines at a time (a streamed import)."""
+    from unittest import mock
+
+    from honours.collation import sort_entries
+    from honours.readers import pasted
+    from honours.readers.pasted import lines_of_text, read_document, read_pasted_lines
+
+    text = head.format(n=len(names)) + "\n".join(names) + "\n"
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    general = read_document(lines_of_text(text))
+    with mock.patch.object(pasted, "_BLOCK", block):
+        by_lines = read_pasted_lines(text.replace("\r\n", "\n").split("\n"))
+    for fast in (read_pasted(text), by_lines):
+        assert len(fast.sections) == len(general.sections)
+        for mine, theirs in zip(fast.sections, general.sections):
+            expected = [entry.name for entry in theirs.entries]
+            assert mine.names == expected
+            assert [(e.name, e.where, e.place) for e in mine.entries] == [
+                (e.name, e.where, e.place) for e in theirs.entries]
+            assert mine.kind == theirs.kind
+            assert sort_entries(mine.names, rule, mine.kind) == sort_entries(
+                expected, rule, theirs.kind)
+
+        def misplaced(document):
+            return [(check.rule, [(m.entry.name, m.entry.where, m.belongs_at, m.after, m.before)
+                                  for m in check.misplaced])
+                    for check in proofread([("", document)], by=rule)]
+
+        assert misplaced(fast) == misplaced(general)

@@ -111,10 +111,15 @@ def _read_parts(
     return [(part.label, part.read(kind)) for part in parts]
 
 
-def _warn_unplaced(entries: list[str]) -> None:
+def _warn_unplaced(names: list[list[str]]) -> None:
     from ..collation import default_tables
 
-    for char, reason in default_tables().unplaced("".join(entries)).items():
+    text = "".join("".join(part) for part in names)
+    # Each distinct character once: a set of code points is made faster than a
+    # set of a million names' characters.
+    chars = "".join(map(chr, set(memoryview(
+        text.encode("utf-32-le", "surrogatepass")).cast("I"))))
+    for char, reason in default_tables().unplaced(chars).items():
         warn(_("{char} (U+{code:04X}): {reason}").format(char=char, code=ord(char), reason=reason))
 
 
@@ -172,7 +177,8 @@ def sort(
     rule = by
     parts = _read_parts(file, units, sheet, encoding)
     activate_overrides()
-    _warn_unplaced([e.name for _label, doc in parts for e in doc.entries if rule != "pinyin"])
+    if rule != "pinyin":
+        _warn_unplaced([section.names for _label, doc in parts for section in doc.sections])
     sorted_parts = []
     for label, document in parts:
         headed = bool(document.headings)
@@ -181,7 +187,7 @@ def sort(
             if headed and section.heading is None:
                 continue
             applied = rule or section.rule or (None if headed else "stroke")
-            names = [entry.name for entry in section.entries]
+            names = section.names
             if applied and applied != "manual":
                 names = sort_entries(names, applied, section.kind)
             elif names:
@@ -257,7 +263,7 @@ def check(
 
     rule = by
     parts = _read_parts(file, units, sheet, encoding)
-    if not any(document.entries for _label, document in parts):
+    if not any(section.entries for _label, document in parts for section in document.sections):
         raise fail(
             _("no names were read from {file}: there is nothing to check (an empty file or "
               "sheet?)").format(file=file if file not in (None, "-") else _("standard input"))

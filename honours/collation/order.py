@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TypeVar
 
 from .keys import sort_key
@@ -79,7 +81,9 @@ def check_order(
     if rule == "manual" or len(entries) < 2:
         return []
     key = _key_for(rule, kind, tables, len(entries))
-    keys = [key(entry) for entry in entries]
+    keys = list(map(key, entries))
+    if all(map(operator.le, keys, islice(keys, 1, None))):
+        return []  # the common case, a list in order: one pass, nothing to place
     in_place = longest_ordered_run(keys)
     order = sorted(range(len(entries)), key=keys.__getitem__)
     position = {index: place for place, index in enumerate(order)}

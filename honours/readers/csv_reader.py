@@ -8,8 +8,8 @@ import io
 
 from ..i18n import _
 from ..render.tabular import unguard
-from .encoding import decode
 from .plan import ImportPlan, UnreadableFile
+from .stream import TextStream
 from .tabular import rows_to_plan
 
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
@@ -20,26 +20,29 @@ def _separator(delimiter: str) -> str:
     return words[delimiter]
 
 
-def read_csv(data: bytes, origin: str, encoding: str | None = None) -> ImportPlan:
-    text, encoding, damage = decode(data, origin, encoding)
-    delimiter = _delimiter(text)
+def read_csv(data, origin: str, encoding: str | None = None) -> ImportPlan:
+    """``data``: the file's bytes, or a :class:`~honours.readers.stream.TextStream`
+    read a line at a time (a row is made into a record as it is read)."""
+    text = data if isinstance(data, TextStream) else TextStream(
+        io.BytesIO(data), origin, encoding)
+    delimiter = _delimiter(text.prefix(8192))
     csv.field_size_limit(1 << 24)
+    label = _("row {number}")
+    reader = csv.reader(text.lines(universal=True), delimiter=delimiter)
+    rows = (
+        (label.format(number=number), [unguard(cell) for cell in cells])
+        for number, cells in enumerate(reader, start=1)
+    )
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [
-            (_("row {number}").format(number=number), [unguard(cell) for cell in cells])
-            for number, cells in enumerate(reader, start=1)
-        ]
+        plan = rows_to_plan(rows, "")
     except csv.Error as error:
         raise UnreadableFile(
             _("{origin} is not a well-formed CSV file: {error}").format(origin=origin, error=error)
         ) from None
-    source = _("CSV ({encoding}, {separator}-separated)").format(
-        encoding=encoding, separator=_separator(delimiter)
+    plan.source = _("CSV ({encoding}, {separator}-separated)").format(
+        encoding=text.encoding, separator=_separator(delimiter)
     )
-    plan = rows_to_plan(rows, source)
-    if damage:
-        plan.problems.append(damage)
+    plan.problems += text.damage
     return plan
 
 

@@ -2,7 +2,8 @@
 quickly and in little memory instead of exhausting the machine.
 
 * at most ``MAX_LINES`` lines or rows (a national roll has tens of thousands;
-  ten million lines of CSV are refused after one pass over the bytes);
+  ten million lines of CSV are refused at line 1,000,001, the rest unread:
+  :mod:`honours.readers.stream`), and at most ``MAX_BYTES`` bytes;
 * a workbook (.xlsx, a zip of XML parts) at most ``MAX_UNZIPPED`` bytes once
   unpacked, no part packed more than ``MAX_RATIO`` times (zip bombs), read from
   the sizes the zip declares: Python's zipfile never inflates a part beyond its
@@ -20,21 +21,12 @@ from ..i18n import _
 from .plan import UnreadableFile
 
 MAX_LINES = 1_000_000
+#: The largest file read at all; a year's roll is a few hundred kilobytes.
+MAX_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_RATIO = 200
 _RATIO_FROM = 1024 * 1024  # small parts may compress well without harm
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
-
-
-def check_lines(data: bytes, origin: str) -> None:
-    lines = data.count(b"\n")
-    if lines > MAX_LINES:
-        raise UnreadableFile(
-            _(
-                "{origin} has {lines:,} lines, more than the {limit:,} an import reads; "
-                "split it into smaller files"
-            ).format(origin=origin, lines=lines, limit=MAX_LINES)
-        )
 
 
 def check_rows(number: int, origin: str) -> None:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -398,6 +399,9 @@ _SPECIAL_CHARS = (
 _SPECIAL = re.compile(rf"[\n{_SPECIAL_CHARS}]")
 #: The same but across lines: a text of one plain name per line.
 _SPECIAL_IN_LINES = re.compile(rf"[{_SPECIAL_CHARS}]|笔|拼音|音序|先后")
+#: Its two halves, searched faster apart: characters, then the words of a note.
+_SPECIAL_CLASS = re.compile(rf"[{_SPECIAL_CHARS}]")
+_NOTE_WORDS = ("笔", "拼音", "音序", "先后")
 
 
 def _plain(text: str) -> bool:
@@ -533,6 +537,78 @@ class Entry:
         return f"Entry({self.name!r}, {self.where!r})"
 
 
+class PlainEntries(Sequence):
+    """The entries of a run of plain lines, one name a line, kept as the names
+    themselves: an :class:`Entry` is made only when one is looked at (a
+    misplaced name, an import row), so a list of a million names costs its
+    strings, not a million objects.  ``head`` holds entries read before the run
+    by the general reader (a list that continues in plain lines)."""
+
+    __slots__ = ("head", "names", "_lines", "_first", "_label", "_numbers")
+
+    def __init__(
+        self, lines: list[str], first: int, label: str, head: Sequence[Entry] = ()
+    ) -> None:
+        self.head = list(head)
+        self.names = list(filter(None, lines))  # blank lines hold no entry
+        try:
+            blank = lines.index("")
+        except ValueError:
+            blank = len(lines)
+        # Line numbers are counted from the lines only when a blank line comes
+        # before a name (a text's last line end leaves one at the end).
+        self._lines = lines if blank < len(self.names) else None
+        self._first = first  # the line number of lines[0]
+        self._label = label
+        self._numbers: list[int] | None = None
+
+    def all_names(self) -> list[str]:
+        if not self.head:
+            return self.names
+        return [entry.name for entry in self.head] + self.names
+
+    def _number(self, index: int) -> int:
+        """The line number of the run's ``index``-th name."""
+        if self._lines is None:
+            return self._first + index
+        if self._numbers is None:
+            self._numbers = [
+                number for number, line in enumerate(self._lines, start=self._first) if line
+            ]
+        return self._numbers[index]
+
+    def _entry(self, index: int) -> Entry:
+        return Entry(self.names[index], "", 0, "", "", self._number(index), self._label)
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.names)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index < len(self.head):
+            return self.head[index]
+        return self._entry(index - len(self.head))
+
+    def __iter__(self) -> Iterator[Entry]:
+        yield from self.head
+        for index in range(len(self.names)):
+            yield self._entry(index)
+
+    def __add__(self, other) -> list[Entry]:
+        return list(self) + list(other)
+
+    def __radd__(self, other) -> list[Entry]:
+        return list(other) + list(self)
+
+    def __repr__(self) -> str:
+        return f"PlainEntries({len(self)} entries)"
+
+
 @dataclass
 class Section:
     """A heading and the entries under it (before any further heading)."""
@@ -554,6 +630,13 @@ class Section:
     @property
     def title(self) -> str:
         return self.heading.title if self.heading else ""
+
+    @property
+    def names(self) -> list[str]:
+        """The entries' names (without making an :class:`Entry` for a plain run)."""
+        if isinstance(self.entries, PlainEntries):
+            return self.entries.all_names()
+        return [entry.name for entry in self.entries]
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -581,6 +664,11 @@ class Document:
     @property
     def entries(self) -> list[Entry]:
         return [entry for section in self.sections for entry in section.entries]
+
+    def entries_iter(self) -> Iterator[Entry]:
+        """The entries one at a time (a plain run's are made as they are given)."""
+        for section in self.sections:
+            yield from section.entries
 
     @property
     def headings(self) -> list[Section]:
@@ -739,7 +827,8 @@ def _plain_list(lines: list[SourceLine], kind: str | None) -> Document | None:
 def _plain_document(entries: list[Entry], kind: str | None) -> Document:
     section = Section(heading=None, columns=1, entries=entries)
     if kind is None:  # judged on a sample: a long list is all of one kind
-        sample = [entry.name for entry in entries[:1000]]
+        sample = (entries.all_names() if isinstance(entries, PlainEntries) else [
+            entry.name for entry in entries])[:1000]
         personal = sum(_looks_like_person(name) for name in sample)
         kind = "person" if personal * 2 >= len(sample) else "unit"
     section.kind = kind
@@ -868,6 +957,34 @@ def _joiner(rows: list[SourceLine], people: bool) -> str:
     return "\t"
 
 
+def _judged_kind(names: list[str]) -> str:
+    """What a list of plain names holds, judged by all of them as
+    :func:`_read_rows` judges a list: people when at least half have 2–4
+    Chinese characters.  A list of Chinese characters only is counted by the
+    names' lengths (no loop in Python over its names)."""
+    if not names:
+        return "person"
+    joined = "".join(names)
+    if _non_han().search(joined) is None:
+        lengths = Counter(map(len, names))
+        personal = lengths[2] + lengths[3] + lengths[4]
+    else:
+        personal = sum(map(_looks_like_person, names))
+    return "person" if personal * 2 >= len(names) else "unit"
+
+
+_NON_HAN = None
+
+
+def _non_han() -> re.Pattern[str]:
+    global _NON_HAN
+    if _NON_HAN is None:
+        from ..collation.names import _han_class
+
+        _NON_HAN = re.compile(f"[^{_han_class()}]")
+    return _NON_HAN
+
+
 def _looks_like_person(name: str) -> bool:
     """2–4 Chinese characters (annotations aside: 马继龙(回族)), or a · name."""
     if "(" in name or "（" in name:
@@ -972,13 +1089,23 @@ def read_pasted(
     ``label`` names a line in messages ("line 12")."""
     if "\r" in text:  # Windows line ends: the same lines, and the fast paths apply
         text = text.replace("\r\n", "\n")
-    plain = _plain_text(text, label, kind)
+    return read_pasted_lines(text.split("\n"), kind, label, text)
+
+
+def read_pasted_lines(
+    lines: list[str], kind: str | None = None, label: str = "line {number}",
+    text: str | None = None,
+) -> Document:
+    """:func:`read_pasted` of a text given as its lines, cut at ``"\\n"`` (the
+    ``"\\r"`` of a ``"\\r\\n"`` removed), as a file read line by line gives
+    them; ``text``, when at hand, is the same lines joined."""
+    plain = _plain_text(lines, label, kind, text)
     if plain is not None:
         return plain
-    lines = text.split("\n")
-    start = _plain_tail(lines)
+    start = _plain_tail(lines, text)
     if not any(lines[start:]):
-        return read_document(lines_of_text(text, label), kind)
+        return read_document(lines_of_text("\n".join(lines) if text is None else text, label),
+                             kind)
     # Headings and notes, then a long run of plain names: the head is read line by
     # line, the run is appended to the list it continues without the per-line
     # machinery (a plain line is never a heading, a note or more than one name).
@@ -986,48 +1113,89 @@ def read_pasted(
     target = document.current or Section(heading=None)
     if target not in document.sections:
         document.sections.append(target)
-    tail = [
-        Entry(line, "", 0, "", "", number, label)
-        for number, line in enumerate(lines[start:], start=start + 1) if line
-    ]
-    if not target.entries:
-        heading_kind = target.heading.kind if target.heading else None
-        target.kind = kind or heading_kind or _plain_document(tail, None).sections[0].kind
-    target.entries = target.entries + tail
+    tail = PlainEntries(lines[start:], start + 1, label, target.entries)
+    heading_kind = target.heading.kind if target.heading else None
+    has_proposers = any(row.proposer for row in target.rows)
+    chosen = kind or heading_kind or ("work" if has_proposers else None)
+    if chosen is None:  # judged by the whole list's names, as _read_rows judges them
+        chosen = _judged_kind(tail.all_names())
+        if target.entries and chosen != target.kind:
+            # The names below change what the list holds, and so how its first
+            # lines split: read the whole text the general way.
+            whole = "\n".join(lines) if text is None else text
+            return read_document(lines_of_text(whole, label), kind)
+    target.kind = chosen
+    target.entries = tail
     target.columns = max(target.columns, 1)
     if target.rule is None and document.default_rule:
         target.rule = document.default_rule
     return document
 
 
-def _plain_tail(lines: list[str]) -> int:
+#: Lines searched at once by the fast paths when the text is given as lines.
+_BLOCK = 1 << 16
+
+
+def _blocks(lines: list[str], text: str | None, reverse: bool = False):
+    """(index of the first line, the lines joined) for blocks of lines: the text
+    itself when at hand, else _BLOCK lines at a time (bounded memory)."""
+    if text is not None:
+        yield 0, text
+        return
+    starts = range(0, len(lines), _BLOCK)
+    for first in reversed(starts) if reverse else starts:
+        yield first, "\n".join(lines[first:first + _BLOCK])
+
+
+def _plain_tail(lines: list[str], text: str | None = None) -> int:
     """Where the run of plain lines that ends the text begins (len(lines) when
     the text does not end in one): lines with a Chinese character and no
-    separator, number, bracket, colon, note word or office title."""
-    han = _han()
-    start = len(lines)
-    while start > 0:
-        line = lines[start - 1]
-        if line and (
-            _SPECIAL_IN_LINES.search(line) or not han.search(line) or _OFFICE.fullmatch(line)
-            or not unicodedata.is_normalized("NFC", line)
-        ):
-            break
-        start -= 1
-    return start
+    separator, number, bracket, colon, note word or office title.  Each test is
+    a search over the text (a block of lines at a time, from the end), not a
+    loop over its lines."""
+    for first, block in _blocks(lines, text, reverse=True):
+        last = -1  # where the last line that is not plain starts, in the block
+        for pattern in (_SPECIAL_IN_LINES, _no_han_line(), _OFFICE_LINE):
+            for match in pattern.finditer(block):
+                last = max(last, match.start())
+        start = first  # the first plain line of the block's plain end
+        rest = block
+        if last >= 0:
+            start = first + block.count("\n", 0, last) + 1
+            end = block.find("\n", last)
+            rest = block[end + 1:] if end >= 0 else ""
+        if not unicodedata.is_normalized("NFC", rest):  # rare: find the line
+            for index in range(first + block.count("\n"), start - 1, -1):
+                if not unicodedata.is_normalized("NFC", lines[index]):
+                    return index + 1
+        if last >= 0:
+            return start
+    return 0
 
 
-def _plain_text(text: str, label: str, kind: str | None) -> Document | None:
+_NO_HAN_LINE = None  # built on first use: a line holding something, but no Han
+_OFFICE_LINE = re.compile(rf"(?m)^(?:{_OFFICE.pattern})$")
+
+
+def _no_han_line() -> re.Pattern[str]:
+    global _NO_HAN_LINE
+    if _NO_HAN_LINE is None:
+        from ..collation.names import _han_class
+
+        _NO_HAN_LINE = re.compile(rf"(?m)^[^\n{_han_class()}]+$")
+    return _NO_HAN_LINE
+
+
+def _plain_text(
+    lines: list[str], label: str, kind: str | None, text: str | None = None
+) -> Document | None:
     """A text of one plain name per line, read without building line objects:
     a list of a million names costs little more than splitting it."""
-    if _SPECIAL_IN_LINES.search(text) or not unicodedata.is_normalized("NFC", text):
-        return None
-    lines = text.split("\n")
-    han = _han()
-    if not all(han.search(line) for line in lines if line):
-        return None
-    entries = [
-        Entry(line, "", 0, "", "", number, label)
-        for number, line in enumerate(lines, start=1) if line
-    ]
+    for _first, block in _blocks(lines, text):
+        if (
+            _SPECIAL_CLASS.search(block) or any(word in block for word in _NOTE_WORDS)
+            or not unicodedata.is_normalized("NFC", block) or _no_han_line().search(block)
+        ):
+            return None
+    entries = PlainEntries(lines, 1, label)
     return _plain_document(entries, kind) if entries else None

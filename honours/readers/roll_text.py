@@ -10,10 +10,12 @@ entries; a numbered line followed by "■ 提案者：…" is a work with its pr
 
 from __future__ import annotations
 
+import io
+
 from ..i18n import _
-from .encoding import decode
-from .pasted import Section, read_pasted, strip_list_number
+from .pasted import Section, read_pasted, read_pasted_lines, strip_list_number
 from .plan import CategorySpec, ImportPlan, RowSpec
+from .stream import TextStream
 
 
 def looks_like_roll(text: str) -> bool:
@@ -28,16 +30,21 @@ def looks_like_roll(text: str) -> bool:
     )
 
 
-def read_roll_text(data: bytes, origin: str, encoding: str | None = None) -> ImportPlan:
-    text, used, damage = decode(data, origin, encoding)
-    plan = parse_roll(text, _("roll layout ({encoding})").format(encoding=used))
-    if damage:
-        plan.problems.append(damage)
+def read_roll_text(data, origin: str, encoding: str | None = None) -> ImportPlan:
+    """``data``: the file's bytes or a :class:`~honours.readers.stream.TextStream`."""
+    text = data if isinstance(data, TextStream) else TextStream(
+        io.BytesIO(data), origin, encoding)
+    lines = list(text.lines())
+    plan = parse_roll(lines, _("roll layout ({encoding})").format(encoding=text.encoding))
+    plan.problems += text.damage
     return plan
 
 
-def parse_roll(text: str, source: str) -> ImportPlan:
-    document = read_pasted(text, label=_("line {number}"))
+def parse_roll(text: str | list[str], source: str) -> ImportPlan:
+    """``text``: the roll's text, or its lines (cut at ``\\n``)."""
+    label = _("line {number}")
+    document = read_pasted(text, label=label) if isinstance(text, str) else read_pasted_lines(
+        text, label=label)
     plan = ImportPlan(source=source)
     if document.title:
         plan.settings["title"] = document.title
