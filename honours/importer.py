@@ -118,8 +118,9 @@ def apply_plan(
         existing = roll.names_in(db, category)
         position = roll.next_position(db, category)
         path = roll.path_of(db, category)
-        # Inserted INSERT_CHUNK at a time: TinyDB rewrites its whole table per insert,
-        # so inserting every CHUNK made a large import quadratic.
+        # Inserted INSERT_CHUNK at a time: with TinyDB's own tables every insert
+        # copied the whole table, so inserting every CHUNK made a large import
+        # quadratic (the store's tables change in place now; fewer calls still).
         prepared: list[dict] = []
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
@@ -135,17 +136,12 @@ def apply_plan(
             )
             report.problems += problems
             documents = _unique_certificates(documents, taken, report)
-<<<<<<< HEAD
             verdict = index.vet(category, documents, strict)
             report.problems += verdict.problems
             report.notes += verdict.warnings
             documents = verdict.kept
-            roll.insert_winners(db, category, documents, position)
             index.record(category, documents)
-            position += len(documents)
-=======
             prepared += documents
->>>>>>> readers-stream
             report.added[path] = report.added.get(path, 0) + len(documents)
             if len(prepared) >= INSERT_CHUNK or start + CHUNK >= len(rows):
                 roll.insert_winners(db, category, prepared, position)
