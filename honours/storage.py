@@ -615,12 +615,14 @@ class _Encoder:
         """A line for each record, the whole table in one pass."""
         dumps, options = orjson.dumps, _OPTIONS
         try:
-            # Document ids are digits (the loader and TinyDB see to it), which JSON
-            # writes as themselves in quotes.
-            if not all(map(str.isdigit, table)):
-                raise TypeError("an id that is not a number")
-            lines = [b' "' + doc_id.encode() + b'": ' + dumps(record, option=options)
-                     for doc_id, record in table.items()]
+            if all(map(str.isdigit, table)):
+                # Document ids are digits (the loader and TinyDB see to it), which
+                # JSON writes as themselves in quotes.
+                lines = [b' "' + doc_id.encode() + b'": ' + dumps(record, option=options)
+                         for doc_id, record in table.items()]
+            else:  # other keys (the ledger's certificate numbers) in orjson's words too
+                lines = [b" " + dumps(key) + b": " + dumps(record, option=options)
+                         for key, record in table.items()]
         except TypeError:
             lines = [b" " + self.value(str(doc_id)) + b": " + self.value(record)
                      for doc_id, record in table.items()]
