@@ -235,13 +235,9 @@ def apply_numbers(
                 number = numbers.get(entry.id)
                 if number is not None:
                     entry.certificate = number
-    for assignment in planned:
+    for assignment in planned:  # an Assignment holds the first fields of an IssuedNumber
         ledger.numbers[assignment.number] = IssuedNumber(
-            number=assignment.number, serial=assignment.serial, pattern=assignment.pattern,
-            year=assignment.year, recipient=assignment.recipient,
-            category=assignment.category, winner=assignment.winner, issued=now,
-            command=command,
-        )
+            **vars(assignment), issued=now, command=command)
     if planned:
         top = max(a.serial for a in planned)
         raise_certificate_serial(db, top)

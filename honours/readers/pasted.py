@@ -28,7 +28,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from ..collation import display_form, is_han
 from ..collation.names import _ANNOTATION
@@ -363,16 +363,13 @@ def _enclosed(line: str) -> list[bool]:
     return inside
 
 
-_HAN_SEARCH = None  # built on first use from collation's Han blocks
+@cache
+def _han_pattern(outside: bool = False) -> re.Pattern[str]:
+    """One Chinese character (``outside``: one that is not), built on first use from
+    collation's Han blocks."""
+    from ..collation.names import _han_class
 
-
-def _han() -> re.Pattern[str]:
-    global _HAN_SEARCH
-    if _HAN_SEARCH is None:
-        from ..collation.names import _han_class
-
-        _HAN_SEARCH = re.compile(f"[{_han_class()}]")
-    return _HAN_SEARCH
+    return re.compile(f"[{'^' if outside else ''}{_han_class()}]")
 
 
 def _single_han(text: str) -> bool:
@@ -387,7 +384,7 @@ def _single_han_annotated(text: str) -> bool:
 
 
 def _has_han(text: str) -> bool:
-    return _han().search(text) is not None
+    return _han_pattern().search(text) is not None
 
 
 #: A character that may make a line more than one plain entry: padding and
@@ -816,7 +813,7 @@ def _plain_list(lines: list[SourceLine], kind: str | None) -> Document | None:
         "NFC", joined
     ):
         return None
-    han = _han()
+    han = _han_pattern()
     if not all(han.search(text) for text in texts if text):
         return None
     return _plain_document(
@@ -965,7 +962,7 @@ def _judged_kind(names: list[str]) -> str:
     if not names:
         return "person"
     joined = "".join(names)
-    if _non_han().search(joined) is None:
+    if _han_pattern(outside=True).search(joined) is None:
         lengths = Counter(map(len, names))
         personal = lengths[2] + lengths[3] + lengths[4]
     else:
@@ -973,23 +970,11 @@ def _judged_kind(names: list[str]) -> str:
     return "person" if personal * 2 >= len(names) else "unit"
 
 
-_NON_HAN = None
-
-
-def _non_han() -> re.Pattern[str]:
-    global _NON_HAN
-    if _NON_HAN is None:
-        from ..collation.names import _han_class
-
-        _NON_HAN = re.compile(f"[^{_han_class()}]")
-    return _NON_HAN
-
-
 def _looks_like_person(name: str) -> bool:
     """2–4 Chinese characters (annotations aside: 马继龙(回族)), or a · name."""
     if "(" in name or "（" in name:
         name = _ANNOTATION.sub("", name)
-    return 2 <= len(_han().findall(name)) <= 4 or "·" in name
+    return 2 <= len(_han_pattern().findall(name)) <= 4 or "·" in name
 
 
 def _entries_by_row(rows: list[SourceLine], people: bool) -> list[list[Entry]]:
