@@ -79,8 +79,9 @@ def _year_order(occurrence: Occurrence) -> tuple:
 def find(sources: Sources, names: list[str]) -> dict[str, list[Occurrence]]:
     """For each name, every occurrence in the rolls, oldest year first."""
     everything = sources.everything
+    keys = {name: name_key(name) for name in names}
     return {
-        name: sorted((o for o in everything if o.key == name_key(name)), key=_year_order)
+        name: sorted((o for o in everything if o.key == keys[name]), key=_year_order)
         for name in names
     }
 

@@ -114,12 +114,7 @@ class RollIndex:
         return self.own.get(node.id, 0) + sum(self.count(child) for child in node.children)
 
     def lineage(self, category: roll.Category) -> list[roll.Category]:
-        chain, current, seen = [], self.by_id.get(category.id), set()
-        while current is not None and current.id not in seen:
-            seen.add(current.id)
-            chain.insert(0, current)
-            current = self.by_id.get(current.parent) if current.parent is not None else None
-        return chain
+        return roll.lineage(self.db, self.by_id.get(category.id, category), self.by_id)
 
     def vet(self, category: roll.Category, documents: list[dict], strict: bool = False) -> Vetting:
         """Check entries about to be added to ``category``; the quota keeps the first
@@ -221,7 +216,7 @@ class QuotaStatus:
 
 def quota_report(db: TinyDB) -> list[QuotaStatus]:
     """Every category with a quota, in tree order, with its count."""
-    index = RollIndex(db)
+    index = RollIndex(db, names=())  # counts only: nobody to look up
     found = []
 
     def walk(categories: list[roll.Category]) -> None:
@@ -274,13 +269,12 @@ def duplicates(db: TinyDB) -> tuple[list[Duplicate], dict[str, list[str]]]:
 def exclusive_conflicts(db: TinyDB, category: roll.Category) -> list[str]:
     """Who would break the rule if ``category`` became exclusive: its winners
     also in another exclusive list of the same award (as "name: path")."""
-    paths = category_paths(db)
-    top = paths[category.id][1]
-    mine = [o for o in occurrences(db) if o.category == category.id]
-    others = {}
+    top = category_paths(db)[category.id][1]
+    mine, others = [], {}
     for occurrence in occurrences(db):
-        if (occurrence.exclusive and occurrence.award == top
-                and occurrence.category != category.id):
+        if occurrence.category == category.id:
+            mine.append(occurrence)
+        elif occurrence.exclusive and occurrence.award == top:
             others.setdefault(occurrence.key, []).append(occurrence)
     conflicts = []
     for occurrence in mine:
@@ -304,7 +298,7 @@ class CategoryCount:
 
 def category_counts(db: TinyDB) -> list[CategoryCount]:
     """Every category in tree order with its own winners and those below it."""
-    index = RollIndex(db)
+    index = RollIndex(db, names=())  # counts only: nobody to look up
     rows = []
 
     def walk(categories: list[roll.Category], depth: int) -> None:

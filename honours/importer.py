@@ -16,7 +16,7 @@ from . import roll, vocabulary
 from .eligibility import RollIndex, set_rules
 from .errors import HonoursError
 from .i18n import _, at, ngettext
-from .ledger import raise_certificate_serial
+from .ledger import held_numbers, raise_certificate_serial
 from .readers.plan import ImportPlan, RowSpec
 
 #: Rows are validated and added in chunks of this size, for the progress bar.
@@ -110,8 +110,7 @@ def apply_plan(
 
     grouped = _group_rows(db, plan.rows, base, base_path, by_path, report)
     index = RollIndex(db, [row.name for row in plan.rows])
-    taken = {doc["certificate"] for doc in roll.winner_records(db).values()
-             if doc.get("certificate")}
+    taken = held_numbers(db)
     for category, rows in grouped:
         if any(row.order is not None for row in rows):
             rows = sorted(rows, key=lambda row: (row.order is None, row.order or 0))

@@ -194,7 +194,7 @@ def plan_numbers(
     pattern = values["certificate-pattern"]
     check_certificate_pattern(pattern)
     taken = set(ledger.numbers)
-    taken |= {doc["certificate"] for doc in winner_records(db).values() if doc.get("certificate")}
+    taken |= held_numbers(db)
     serial = ledger.serial_after(db)
     planned = []
     for section in (view or roll_view(db, reference)).walk():

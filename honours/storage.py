@@ -603,16 +603,15 @@ class _Encoder:
         """``{`` one ``"id": record`` per line ``}``."""
         kept = self.saved.records(name) if self.saved is not None else None
         if kept is None:
-            lines = self.records(table)
+            runs = [self.records(table)]
         else:
             added = self.saved.changes[name].added if name in self.saved.changes else {}
-            lines = self.records({doc_id: table[doc_id] for doc_id in added})
-            if kept:
-                lines.insert(0, kept)
-        return b"{\n" + b",\n".join(lines) + b"\n}" if lines else b"{}"
+            runs = [kept, self.records({doc_id: table[doc_id] for doc_id in added})]
+        runs = [run for run in runs if run]
+        return b"{\n" + b",\n".join(runs) + b"\n}" if runs else b"{}"
 
-    def records(self, table: Mapping[str, Any]) -> list[bytes]:
-        """A line for each record, the whole table in one pass."""
+    def records(self, table: Mapping[str, Any]) -> bytes:
+        """A line for each record (joined), the whole table in one pass."""
         dumps, options = orjson.dumps, _OPTIONS
         try:
             if all(map(str.isdigit, table)):
@@ -626,9 +625,10 @@ class _Encoder:
         except TypeError:
             lines = [b" " + self.value(str(doc_id)) + b": " + self.value(record)
                      for doc_id, record in table.items()]
-        if b"null" in b"".join(lines):
+        joined = b",\n".join(lines)
+        if b"null" in joined:
             _refuse_nan(table)  # orjson writes NaN and infinity as null, silently
-        return lines
+        return joined
 
 
 def _refuse_nan(value: object) -> None:

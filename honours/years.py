@@ -28,6 +28,7 @@ from tinydb import TinyDB
 
 from .errors import HonoursError
 from .i18n import _
+from .people import category_paths
 from .roll import CATEGORIES, DEFAULT_SETTINGS, SETTINGS, stored_settings
 
 #: A year in a file name or a title: four digits, not part of a longer number.
@@ -130,14 +131,7 @@ def plan_next_roll(db: TinyDB, source: Path, serial_so_far: int) -> NextRoll:
     advanced: list[Advanced] = []
     categories: dict[int, dict] = {}
     by_id = {doc.doc_id: doc for doc in db.table(CATEGORIES).all()}
-
-    def path_of(doc_id: int) -> str:
-        titles, seen = [], set()
-        while doc_id in by_id and doc_id not in seen:
-            seen.add(doc_id)
-            titles.insert(0, by_id[doc_id]["title"])
-            doc_id = by_id[doc_id].get("parent")
-        return "/".join(titles)
+    paths = category_paths(db)
 
     for doc_id, doc in sorted(by_id.items()):
         copied = dict(doc)
@@ -147,7 +141,7 @@ def plan_next_roll(db: TinyDB, source: Path, serial_so_far: int) -> NextRoll:
                 changed = advance_years(value, year)
                 if changed != value:
                     copied[key] = changed
-                    advanced.append(Advanced(_field_place(key, path_of(doc_id)), value, changed))
+                    advanced.append(Advanced(_field_place(key, paths[doc_id][0]), value, changed))
         categories[doc_id] = copied
 
     stored = db.table(SETTINGS).get(doc_id=1) or {}

@@ -234,7 +234,7 @@ def _quota_text(db, category) -> str:
         return _("none")
     from ..eligibility import QuotaStatus, RollIndex
 
-    index = RollIndex(db)
+    index = RollIndex(db, names=())  # counts only
     return QuotaStatus(category, index.paths[category.id][0], index.count(category)).describe()
 
 
@@ -277,6 +277,10 @@ def edit(
         changed = roll.edit_category(db, category, **given)
         changed = set_rules(db, changed, quota=quota, exclusive=exclusive)
         path = roll.path_of(db, changed)
+        if quota:  # counted here, in the change, rather than by reading the file again
+            from ..eligibility import QuotaStatus, RollIndex
+
+            status = QuotaStatus(changed, path, RollIndex(db, names=()).count(changed))
         given.update(quota=quota, exclusive=exclusive)
         differences = [
             _("{field} {old!r} → {new!r}").format(
@@ -294,14 +298,9 @@ def edit(
         return
     console().print(_("updated category {id}: {path} ({changes})").format(
         id=changed.id, path=escape(path), changes=escape(_("; ").join(differences))))
-    if quota:
-        from ..eligibility import QuotaStatus, RollIndex
-
-        index = RollIndex(store().snapshot())
-        status = QuotaStatus(changed, path, index.count(changed))
-        if status.over:
-            warn(_("{path} holds more winners than its quota: {status}").format(
-                path=path, status=status.describe()))
+    if quota and status.over:
+        warn(_("{path} holds more winners than its quota: {status}").format(
+            path=path, status=status.describe()))
 
 
 def _field_name(key: str) -> str:

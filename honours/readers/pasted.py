@@ -596,12 +596,6 @@ class PlainEntries(Sequence):
         for index in range(len(self.names)):
             yield self._entry(index)
 
-    def __add__(self, other) -> list[Entry]:
-        return list(self) + list(other)
-
-    def __radd__(self, other) -> list[Entry]:
-        return list(other) + list(self)
-
     def __repr__(self) -> str:
         return f"PlainEntries({len(self)} entries)"
 
@@ -1158,17 +1152,14 @@ def _plain_tail(lines: list[str], text: str | None = None) -> int:
     return 0
 
 
-_NO_HAN_LINE = None  # built on first use: a line holding something, but no Han
 _OFFICE_LINE = re.compile(rf"(?m)^(?:{_OFFICE.pattern})$")
 
 
+@cache
 def _no_han_line() -> re.Pattern[str]:
-    global _NO_HAN_LINE
-    if _NO_HAN_LINE is None:
-        from ..collation.names import _han_class
+    from ..collation.names import _han_class
 
-        _NO_HAN_LINE = re.compile(rf"(?m)^[^\n{_han_class()}]+$")
-    return _NO_HAN_LINE
+    return re.compile(rf"(?m)^[^\n{_han_class()}]+$")
 
 
 def _plain_text(
