@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .i18n import _
-from .people import Occurrence, affiliation_key, name_key, occurrences
+from .people import Occurrence, differing_affiliations, name_key, occurrences
 from .years import YearsError, roll_year, rolls_in
 
 
@@ -87,13 +87,9 @@ def find(sources: Sources, names: list[str]) -> dict[str, list[Occurrence]]:
 
 
 def affiliations_differ(found: list[Occurrence]) -> list[str]:
-    """The different affiliations a name is given with (two or more: maybe two people)."""
-    seen: dict[str, str] = {}
-    for occurrence in found:
-        key = affiliation_key(occurrence.affiliation)
-        if key:
-            seen.setdefault(key, occurrence.affiliation)
-    return list(seen.values()) if len(seen) > 1 else []
+    """The different affiliations one name is given with (two or more: maybe two
+    people)."""
+    return next(iter(differing_affiliations(found).values()), [])
 
 
 @dataclass(frozen=True)

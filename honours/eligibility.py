@@ -37,13 +37,6 @@ from .people import (
 )
 
 
-def _listing(names: list[str], limit: int = 10) -> str:
-    shown = "、".join(names[:limit])
-    if len(names) > limit:
-        shown += _(" … ({count} in all)").format(count=len(names))
-    return shown
-
-
 @dataclass
 class Vetting:
     """What may be added: the documents kept, the refusals and the warnings."""
@@ -179,7 +172,7 @@ def quota_refusal(category: roll.Category, path: str, count: int, refused: list[
         "({refused} too many)",
         len(refused),
     ).format(path=path, quota=vocabulary.counted(category.quota, category.measure),
-             count=vocabulary.counted(count, category.measure), names=_listing(refused),
+             count=vocabulary.counted(count, category.measure), names=vocabulary.listed(refused),
              refused=len(refused))
 
 

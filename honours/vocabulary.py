@@ -185,6 +185,14 @@ def format_code(value: str, allowed: tuple[str, ...]) -> str:
 MEASURES_BY_KIND = {"person": "名", "unit": "家", "work": "件"}
 
 
+def listed(names: list[str], limit: int = 10) -> str:
+    """Names joined with 、, the first ``limit`` of them and the count."""
+    shown = "、".join(names[:limit])
+    if len(names) > limit:
+        shown += _(" … ({count} in all)").format(count=len(names))
+    return shown
+
+
 def counted(count: int, measure: str) -> str:
     """``3 名`` under --lang zh with the list's measure word; English counts by noun."""
     if current_language() == "zh":

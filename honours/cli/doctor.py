@@ -60,8 +60,9 @@ def doctor(
     if repair:
         _repair()
     findings: list[Finding] = []
-    findings += _database_findings()
-    findings += _quota_findings()
+    readable: list = []  # the roll, once the database section has read it whole
+    findings += _database_findings(readable)
+    findings += _quota_findings(readable[0] if readable else None)
     findings += _backup_findings()
     findings += _ledger_and_journal_findings()
     findings += _character_data_findings()
@@ -169,7 +170,9 @@ def _folder_writable(folder: Path) -> str | None:
     return None
 
 
-def _database_findings() -> list[Finding]:
+def _database_findings(readable: list) -> list[Finding]:
+    """The database section; ``readable`` receives the roll when it opens and its
+    records make a roll, so that the quota section does not read it again."""
     from ..storage import SCHEMA_VERSION, StoreError, UnsupportedSchema
 
     section = _("database")
@@ -250,6 +253,8 @@ def _database_findings() -> list[Finding]:
             from ..integrity import check
 
             broken = check(db.storage.read())
+            if not broken:
+                readable.append(db)
             for problem in broken[:20]:
                 findings.append(Finding(
                     section, PROBLEM, str(problem),
@@ -315,17 +320,13 @@ def _database_findings() -> list[Finding]:
     return findings
 
 
-def _quota_findings() -> list[Finding]:
+def _quota_findings(db) -> list[Finding]:
     """Categories over or under their quota, and people on two exclusive lists of one
-    award (honours/eligibility.py); nothing when the database cannot be read (the
-    database section says why)."""
+    award (honours/eligibility.py); nothing when the database could not be read
+    whole (the database section says why)."""
     from ..eligibility import duplicates, quota_report
-    from ..integrity import check
-    from ..storage import Store, StoreError
 
-    try:  # records that do not make a roll are the database section's problem
-        db = Store(db_path(), missing_ok=False, validate=check).snapshot()
-    except StoreError:
+    if db is None:
         return []
     try:
         statuses = quota_report(db)

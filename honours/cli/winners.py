@@ -121,19 +121,11 @@ def _save(
         roll.insert_winners(db, category, documents)
         recorded.describe(
             _("added {names} to {category}").format(
-                names=_listing([d["name"] for d in documents]),
+                names=vocabulary.listed([d["name"] for d in documents]),
                 category=roll.path_of(db, category),
             )
         )
     return [d["name"] for d in documents], category
-
-
-def _listing(names: list[str], limit: int = 10) -> str:
-    """Names joined with 、, the first ``limit`` of them and the count."""
-    shown = "、".join(names[:limit])
-    if len(names) > limit:
-        shown += _(" … ({count} in all)").format(count=len(names))
-    return shown
 
 
 def _prompt_loop(category_ref: str, extras: dict, allow_duplicate: bool, strict: bool) -> None:
@@ -216,7 +208,8 @@ def add(
     added, found = _save(category, entries, allow_duplicate, strict)
     console().print(
         _("added {count}: {names}").format(
-            count=vocabulary.counted(len(added), found.measure), names=escape(_listing(added)))
+            count=vocabulary.counted(len(added), found.measure),
+            names=escape(vocabulary.listed(added)))
     )
 
 
@@ -236,7 +229,7 @@ def remove(
         where = roll.path_of(db, found)
         recorded.describe(
             _("removed {names} from {category}").format(
-                names=_listing([w.name for w in gone]), category=where
+                names=vocabulary.listed([w.name for w in gone]), category=where
             )
         )
         revoked = revoke_certificates(recorded, gone, where)
