@@ -57,8 +57,7 @@ class RollIndex:
         self.paths = category_paths(db)
         self.by_id = roll.categories_by_id(db)
         self.people: dict[str, list[Occurrence]] = {}
-        records = roll.winner_records(db).values()
-        self.own: dict[int, int] = Counter(map(dict.get, records, repeat("category")))
+        self._own: dict[int, int] | None = None  # counted when a quota asks (below)
         # The name keys looked up so far (None: all of them, read at once).
         self._looked_up: set[str] | None = None if names is None else set()
         if names is None:
@@ -78,9 +77,19 @@ class RollIndex:
                 self.people.setdefault(occurrence.key, []).append(occurrence)
             self._looked_up |= keys
 
+    @property
+    def own(self) -> dict[int, int]:
+        """Winners by category, not counting those below it.  Counted on first use:
+        adding to a roll without quotas does not read every winner for it."""
+        if self._own is None:
+            records = roll.winner_records(self.db).values()
+            self._own = Counter(map(dict.get, records, repeat("category")))
+        return self._own
+
     def _remember(self, occurrence: Occurrence) -> None:
         self.people.setdefault(occurrence.key, []).append(occurrence)
-        self.own[occurrence.category] = self.own.get(occurrence.category, 0) + 1
+        own = self.own  # counted now: a recorded entry may not be in the table yet
+        own[occurrence.category] = own.get(occurrence.category, 0) + 1
 
     def record(self, category: roll.Category, documents: Iterable[dict]) -> None:
         """Entries just added to ``category`` (after :meth:`vet` accepted them)."""

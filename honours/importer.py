@@ -114,8 +114,7 @@ def apply_plan(
     for category, rows in grouped:
         if any(row.order is not None for row in rows):
             rows = sorted(rows, key=lambda row: (row.order is None, row.order or 0))
-        existing = roll.names_in(db, category)
-        position = roll.next_position(db, category)
+        existing, position = roll.roster(db, category)
         path = roll.path_of(db, category)
         # Inserted INSERT_CHUNK at a time: with TinyDB's own tables every insert
         # copied the whole table, so inserting every CHUNK made a large import

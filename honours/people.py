@@ -12,6 +12,7 @@ Pure: a TinyDB handle in, plain records out; nothing prints.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from tinydb import TinyDB
 
 from .collation.names import SEPARATOR_DOTS, display_form, ordering_form
-from .roll import CATEGORIES, PATH_SEPARATOR, winner_records
+from .roll import CATEGORIES, PATH_SEPARATOR, WINNERS, winner_records
 
 #: What may make a name's key differ from the name: spacing, brackets, separator dots.
 _NOT_PLAIN = re.compile(rf"[\s(（{SEPARATOR_DOTS}]")
@@ -104,8 +105,13 @@ def occurrences(db: TinyDB, year: str = "", roll: str = "",
     the winners whose name has one of these keys)."""
     paths = category_paths(db)
     found = []
-    records = winner_records(db).items()
-    if keys is not None:
+    candidates = None if keys is None else _name_candidates(db, keys)
+    if candidates is not None:
+        records = [(doc_id, doc) for doc_id, doc in candidates.items()
+                   if name_key(doc["name"]) in keys]
+    else:
+        records = winner_records(db).items()
+    if keys is not None and candidates is None:
         # A plain name is its own key: one set look-up for most of the roll.
         records = [(doc_id, doc) for doc_id, doc in records
                    if doc["name"] in keys or (_NOT_PLAIN.search(doc["name"]) is not None
@@ -122,6 +128,49 @@ def occurrences(db: TinyDB, year: str = "", roll: str = "",
             award=top, kind=kind, exclusive=exclusive, winner=int(doc_id), year=year, roll=roll,
         ))
     return found
+
+
+#: A look-up of more names than this reads the whole roll once instead.
+_PROBED_KEYS = 50
+
+
+def _name_candidates(db: TinyDB, keys: set[str]) -> dict | None:
+    """While the winners are unread (:class:`~honours.storage.UnreadRecords`): the
+    records whose line holds, for each key, the bytes of one of its Han characters,
+    the rarest in the first megabyte (a superset of the winners with that key: the
+    caller keeps those whose key matches); ``None`` when the winners are read whole
+    or a key has no character that every spelling of it must contain."""
+    table = db.table(WINNERS)
+    unread = getattr(table, "unread", lambda: None)()
+    if unread is None or len(keys) > _PROBED_KEYS:
+        return None
+    sample = unread.text[:1 << 20]
+    needles = []
+    for key in keys:
+        probes = [char.encode() for char in set(key) if _kept_by_nfc(char)]
+        if not probes:
+            return None
+        needles.append(min(probes, key=sample.count))
+    return table.lines_holding(needles)
+
+
+def _kept_by_nfc(char: str) -> bool:
+    """Whether every text whose NFC form holds ``char`` holds it already: true of a
+    unified Han character no compatibility ideograph turns into (a name's key is
+    its NFC form with padding and annotations dropped, see :func:`name_key`)."""
+    return _UNIFIED_HAN.fullmatch(char) is not None and char not in _compatibility_targets()
+
+
+_UNIFIED_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df"
+                          "\U0002a700-\U0002ebef\U00030000-\U0003134f]")
+
+
+@functools.cache
+def _compatibility_targets() -> frozenset[str]:
+    """The unified ideographs that NFC makes of the CJK compatibility ideographs."""
+    blocks = (range(0xF900, 0xFB00), range(0x2F800, 0x2FA20))
+    return frozenset(unicodedata.normalize("NFC", chr(code)) for block in blocks
+                     for code in block)
 
 
 def people_groups(found: Iterable[Occurrence]) -> list[list[Occurrence]]:

@@ -19,7 +19,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -172,8 +172,10 @@ class _MemoryStorage(Storage):
     (``changes``), so that a save can reuse the saved text of the records nobody touched.
     """
 
-    def __init__(self, data: dict[str, Any], read_only: bool = False) -> None:
+    def __init__(self, data: dict[str, Any], read_only: bool = False,
+                 unread: dict[str, UnreadRecords] | None = None) -> None:
         self._data = data
+        self._unread = unread or {}
         self._read_only = read_only
         self._closed = False
         self.dirty = False
@@ -182,7 +184,30 @@ class _MemoryStorage(Storage):
         self.changes: dict[str, _TableChanges] = {}
 
     def read(self) -> dict[str, Any]:
+        if self._unread:
+            self.read_all()
         return self._data
+
+    def read_all(self) -> None:
+        """Parse the tables left as text: TinyDB (and anything else) reads them whole."""
+        for name in list(self._unread):
+            self.tables_with(name)
+
+    def tables_with(self, name: str) -> dict[str, Any]:
+        """The tables, with table ``name`` parsed if it was left as text (the others
+        may still be: only :meth:`read` gives them all)."""
+        unread = self._unread.pop(name, None)
+        if unread is not None:
+            records = self._data[name]  # the records appended since, if any
+            appended = dict(records)
+            records.clear()
+            records.update(unread.parsed())
+            records.update(appended)  # after the saved ones, as in the file
+        return self._data
+
+    def unread(self, name: str) -> UnreadRecords | None:
+        """Table ``name`` as saved text, while nothing has read it whole."""
+        return self._unread.get(name)
 
     def guard(self) -> None:
         """Refuse a change to a snapshot or after the transaction, before it is made."""
@@ -273,11 +298,69 @@ class _IdKeyed(MutableMapping):
         self.changes.rewritten = True
 
 
+class _Appending(_IdKeyed):
+    """The view an insert gets of a table still unread: it may add records and ask
+    whether an id is taken, which is all TinyDB's inserts do, without parsing the
+    saved ones."""
+
+    __slots__ = ("unread",)
+
+    def __init__(self, records: dict[str, Any], changes: _TableChanges,
+                 unread: UnreadRecords) -> None:
+        super().__init__(records, changes)
+        self.unread = unread
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self.records or self.unread.has_id(str(doc_id))
+
+
+
 class _InPlaceTable(Table):
+    _appending = False  # inside insert/insert_multiple: the saved records stay unread
+
+    def unread(self) -> UnreadRecords | None:
+        """This table as saved text while nothing has read it whole (see
+        :class:`UnreadRecords`): lets a query parse only the lines it needs."""
+        return self._storage.unread(self.name)
+
+    def lines_holding(self, needles: Iterable[bytes]) -> dict[str, Any] | None:
+        """While the table is unread: the records whose saved line holds one of
+        ``needles`` and those added since, by id (a superset: the caller checks
+        each); ``None`` once the table has been read whole (the caller scans it)."""
+        unread = self.unread()
+        if unread is None:
+            return None
+        found = unread.containing(needles)
+        found.update(self._storage.data.get(self.name, {}))
+        return found
+
+    def insert(self, document: Mapping) -> int:
+        self._appending = True
+        try:
+            return super().insert(document)
+        finally:
+            self._appending = False
+
+    def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
+        self._appending = True
+        try:
+            return super().insert_multiple(documents)
+        finally:
+            self._appending = False
+
+    def _read_table(self) -> dict[str, Mapping]:
+        # Only this table is parsed: reading the categories leaves the winners as text.
+        return self._storage.tables_with(self.name).get(self.name, {})
+
     def _get_next_id(self) -> int:
         if self._next_id is None:  # the first insert: one pass in C, not a generator
-            records = self._read_table()
-            self._next_id = max(map(int, records), default=0) + 1
+            unread = self.unread()
+            if unread is not None:
+                records = self._storage.data.get(self.name, {})
+                self._next_id = max(unread.largest_id(), *map(int, records), 0) + 1
+            else:
+                records = self._read_table()
+                self._next_id = max(map(int, records), default=0) + 1
         next_id = self._next_id
         self._next_id += 1
         return next_id
@@ -285,14 +368,16 @@ class _InPlaceTable(Table):
     def _update_table(self, updater: Callable[[Any], None]) -> None:
         storage = self._storage
         storage.guard()
-        tables = storage.read()
+        unread = self.unread() if self._appending else None
+        tables = storage.tables_with(self.name) if unread is None else storage.data
         records = tables.get(self.name)
         new = records is None
         if new:
             records = {}
         changes = storage.changes.setdefault(self.name, _TableChanges(rewritten=new))
         try:
-            updater(_IdKeyed(records, changes))
+            updater(_IdKeyed(records, changes) if unread is None
+                    else _Appending(records, changes, unread))
         except BaseException:
             # Part of the change may be made already: refuse to save what is left.
             storage.broken = True
@@ -485,8 +570,19 @@ def _serialise(tables: Mapping[str, Any], saved: _SavedText | None = None) -> by
         ) from error
     meta = dict(META_DOCUMENT)
     if encoder.exact:
-        meta["body"] = hashlib.sha256(body).hexdigest()
+        meta["ids"] = encoder.largest
+        meta["body"] = _body_digest(body, encoder.largest)
     return _HEAD + orjson.dumps(meta) + b"\n}" + body
+
+
+def _body_digest(body: bytes, largest: dict[str, int] | None) -> str:
+    """The SHA-256 of a body and of the largest record id of each table (``ids`` in
+    _meta, so that an insert into a table left as text need not read its ids; a
+    file from before it has only the body's digest)."""
+    digest = hashlib.sha256(body)
+    if largest is not None:
+        digest.update(b"\n" + orjson.dumps(largest, option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()
 
 
 @dataclass
@@ -495,7 +591,14 @@ class _SavedText:
 
     body: bytes  # the file after its _meta record
     changes: dict[str, _TableChanges]
+    largest: dict[str, int] | None = None  # ``ids`` of its _meta, when it has them
     _tables: dict[str, bytes] | None = None
+
+    def largest_id(self, name: str) -> int:
+        """The largest record id table ``name`` had as saved."""
+        if self.largest is not None and name in self.largest:
+            return self.largest[name]
+        return _largest_id(self.records(name) or b"")
 
     def records(self, name: str) -> bytes | None:
         """The saved text of table ``name``'s records (their lines, without the braces)
@@ -514,7 +617,14 @@ _TABLE_HEADER = re.compile(rb'\n"([A-Za-z0-9_-]+)": ')
 def _saved_tables(body: bytes) -> dict[str, bytes]:
     """Each table's records as text in a body honours saved, by table name (tables
     whose names need escaping are left out: they are encoded again)."""
-    tables: dict[str, bytes] = {}
+    return {name: body[start:end] for name, (start, end) in _saved_table_spans(body).items()}
+
+
+def _saved_table_spans(body: bytes) -> dict[str, tuple[int, int]]:
+    """Where each table's record lines are in a body honours saved: (start, end) by
+    table name, ``{\n`` before and ``\n}`` after (an empty table: start == end, the
+    ``{}``).  Tables whose names need escaping are left out."""
+    tables: dict[str, tuple[int, int]] = {}
     position = 0
     while (start := body.find(b'\n"', position)) >= 0:
         header = _TABLE_HEADER.match(body, start)
@@ -522,7 +632,7 @@ def _saved_tables(body: bytes) -> dict[str, bytes]:
             return tables
         value = header.end()
         if body.startswith(b"{}", value):
-            tables[header[1].decode()] = b""
+            tables[header[1].decode()] = (value + 1, value + 1)
             position = value + 2
             continue
         # Record lines start with a space and hold no line break: the table's own
@@ -530,14 +640,90 @@ def _saved_tables(body: bytes) -> dict[str, bytes]:
         end = body.find(b"\n}", value)
         if not body.startswith(b"{\n", value) or end < 0:
             return tables
-        tables[header[1].decode()] = body[value + 2:end]
+        tables[header[1].decode()] = (value + 2, end)
         position = end + 2
     return tables
 
 
-def _saved_body(raw: bytes) -> bytes | None:
-    """The body of ``raw`` when it is exactly what honours saved (see :func:`_serialise`),
-    else ``None`` (an older honours, a hand edit, a record orjson could not write)."""
+#: A table whose saved text is at least this long is parsed when something first
+#: reads it whole, not on load: `add` and `list` on a roll of 100,000 winners parse
+#: the lines of one category and of one name, not 100,000 records (0.13 s).
+LAZY_TABLE_BYTES = 1 << 18
+
+
+class UnreadRecords:
+    """A table's records as honours saved them, one ``"id": {...}`` a line, left
+    unparsed until something reads the table whole (:meth:`_MemoryStorage.read`).
+
+    Only a file byte for byte as honours saved it is read this way (its body digest
+    matches), so every line is orjson's compact encoding of one record: a record
+    holding ``"category": 3`` has the bytes ``"category":3`` on its line, and one
+    whose name contains 张 has the bytes of 张 on its line.  :meth:`containing`
+    finds the lines holding such bytes and parses only those; the caller keeps the
+    records that really match (a necessary condition, checked exactly after)."""
+
+    __slots__ = ("text", "largest")
+
+    def __init__(self, text: bytes, largest: int | None = None) -> None:
+        self.text = text  # the record lines, joined by ",\n", without the braces
+        self.largest = largest  # the largest id, from _meta (None: read from the text)
+
+    def parsed(self) -> dict[str, Any]:
+        return orjson.loads(b"{" + self.text + b"}")
+
+    def containing(self, needles: Iterable[bytes]) -> dict[str, Any]:
+        """The records whose line holds any of ``needles``, by id, in file order."""
+        text, lines = self.text, {}
+        for needle in set(needles):
+            found = text.find(needle)
+            while found >= 0:
+                start = text.rfind(b"\n", 0, found) + 1
+                end = text.find(b"\n", found)
+                end = len(text) if end < 0 else end
+                lines[start] = text[start:end]
+                found = text.find(needle, end)
+        records: dict[str, Any] = {}
+        for start in sorted(lines):
+            records.update(orjson.loads(b"{" + lines[start].rstrip(b",") + b"}"))
+        return records
+
+    def has_id(self, doc_id: str) -> bool:
+        return self.text.startswith(b' "%s": ' % doc_id.encode()) or (
+            b'\n "%s": ' % doc_id.encode()) in self.text
+
+    def largest_id(self) -> int:
+        return _largest_id(self.text) if self.largest is None else self.largest
+
+
+def _largest_id(records: bytes) -> int:
+    """The largest id among saved record lines (ids are digits)."""
+    return max(map(int, _RECORD_ID.findall(b"\n" + records)), default=0)
+
+
+_RECORD_ID = re.compile(rb'\n "(\d+)": ')
+
+
+def _unread_tables(raw: bytes, body: bytes, largest: dict[str, int] | None,
+                   ) -> tuple[bytes, dict[str, UnreadRecords]]:
+    """``raw`` (as honours saved it) with its large tables' records cut out, and
+    those records as text, by table name (``largest``: the ids of its _meta)."""
+    kept, unread, position = [raw[:len(raw) - len(body)]], {}, 0
+    for name, (start, end) in _saved_table_spans(body).items():
+        if end == start or end - start < LAZY_TABLE_BYTES:  # empty or small: parsed
+            continue
+        # "name": {\n<records>\n}  becomes  "name": {}
+        kept.append(body[position:start - 1])
+        kept.append(b"}")
+        unread[name] = UnreadRecords(body[start:end], (largest or {}).get(name))
+        position = end + 2
+    kept.append(body[position:])
+    return b"".join(kept), unread
+
+
+def _saved_body(raw: bytes) -> tuple[bytes, dict[str, int] | None] | None:
+    """The body of ``raw`` and the largest id of each table when it is exactly what
+    honours saved (see :func:`_serialise`), else ``None`` (an older honours, a hand
+    edit, a record orjson could not write)."""
     if not raw.startswith(_HEAD):
         return None
     end = raw.find(b"\n}", len(_HEAD))
@@ -549,8 +735,12 @@ def _saved_body(raw: bytes) -> bytes | None:
         return None
     if not isinstance(meta, dict) or not isinstance(meta.get("body"), str):
         return None
+    largest = meta.get("ids")
+    if largest is not None and not (
+            isinstance(largest, dict) and all(type(v) is int for v in largest.values())):
+        return None
     body = raw[end + 2:]
-    return body if hashlib.sha256(body).hexdigest() == meta["body"] else None
+    return (body, largest) if _body_digest(body, largest) == meta["body"] else None
 
 
 def readable_json(document: Mapping[str, Any]) -> bytes:
@@ -575,6 +765,7 @@ class _Encoder:
     def __init__(self, saved: _SavedText | None = None) -> None:
         self.exact = True  # False once a value went through ``json``
         self.saved = saved
+        self.largest: dict[str, int] = {}  # each table's largest record id
 
     def value(self, value: object) -> bytes:
         try:
@@ -604,9 +795,13 @@ class _Encoder:
         kept = self.saved.records(name) if self.saved is not None else None
         if kept is None:
             runs = [self.records(table)]
+            if table and all(map(str.isdigit, table)):
+                self.largest[name] = max(map(int, table))
         else:
             added = self.saved.changes[name].added if name in self.saved.changes else {}
             runs = [kept, self.records({doc_id: table[doc_id] for doc_id in added})]
+            if kept or added:
+                self.largest[name] = max([self.saved.largest_id(name), *map(int, added)])
         runs = [run for run in runs if run]
         return b"{\n" + b",\n".join(runs) + b"\n}" if runs else b"{}"
 
@@ -918,6 +1113,8 @@ class _Loaded:
     mode: int | None  # permission bits of the existing file
     body: bytes | None = None  # the tables as honours wrote them (None: edited or older)
     identity: tuple | None = None  # (device, inode, size, mtime) of the file read
+    unread: dict[str, UnreadRecords] | None = None  # large tables left as text (as saved)
+    largest: dict[str, int] | None = None  # the largest id of each table (as saved)
 
 
 def _holder_sentence(holder) -> str:
@@ -1075,9 +1272,15 @@ class Store:
         raw = self._read_raw()
         if raw is None:
             return _Loaded(raw=None, data={}, mode=None)
-        body = _saved_body(raw)
+        saved = _saved_body(raw)
+        body, largest = saved if saved is not None else (None, None)
+        unread: dict[str, UnreadRecords] = {}
         try:
-            data = _parse(raw, as_saved=body is not None)
+            if body is not None:
+                skeleton, unread = _unread_tables(raw, body, largest)
+                data = _parse(skeleton, as_saved=True)
+            else:
+                data = _parse(raw)
         except _Invalid as invalid:
             raise self._refusal(invalid) from None
         del data[META_TABLE]  # reserved; callers never see or edit it
@@ -1105,7 +1308,8 @@ class Store:
         else:
             mode = stat.S_IMODE(info.st_mode)
             identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
-        return _Loaded(raw=raw, data=data, mode=mode, body=body, identity=identity)
+        return _Loaded(raw=raw, data=data, mode=mode, body=body, identity=identity,
+                       unread=unread, largest=largest)
 
     def snapshot(self) -> TinyDB:
         """The current content as a read-only in-memory TinyDB, without taking the lock.
@@ -1117,7 +1321,8 @@ class Store:
         loaded = self._load()
         if loaded.raw is None and not self.missing_ok:
             raise self._missing()
-        return _Database(storage=_MemoryStorage, data=loaded.data, read_only=True)
+        return _Database(storage=_MemoryStorage, data=loaded.data, read_only=True,
+                         unread=loaded.unread)
 
     def _missing(self) -> DatabaseMissing:
         return DatabaseMissing(
@@ -1220,7 +1425,7 @@ class Store:
         new_folder = not self._file.parent.exists()
         with self._locked():
             loaded = self._load()
-            db = _Database(storage=_MemoryStorage, data=loaded.data)
+            db = _Database(storage=_MemoryStorage, data=loaded.data, unread=loaded.unread)
             storage: _MemoryStorage = db.storage  # type: ignore[assignment]
             try:
                 yield db
@@ -1228,7 +1433,9 @@ class Store:
                     raise StoreError(_(
                         "Nothing was saved: a change to the database failed half-way."))
                 saved = (None if loaded.body is None or storage.replaced
-                         else _SavedText(loaded.body, storage.changes))
+                         else _SavedText(loaded.body, storage.changes, loaded.largest))
+                if saved is None:
+                    storage.read_all()  # every record is encoded again
                 payload = _serialise(storage.data, saved) if storage.dirty else None
                 if payload is not None and self._changed(loaded, storage.data, payload):
                     taken = None

@@ -78,7 +78,7 @@ def _unexpected(ctx, error: Exception) -> str:
     ).format(command=command, error=f"{type(error).__name__}: {error}"[:200], where=where)
 
 
-app = typer.Typer(
+_root = typer.Typer(
     cls=HonoursGroup,
     name="honours",
     help=_(
@@ -109,7 +109,7 @@ def _lang(value: str | None) -> str | None:
     return value
 
 
-@app.callback()
+@_root.callback()
 def root(
     db: Annotated[
         str | None,
@@ -142,24 +142,85 @@ def root(
     state.db_option = db
 
 
-from . import backups, categories, counts, history, imports, ordering, rolls, winners  # noqa: E402
-from . import certificates as certificate_commands  # noqa: E402
-from . import doctor as doctor_command  # noqa: E402
-from . import years as year_commands  # noqa: E402
+#: The command modules, in the order their commands are listed by --help, and
+#: how each joins the root: a group of its own, or commands registered one by one.
+_MODULES = (
+    ("categories", lambda module: _root.add_typer(module.app, name="category")),
+    ("backups", lambda module: _root.add_typer(module.app, name="backup")),
+    ("rolls", lambda module: _root.add_typer(module.app_settings, name="settings")),
+    ("winners", None),
+    ("rolls", None),
+    ("imports", None),
+    ("ordering", None),
+    ("backups", None),
+    ("history", None),
+    ("years", None),
+    ("counts", None),
+    ("certificates", None),
+    ("doctor", None),
+)
 
-app.add_typer(categories.app, name="category")
-app.add_typer(backups.app, name="backup")
-app.add_typer(rolls.app_settings, name="settings")
-winners.register(app)
-rolls.register(app)
-imports.register(app)
-ordering.register(app)
-backups.register(app)
-history.register(app)
-year_commands.register(app)
-counts.register(app)
-certificate_commands.register(app)
-doctor_command.register(app)
+#: The module of every top-level command and group.  Running one command imports
+#: only its module (rich, the roll and the writers of the others stay unread: a
+#: quarter of what `add` cost on a large roll went on imports); --help, completion
+#: and a name not listed here load them all.  A test holds this table to the
+#: commands the modules register.
+COMMAND_MODULES = {
+    "category": "categories",
+    "backup": "backups",
+    "settings": "rolls",
+    **dict.fromkeys(("add", "remove", "edit", "move", "list"), "winners"),
+    **dict.fromkeys(("show", "export", "register"), "rolls"),
+    "import": "imports",
+    **dict.fromkeys(("sort", "check", "explain"), "ordering"),
+    "info": "backups",
+    **dict.fromkeys(("log", "undo"), "history"),
+    **dict.fromkeys(("new-year", "find", "history", "streaks"), "years"),
+    **dict.fromkeys(("duplicates", "stats"), "counts"),
+    "certificates": "certificates",
+    "doctor": "doctor",
+}
+
+_loaded: set[str] = set()
+
+
+def load_commands(modules: "set[str] | None" = None) -> typer.Typer:
+    """Register the commands of ``modules`` (all by default) on the root, once each."""
+    import importlib
+
+    for name, join in _MODULES:
+        if (modules is not None and name not in modules) or (name, join is None) in _loaded:
+            continue
+        module = importlib.import_module(f"{__name__}.{name}")
+        if join is None:
+            module.register(_root)
+        else:
+            join(module)
+        _loaded.add((name, join is None))
+    return _root
+
+
+def command_named(arguments: list[str]) -> "str | None":
+    """The command a command line runs, past the root's options (None: none named)."""
+    taking_value = ("--db", "--lang")
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument in taking_value:
+            skip = True
+        elif not argument.startswith("-"):
+            return argument
+        elif not argument.startswith(tuple(f"{option}=" for option in taking_value)):
+            return None  # --help, --version, completion, or a mistake: all commands
+    return None
+
+
+def __getattr__(name: str):
+    # `from honours.cli import app` (tests, embedding) gets every command.
+    if name == "app":
+        return load_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -170,4 +231,8 @@ def main() -> None:
     import gc
 
     gc.set_threshold(20_000, 10, 10)
-    app()
+    import os
+
+    name = None if os.environ.get("_HONOURS_COMPLETE") else command_named(sys.argv[1:])
+    module = COMMAND_MODULES.get(name)
+    load_commands(None if module is None else {module})()

@@ -103,7 +103,9 @@ def _save(
     with change("add") as recorded:
         db = recorded.db
         category = roll.resolve_category(db, category_ref)
-        documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate)
+        existing, position = roll.roster(db, category)
+        documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate,
+                                                   existing)
         names = [document["name"] for document in documents]
         verdict = RollIndex(db, names).vet(category, documents, strict)
         problems += verdict.problems
@@ -118,7 +120,7 @@ def _save(
             )
         for warning in verdict.warnings:
             warn(warning)
-        roll.insert_winners(db, category, documents)
+        roll.insert_winners(db, category, documents, position)
         recorded.describe(
             _("added {names} to {category}").format(
                 names=vocabulary.listed([d["name"] for d in documents]),
