@@ -191,3 +191,54 @@ def test_typical_use_of_every_command_prints_what_the_database_holds(honours, db
 
     # A new command must join this contract.
     assert set(command_paths()) <= covered, set(command_paths()) - covered
+
+
+def test_each_command_is_found_in_the_module_that_defines_it():
+    """`honours CMD` imports only CMD's module (honours.cli.COMMAND_MODULES): the table
+    must name every command and group, each with the module that registers it."""
+    from honours import cli
+
+    registered = {}
+    for name, _group in cli._MODULES:
+        root = typer.Typer()
+        cli.load_commands({name}, root)
+        registered.update({c.name: name for c in root.registered_commands})
+        registered.update({g.name: name for g in root.registered_groups})
+    assert registered == cli.COMMAND_MODULES
+    assert set(typer.main.get_command(app).commands) == set(cli.COMMAND_MODULES)
+
+
+@pytest.mark.parametrize(("argv", "named"), [
+    (["add", "甲", "张三"], "add"),
+    (["--db", "x.json", "list", "甲"], "list"),
+    (["--db=x.json", "--lang", "zh", "category", "list"], "category"),
+    (["--lang=en", "show"], "show"),
+    (["--help"], None),
+    (["--version"], None),
+    ([], None),
+    (["--db", "x.json"], None),
+])
+def test_the_command_named_on_a_command_line(argv, named):
+    from honours.cli import command_named
+
+    assert command_named(argv) == named
+
+
+def test_a_command_run_alone_loads_only_its_module(tmp_path):
+    """In a fresh process, `honours list` imports neither the register's writers nor
+    the other command modules, and a mistyped command still gets its suggestion."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; sys.argv = ['honours', '--db', sys.argv[1], 'list', '甲']\n"
+             "from honours.cli import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m.startswith('honours.cli.')))")
+    out = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "none.json")],
+                         capture_output=True, text=True, check=True).stdout
+    loaded = eval(out.strip().splitlines()[-1])
+    assert "honours.cli.winners" in loaded
+    assert not {"honours.cli.rolls", "honours.cli.doctor", "honours.cli.imports"} & set(loaded)
+    typo = subprocess.run([sys.executable, "-m", "honours", "categry"], capture_output=True,
+                          text=True, env={**__import__("os").environ, "HONOURS_LANG": "en"})
+    assert typo.returncode == 2 and "category" in typo.stderr

@@ -143,11 +143,12 @@ def root(
 
 
 #: The command modules, in the order their commands are listed by --help, and
-#: how each joins the root: a group of its own, or commands registered one by one.
-_MODULES = (
-    ("categories", lambda module: _root.add_typer(module.app, name="category")),
-    ("backups", lambda module: _root.add_typer(module.app, name="backup")),
-    ("rolls", lambda module: _root.add_typer(module.app_settings, name="settings")),
+#: how each joins the root: as a group (module attribute, group name), or with
+#: its ``register`` function (None).
+_MODULES: tuple[tuple[str, tuple[str, str] | None], ...] = (
+    ("categories", ("app", "category")),
+    ("backups", ("app", "backup")),
+    ("rolls", ("app_settings", "settings")),
     ("winners", None),
     ("rolls", None),
     ("imports", None),
@@ -181,23 +182,27 @@ COMMAND_MODULES = {
     "doctor": "doctor",
 }
 
-_loaded: set[str] = set()
+_loaded: set[tuple] = set()
 
 
-def load_commands(modules: "set[str] | None" = None) -> typer.Typer:
-    """Register the commands of ``modules`` (all by default) on the root, once each."""
+def load_commands(modules: "set[str] | None" = None, root: typer.Typer | None = None,
+                  ) -> typer.Typer:
+    """Register the commands of ``modules`` (all by default) on ``root`` (the
+    honours command), once each."""
     import importlib
 
-    for name, join in _MODULES:
-        if (modules is not None and name not in modules) or (name, join is None) in _loaded:
+    root = _root if root is None else root
+    for name, group in _MODULES:
+        if (modules is not None and name not in modules) or (root, name, group) in _loaded:
             continue
         module = importlib.import_module(f"{__name__}.{name}")
-        if join is None:
-            module.register(_root)
+        if group is None:
+            module.register(root)
         else:
-            join(module)
-        _loaded.add((name, join is None))
-    return _root
+            attribute, group_name = group
+            root.add_typer(getattr(module, attribute), name=group_name)
+        _loaded.add((root, name, group))
+    return root
 
 
 def command_named(arguments: list[str]) -> "str | None":
