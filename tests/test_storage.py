@@ -177,7 +177,9 @@ def test_missing_file_is_empty_and_created_on_first_write(db_path: Path) -> None
     meta = on_disk["_meta"]["1"]
     assert (meta["application"], meta["schema"]) == ("honours", 1)
     body = raw[raw.index(b"\n}", raw.index(b'"_meta"')) + 2:]
-    assert meta["body"] == hashlib.sha256(body).hexdigest(), "the body's digest, for _changed"
+    assert meta["ids"] == {"winners": 1}, "the largest id of each table"
+    digest = hashlib.sha256(body + b'\n{"winners":1}').hexdigest()
+    assert meta["body"] == digest, "the digest of the body and the ids, for _changed"
     assert on_disk["winners"] == {"1": {"name": "李四", "award": "先进工作者"}}
     assert winners_of(store) == [{"name": "李四", "award": "先进工作者"}]
 
@@ -201,7 +203,7 @@ def test_meta_is_hidden_and_reserved(db_path: Path) -> None:
     assert list(on_disk) == ["_meta"]
     meta = on_disk["_meta"]["1"]
     assert (meta["application"], meta["schema"], set(meta)) == (
-        "honours", 1, {"application", "schema", "body"})
+        "honours", 1, {"application", "schema", "ids", "body"})
 
 
 def test_no_op_transaction_does_not_rewrite(db_path: Path) -> None:
