@@ -326,7 +326,7 @@ def register_command(
             )
         return
     if output == "-":
-        register, _values, _files = issue_and_write(category, lambda r, v: [], force, by_number)
+        register, *_rest = issue_and_write(category, lambda r, v: [], force, by_number)
         _write(output, export_register(register, output_format), force, binary=False)
         return
     issue_and_write(
@@ -343,12 +343,10 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     from ..roll import roll_view
 
     if issue:
-        register, _values, _files = issue_and_write(
-            category, lambda r, v: [], False, by_number
+        register, _values, _files, notes = issue_and_write(
+            category, lambda r, v: [], False, by_number, notes=True
         )
-        current = store()
-        return register, register_notes(
-            current.snapshot(), Ledger.load(current), register, category), 0
+        return register, notes, 0
     activate_overrides()
     current = store()
     db = current.snapshot()
@@ -360,16 +358,25 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     return register, register_notes(db, ledger, register, category), len(planned)
 
 
-def issue_and_write(category: str | None, build, force: bool, by_number: bool = False):
+def issue_and_write(category: str | None, build, force: bool, by_number: bool = False,
+                    notes: bool = False):
     """Issue the missing certificate numbers and write the files built from the
-    register, as one change: returns (register, settings, files written).
+    register, as one change: returns (register, settings, files written, and with
+    ``notes`` the register's notes, from the roll and ledger as saved).
 
     ``build(register, settings)`` returns the files as (path, bytes) and may refuse
     by raising: then no number is issued.  The files are written in full first,
     then, under the lock, the ledger, the files put in place, and the database:
     a number is never issued without its file, nor printed without the ledger.
     Shared by ``register`` and ``certificates``: numbers always come from here."""
-    from ..ledger import Ledger, apply_numbers, describe_numbers, plan_numbers, register_view
+    from ..ledger import (
+        Ledger,
+        apply_numbers,
+        describe_numbers,
+        plan_numbers,
+        register_notes,
+        register_view,
+    )
     from ..roll import roll_view, settings
     from ..storage import prepare_file
 
@@ -387,6 +394,7 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
             register = register_view(db, category, ledger=ledger, by_number=by_number,
                                      view=view)
             values = settings(db)
+            found = register_notes(db, ledger, register, category) if notes else []
             files = build(register, values)
             for path, _payload in files:
                 guard_output(Path(path))
@@ -423,7 +431,7 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
                 len(planned),
             ).format(count=len(planned), numbers=describe_numbers([a.number for a in planned]))
         )
-    return register, values, prepared
+    return register, values, prepared, found
 
 
 def _print_register(register) -> None:

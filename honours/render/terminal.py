@@ -246,14 +246,21 @@ class LongTable:
                 wrapped.update(n for n, text in enumerate(texts) if text not in pad)
             padded.append(map(pad.get, texts))
         styled = self._styled
+        plain: list[str] = []  # plain lines not yet yielded: one segment for many
         for number, cells in enumerate(zip(*padded)):
+            if edge_style is None and number not in styled and number not in wrapped:
+                plain.append(left + bar.join(cells) + right + "\n")  # the common case
+                if len(plain) >= 1000:
+                    yield Segment("".join(plain))
+                    plain = []
+                continue
+            if plain:
+                yield Segment("".join(plain))
+                plain = []
             if number in wrapped:
                 for line in self._rich_row(console, options, widths, self.rows[number]):
                     yield from line
                     yield Segment.line()
-                continue
-            if edge_style is None and number not in styled:
-                yield Segment(left + bar.join(cells) + right + "\n")  # the common case
                 continue
             yield Segment(left, edge_style)
             for index, (cell, text) in enumerate(zip(self.rows[number], cells)):
@@ -263,5 +270,7 @@ class LongTable:
                 yield Segment(text, console.get_style(style) if style else None)
             yield Segment(right, edge_style)
             yield Segment.line()
+        if plain:
+            yield Segment("".join(plain))
         yield from foot
         yield Segment.line()
