@@ -9,7 +9,15 @@ from ..i18n import _
 from .keys import KINDS, sort_key
 from .names import is_han, ordering_form
 from .ranking import STROKE_CLASSES, numbered_to_marked, split_reading
-from .tables import BLANK, HAN_BASE, LETTER_BASE, NUMBER_BASE, SYMBOL_MARK, CharTables
+from .tables import (
+    BLANK,
+    HAN_BASE,
+    LETTER_BASE,
+    NUMBER_BASE,
+    SYMBOL_MARK,
+    CharTables,
+    key_symbols,
+)
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -213,7 +221,7 @@ def explain_pair(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     key = sort_key(rule, kind, tables)
-    ka, kb = key(a), key(b)
+    ka, kb = key_symbols(key(a)), key_symbols(key(b))  # one symbol a character: simpler to walk
     if ka > kb:
         a, b, ka, kb = b, a, kb, ka
     if ka == kb:

@@ -29,7 +29,7 @@ MAX_NAME_LENGTH = 100
 MAX_TITLE_LENGTH = 300
 
 # Blocks of Han ideographs (URO, extensions A-I, compatibility ideographs, 〇).
-_HAN_RANGES = (
+HAN_RANGES = (
     (0x3007, 0x3007),
     (0x3400, 0x4DBF),
     (0x4E00, 0x9FFF),
@@ -44,7 +44,7 @@ _HAN_RANGES = (
 def is_han(char: str) -> bool:
     """True for a Han ideograph (any CJK block, compatibility ideographs, 〇)."""
     code = ord(char)
-    return any(low <= code <= high for low, high in _HAN_RANGES)
+    return any(low <= code <= high for low, high in HAN_RANGES)
 
 
 class InvalidName(HonoursError, ValueError):
@@ -53,7 +53,7 @@ class InvalidName(HonoursError, ValueError):
 
 def _han_class() -> str:
     return "".join(
-        f"{chr(low)}-{chr(high)}" if low != high else chr(low) for low, high in _HAN_RANGES
+        f"{chr(low)}-{chr(high)}" if low != high else chr(low) for low, high in HAN_RANGES
     )
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import operator
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TypeVar
 
-from .keys import sort_key
+from .keys import keys_of
 from .tables import CharTables
 
 T = TypeVar("T")
@@ -19,13 +21,23 @@ T = TypeVar("T")
 PRIME_THRESHOLD = 2_000
 
 
-def _key_for(rule: str, kind: str, tables: CharTables | None, size: int):
+def _keys(entries: Sequence[str], rule: str, kind: str, tables: CharTables | None) -> list[str]:
     from . import default_tables
 
     tables = tables or default_tables()
-    if size > PRIME_THRESHOLD:
+    if len(entries) > PRIME_THRESHOLD:
         tables.prime(rule)
-    return sort_key(rule, kind, tables)
+    return keys_of(entries, rule, kind, tables)
+
+
+def _sorted_by(items: list[T], keys: list[str]) -> list[T]:
+    """``items`` in the order of ``keys`` (one for each item, in the same order); stable."""
+    if sys.implementation.name == "cpython":
+        # list.sort calls the key function once for each item, first to last, so
+        # the keys can be handed over in turn: no index list to sort and gather.
+        return sorted(items, key=functools.partial(next, iter(keys)))
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    return [items[index] for index in order]
 
 
 def sort_records(
@@ -42,8 +54,7 @@ def sort_records(
     records = list(records)
     if rule == "manual":
         return records
-    key = _key_for(rule, kind, tables, len(records))
-    return sorted(records, key=lambda record: key(name(record)))
+    return _sorted_by(records, _keys(list(map(name, records)), rule, kind, tables))
 
 
 def sort_entries(
@@ -54,7 +65,7 @@ def sort_entries(
     entries = list(entries)
     if rule == "manual":
         return entries
-    return sorted(entries, key=_key_for(rule, kind, tables, len(entries)))
+    return _sorted_by(entries, _keys(entries, rule, kind, tables))
 
 
 @dataclass(frozen=True)
@@ -80,8 +91,7 @@ def check_order(
     """
     if rule == "manual" or len(entries) < 2:
         return []
-    key = _key_for(rule, kind, tables, len(entries))
-    keys = list(map(key, entries))
+    keys = _keys(entries, rule, kind, tables)
     if all(map(operator.le, keys, islice(keys, 1, None))):
         return []  # the common case, a list in order: one pass, nothing to place
     in_place = longest_ordered_run(keys)
