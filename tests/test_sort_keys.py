@@ -25,7 +25,7 @@ POOL = (
     "䶮𠀀\U000323af\uf9ab嶺" "aAbZéßΩж" "0123" " ·・-（）"
 )
 names = st.text(alphabet=POOL, min_size=0, max_size=5)
-han_names = st.text(alphabet=POOL[:80], min_size=1, max_size=4)
+han_names = st.text(alphabet=POOL[:POOL.index("a")], min_size=1, max_size=4)  # Han only
 symbol_text = st.text(
     alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=6
 )
