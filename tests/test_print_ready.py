@@ -639,13 +639,15 @@ def test_export_font_option_is_for_pdf(honours, tmp_path):
 @needs_font
 @pytest.mark.parametrize("options", [{}, {"with_affiliation": True, "padding": " "}])
 def test_roll_pdf_is_the_same_without_its_shortcuts(jinshan_db, options, monkeypatch):
-    """The roll PDF skips set_font when the font is set already, and does not
-    wrap a grid name that fits its column: the file is the same as with set_font
-    before every piece of text and wrap() for every name (but for its date and
-    the /ID made from it).  Includes a name too long for one line, and rare
+    """The roll PDF skips set_font when the font is set already, draws a name in one
+    font without looking at each character, and does not wrap a grid name that
+    fits its column: the file is the same as with set_font before every piece of
+    text, fonts chosen a character at a time and wrap() for every name (but for
+    its date and the /ID made from it).  Includes a name too long for one line, and rare
     characters that need a fallback font."""
     import re
 
+    from honours.certificates.pdf import _Fonts
     from honours.render.pdf import _Roll
     from honours.render.view import Entry, ExportOptions, Section
     from honours.roll import roll_view
@@ -668,6 +670,7 @@ def test_roll_pdf_is_the_same_without_its_shortcuts(jinshan_db, options, monkeyp
     fast = rendered()
     monkeypatch.setattr(_Roll, "font", lambda roll, family, size: roll.pdf.set_font(
         family, size=size))
-    monkeypatch.setattr(_Roll, "name_lines", lambda roll, name, width: [
+    monkeypatch.setattr(_Roll, "name_lines", lambda roll, name, width, measured: [
         line.text for line in wrap(name, BODY_SIZE, width, 0.0, roll.measure) or []])
+    monkeypatch.setattr(_Fonts, "runs", _Fonts.runs_by_character)
     assert fast == rendered()

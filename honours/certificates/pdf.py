@@ -77,6 +77,12 @@ class _Fonts:
     def runs(self, family: str, text: str) -> list[tuple[str, str]]:
         """(family, text) pieces: each character in ``family`` if it has it,
         else in the first fallback that does."""
+        if text and all(map(self.maps[family].__contains__, map(ord, text))):
+            return [(family, text)]  # the common case, a run of one font: no loop in Python
+        return self.runs_by_character(family, text)
+
+    def runs_by_character(self, family: str, text: str) -> list[tuple[str, str]]:
+        """:meth:`runs`, a character at a time."""
         pieces: list[tuple[str, str]] = []
         for ch in text:
             chosen = family

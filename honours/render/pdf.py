@@ -146,14 +146,14 @@ class _Roll:
 
     def grid(self, section: Section) -> None:
         names = grid_names(section, self.options.padding, self.options.with_affiliation)
-        columns = fitting_columns(
-            names, section.columns, USABLE, lambda name: self.measure(name, BODY_SIZE),
-            COLUMN_GAP,
-        )
+        # Each name measured once: for the column count, then for its lines.
+        widths = {name: self.measure(name, BODY_SIZE) for name in names}
+        columns = fitting_columns(names, section.columns, USABLE, widths.__getitem__,
+                                  COLUMN_GAP)
         column_width = USABLE / columns
         for start in range(0, len(names), columns):
             row = names[start:start + columns]
-            cells = [self.name_lines(name, column_width) for name in row]
+            cells = [self.name_lines(name, column_width, widths[name]) for name in row]
             height = LINE * max(len(cell) for cell in cells)
             self.room_for(height)
             top = self.cursor.y
@@ -164,12 +164,12 @@ class _Roll:
                     self.cursor.y += LINE
             self.cursor.y = top + height
 
-    def name_lines(self, name: str, width: float) -> list[str]:
-        """A name in a grid column: a name wider than the page (only with one
-        column) wraps by the rules; one that fits is its one line, as wrap()
-        makes it, without wrap() (the margin covers wrap's adding up of widths
-        a token at a time)."""
-        if self.measure(name, BODY_SIZE) < width - 1e-6:
+    def name_lines(self, name: str, width: float, measured: float) -> list[str]:
+        """A name (``measured`` wide) in a grid column: a name wider than the page
+        (only with one column) wraps by the rules; one that fits is its one line,
+        as wrap() makes it, without wrap() (the margin covers wrap's adding up of
+        widths a token at a time)."""
+        if measured < width - 1e-6:
             return [name.rstrip(" ")]
         return [line.text for line in wrap(name, BODY_SIZE, width, 0.0, self.measure) or []]
 
