@@ -444,3 +444,35 @@ def test_chinese_help_is_wrapped_to_the_terminal(helps):
         if _columns(line) > 100 and not line.strip().startswith(("honours ", "用法"))
     ]
     assert not wide, "\n".join(wide)
+
+
+def test_value_types_are_named_in_the_interface_language(tmp_path):
+    """Click's type names (integer, TEXT) were English inside Chinese messages and
+    help: "'abc' 不是有效的integer"."""
+    db = str(tmp_path / "roll.json")
+    assert _honours("--db", db, "category", "add", "先进个人").returncode == 0
+    english = _honours("--db", db, "--lang", "en", "category", "edit", "先进个人",
+                       "--columns", "abc")
+    chinese = _honours("--db", db, "--lang", "zh", "category", "edit", "先进个人",
+                       "--columns", "abc")
+    assert english.returncode == chinese.returncode == 2
+    assert "'abc' is not a valid integer." in english.stderr
+    assert "'abc' 不是有效的整数。" in chinese.stderr and "integer" not in chinese.stderr
+
+
+def test_chinese_help_columns_line_up(helps):
+    """The descriptions of a help's options start in one column, measured by display
+    width: a Chinese metavar (--columns 整数) pushed its description right."""
+    import re
+
+    for (lang, path), result in helps.items():
+        if lang != "zh":
+            continue
+        starts = set()
+        for line in result.stdout.splitlines():
+            found = re.match(r"(  -.*?\S)( {2,})\S", line)
+            if found:
+                starts.add(_columns(found[1]) + len(found[2]))
+        assert len(starts) <= 1, (path, starts, result.stdout)
+    zh_edit = helps["zh", ("category", "edit")].stdout
+    assert "--columns 整数" in zh_edit and "--title 文本" in zh_edit

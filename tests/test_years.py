@@ -385,6 +385,9 @@ def test_a_quota_stops_the_twenty_first_winner(tmp_path):
     h("category", "edit", "优秀团员", "--quota", "5")
     assert "under quota: 优秀团员: 2 of a quota of 5: 3 to go" in h("show").output
     assert "20 of a quota of 19: 1 over" in h("category", "show", "三好学生").output
+    tree = h("category", "list").output
+    assert "三好学生（20名，按姓氏笔画排序） person 20 of a quota of 19: 1 over" in tree
+    assert "优秀团员（2名，按姓氏笔画排序） person 2 of a quota of 5: 3 to go" in tree
     doctor = h("doctor", ok=False)
     assert doctor.exit_code == 1 and "1 over" in doctor.output
 

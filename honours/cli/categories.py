@@ -157,7 +157,8 @@ def add(
     console().print(_("added category {id}: {path}").format(id=category.id, path=escape(path)))
 
 
-@app.command("list", help=_("Show the category tree with ids, counts and ordering rules."))
+@app.command("list", help=_("Show the category tree with ids, counts, ordering rules and "
+                            "quotas."))
 def list_categories() -> None:
     from rich.tree import Tree
 
@@ -170,13 +171,22 @@ def list_categories() -> None:
         console().print(_("no categories yet: `honours category add TITLE` creates one"))
         return
 
+    quotas = {}
+    if any(category.quota is not None for category in roll.categories_by_id(db).values()):
+        from ..eligibility import quota_report
+
+        quotas = {status.category.id: status for status in quota_report(db)}
+
     def label(category: roll.Category) -> str:
         shown = describe(
             category, roll.total_count(category, counts), with_rule=not category.children
         )
+        quota = quotas.get(category.id)
+        marked = "" if quota is None else " [{style}]{text}[/]".format(
+            style="bold red" if quota.over else "dim", text=escape(quota.describe()))
         return (
             f"[dim]{category.id}[/] {escape(shown)} "
-            f"[dim]{escape(vocabulary.KINDS.label(category.kind))}[/]"
+            f"[dim]{escape(vocabulary.KINDS.label(category.kind))}[/]{marked}"
         )
 
     tree = Tree(f"[bold]{escape(str(store().path))}[/]")

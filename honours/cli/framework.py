@@ -58,6 +58,12 @@ FRAMEWORK_MESSAGES = (
     N_("{name} {filename!r} is a directory."),
     N_("{name} {filename!r} is not readable."),
     N_("Error: invalid input"),
+    # click.types: the names of value types ("'abc' is not a valid integer.", INTEGER)
+    N_("text"),
+    N_("integer"),
+    N_("integer range"),
+    N_("float"),
+    N_("float range"),
     # typer.completion: the root command's completion options
     N_("Install completion for the current shell."),
     N_("Show completion for the current shell, to copy it or customize the installation."),
@@ -110,6 +116,8 @@ def translate_framework() -> None:
     _wrap_chinese()
     _no_space_after_full_width()
     _translate_ranges()
+    _translate_type_names()
+    _measure_by_width()
     _translate_suggestions()
     _translate_missing_stop()
 
@@ -121,6 +129,35 @@ def translate_framework() -> None:
             module._ = _
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+
+
+def _translate_type_names() -> None:
+    """Click puts a value type's English name into its messages and metavars
+    ("'abc' 不是有效的integer", --columns INTEGER, --title TEXT): the name is looked
+    up in the catalog when it is used instead."""
+    import click.types
+
+    for kind in (click.types.StringParamType, click.types.IntParamType, click.types.IntRange,
+                 click.types.FloatParamType, click.types.FloatRange):
+        english = kind.__dict__["name"]
+        kind.name = property(lambda self, english=english: _(english))
+
+
+def _measure_by_width() -> None:
+    """Click lines up the help's columns by counting characters: a Chinese metavar
+    (--columns 整数) pushed its description two columns right.  Text with wide
+    characters is measured by display width instead."""
+    import click._compat
+    import click.formatting
+
+    english = click.formatting.term_len
+
+    def term_len(text: str) -> int:
+        if text.isascii():
+            return english(text)
+        return sum(2 if _is_wide(char) else 1 for char in click._compat.strip_ansi(text))
+
+    click.formatting.term_len = term_len
 
 
 def _translate_ranges() -> None:
