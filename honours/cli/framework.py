@@ -139,8 +139,9 @@ def _translate_type_names() -> None:
 
     for kind in (click.types.StringParamType, click.types.IntParamType, click.types.IntRange,
                  click.types.FloatParamType, click.types.FloatRange):
-        english = kind.__dict__["name"]
-        kind.name = property(lambda self, english=english: _(english))
+        english = kind.__dict__.get("name")
+        if isinstance(english, str):  # not replaced already (translate_framework ran)
+            kind.name = property(lambda self, english=english: _(english))
 
 
 def _measure_by_width() -> None:
@@ -151,12 +152,15 @@ def _measure_by_width() -> None:
     import click.formatting
 
     english = click.formatting.term_len
+    if getattr(english, "_by_width", False):
+        return
 
     def term_len(text: str) -> int:
         if text.isascii():
             return english(text)
         return sum(2 if _is_wide(char) else 1 for char in click._compat.strip_ansi(text))
 
+    term_len._by_width = True  # type: ignore[attr-defined]
     click.formatting.term_len = term_len
 
 
