@@ -96,5 +96,12 @@ def test_a_long_list_sorts_and_checks_as_with_the_key_of_each_name():
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=POOL + "丶乛乜", max_size=30))
 def test_unplaced_finds_what_a_look_at_every_character_finds(text):
+    """Short texts are looked at character by character; long ones are searched
+    first (here every text, to test the search)."""
+    from honours.collation import tables as tables_module
+
     tables = default_tables()
-    assert tables.unplaced(text) == tables._unplaced_among(set(text))
+    expected = tables._unplaced_among(set(text))
+    assert tables.unplaced(text) == expected
+    with mock.patch.object(tables_module, "_SEARCHED_TEXT", -1):
+        assert tables.unplaced(text) == expected

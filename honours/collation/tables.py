@@ -70,6 +70,10 @@ def key_symbols(key: str) -> str:
     return key.encode("latin-1").decode("utf-32-be", "surrogatepass")
 
 
+#: From this many characters up, :meth:`CharTables.unplaced` searches the text first.
+_SEARCHED_TEXT = 50_000
+
+
 class OverrideError(HonoursError, ValueError):
     """A line of the user's override file that cannot be read."""
 
@@ -408,7 +412,9 @@ class CharTables:
 
     def unplaced(self, text: str) -> dict[str, str]:
         """Han characters of ``text`` whose stroke place is not exact, with the reason."""
-        if self._maybe_unplaced.search(text) is None:  # one pass over a million names
+        # One search over a long text (a million names) rules most of it out; the
+        # search's pattern costs 20 ms to build, more than a short list's characters.
+        if len(text) > _SEARCHED_TEXT and self._maybe_unplaced.search(text) is None:
             return {}
         # Each distinct character once: a set of code points is made faster than a
         # set of a long text's characters.
