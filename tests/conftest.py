@@ -108,3 +108,26 @@ def load_script(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def terminal_output(monkeypatch, module, width: int, draw) -> str:
+    """What ``draw()`` prints through ``module.console()``, on a plain console
+    ``width`` columns wide (no colour, no highlighting, lines not wrapped)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True,
+                      color_system=None)
+    monkeypatch.setattr(module, "console", lambda: console)
+    draw()
+    return console.file.getvalue()
+
+
+def long_tables_in_full(monkeypatch) -> None:
+    """Make every LongTable print as the rich Table it stands for (the reference
+    its line-by-line writer is held to)."""
+    from honours.render import terminal
+
+    monkeypatch.setattr(terminal.LongTable, "__rich_console__",
+                        lambda table, console, options: iter([table._full()]))

@@ -25,7 +25,7 @@ from honours.render.view import (
 from honours.roll import NewWinner, add_category, insert_winners, prepare_winners, roll_view
 from honours.storage import Store
 
-from .conftest import REPO, honours_command
+from .conftest import REPO, honours_command, long_tables_in_full, terminal_output
 from .data.seed_jinshan_2024 import MEMBERS_2024, OTHERS_2024, names
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -481,28 +481,18 @@ def test_terminal_grids_print_as_rich_tables_would(view, width, monkeypatch):
 def test_terminal_register_prints_as_the_rich_table_would(view, width, monkeypatch):
     """The register is written line by line (rich took a millisecond a row):
     the same characters as rich's table, wrapped rows, pending marks and all."""
-    import io
-
-    from rich.console import Console
-
     from honours.cli import rolls
-    from honours.render import terminal
 
     register = register_of(view)
     for row in register.rows[::3]:
         row.pending = True
 
     def printed() -> str:
-        console = Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True,
-                          color_system=None)
-        monkeypatch.setattr(rolls, "console", lambda: console)
-        rolls._print_register(register)
-        return console.file.getvalue()
+        return terminal_output(monkeypatch, rolls, width, lambda: rolls._print_register(register))
 
     fast = printed()
     assert "*" in fast
-    monkeypatch.setattr(terminal.LongTable, "__rich_console__",
-                        lambda table, console, options: iter([table._full()]))
+    long_tables_in_full(monkeypatch)
     assert fast == printed()
 
 
@@ -595,12 +585,7 @@ def test_xlsx_spaces_are_what_strip_strips():
 def test_terminal_register_of_awkward_texts_prints_as_rich_would(width, monkeypatch):
     """Tabs, full-width spaces, line breaks, characters outside the BMP: rows
     that are not one printable line are left to rich, the rest written."""
-    import io
-
-    from rich.console import Console
-
     from honours.cli import rolls
-    from honours.render import terminal
 
     register = register_of(awkward_view())
     for row in register.rows[::2]:
@@ -608,13 +593,8 @@ def test_terminal_register_of_awkward_texts_prints_as_rich_would(width, monkeypa
         row.affiliation = "单位 甲"
 
     def printed() -> str:
-        console = Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True,
-                          color_system=None)
-        monkeypatch.setattr(rolls, "console", lambda: console)
-        rolls._print_register(register)
-        return console.file.getvalue()
+        return terminal_output(monkeypatch, rolls, width, lambda: rolls._print_register(register))
 
     fast = printed()
-    monkeypatch.setattr(terminal.LongTable, "__rich_console__",
-                        lambda table, console, options: iter([table._full()]))
+    long_tables_in_full(monkeypatch)
     assert fast == printed()

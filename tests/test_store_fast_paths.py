@@ -12,7 +12,6 @@ the same results as the careful ones they stand in for.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 from pathlib import Path
@@ -24,7 +23,7 @@ from hypothesis import strategies as st
 from honours import integrity
 from honours.storage import Store, StoreError
 
-from .conftest import run_cli
+from .conftest import long_tables_in_full, run_cli, terminal_output
 
 
 def _store(tmp_path: Path, **options) -> Store:
@@ -275,10 +274,7 @@ def test_record_ids_are_checked_as_before(ids, bad):
 def test_list_prints_as_the_rich_table_would(tmp_path, width, monkeypatch):
     """``list`` writes its table line by line (LongTable): the same characters as
     rich's own table, right-aligned numbers, folded long names and all."""
-    from rich.console import Console
-
     from honours.cli import winners as command
-    from honours.render import terminal
 
     db = tmp_path / "roll.json"
     env = {"HONOURS_DB": str(db), "HONOURS_LANG": "zh"}
@@ -295,16 +291,12 @@ def test_list_prints_as_the_rich_table_would(tmp_path, width, monkeypatch):
     assert len(found) == 120
 
     def printed() -> str:
-        console = Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True,
-                          color_system=None)
-        monkeypatch.setattr(command, "console", lambda: console)
-        command._print_table(snapshot, category, found)
-        return console.file.getvalue()
+        return terminal_output(monkeypatch, command, width,
+                               lambda: command._print_table(snapshot, category, found))
 
     fast = printed()
     assert "#2 " in fast and "120" in fast
-    monkeypatch.setattr(terminal.LongTable, "__rich_console__",
-                        lambda table, console, options: iter([table._full()]))
+    long_tables_in_full(monkeypatch)
     assert fast == printed()
 
 
