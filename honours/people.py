@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from tinydb import TinyDB
 
-from .collation.names import SEPARATOR_DOTS, display_form, ordering_form
+from .collation.names import SEPARATOR_DOTS, display_form, is_han, ordering_form
 from .roll import CATEGORIES, PATH_SEPARATOR, WINNERS, winner_records
 
 #: What may make a name's key differ from the name: spacing, brackets, separator dots.
@@ -106,14 +106,13 @@ def occurrences(db: TinyDB, year: str = "", roll: str = "",
     paths = category_paths(db)
     found = []
     candidates = None if keys is None else _name_candidates(db, keys)
-    if candidates is not None:
+    if keys is None:
+        records = winner_records(db).items()
+    elif candidates is not None:  # a few lines of a roll left as text
         records = [(doc_id, doc) for doc_id, doc in candidates.items()
                    if name_key(doc["name"]) in keys]
-    else:
-        records = winner_records(db).items()
-    if keys is not None and candidates is None:
-        # A plain name is its own key: one set look-up for most of the roll.
-        records = [(doc_id, doc) for doc_id, doc in records
+    else:  # a plain name is its own key: one set look-up for most of the roll
+        records = [(doc_id, doc) for doc_id, doc in winner_records(db).items()
                    if doc["name"] in keys or (_NOT_PLAIN.search(doc["name"]) is not None
                                               and name_key(doc["name"]) in keys)]
     for doc_id, doc in records:
@@ -156,13 +155,9 @@ def _name_candidates(db: TinyDB, keys: set[str]) -> dict | None:
 
 def _kept_by_nfc(char: str) -> bool:
     """Whether every text whose NFC form holds ``char`` holds it already: true of a
-    unified Han character no compatibility ideograph turns into (a name's key is
-    its NFC form with padding and annotations dropped, see :func:`name_key`)."""
-    return _UNIFIED_HAN.fullmatch(char) is not None and char not in _compatibility_targets()
-
-
-_UNIFIED_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df"
-                          "\U0002a700-\U0002ebef\U00030000-\U0003134f]")
+    Han character no compatibility ideograph turns into (a name's key is its NFC
+    form with padding and annotations dropped, see :func:`name_key`)."""
+    return is_han(char) and char not in _compatibility_targets()
 
 
 @functools.cache

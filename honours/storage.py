@@ -314,7 +314,6 @@ class _Appending(_IdKeyed):
         return str(doc_id) in self.records or self.unread.has_id(str(doc_id))
 
 
-
 class _InPlaceTable(Table):
     _appending = False  # inside insert/insert_multiple: the saved records stay unread
 
@@ -334,19 +333,21 @@ class _InPlaceTable(Table):
         found.update(self._storage.data.get(self.name, {}))
         return found
 
-    def insert(self, document: Mapping) -> int:
+    @contextmanager
+    def _inserting(self) -> Iterator[None]:
         self._appending = True
         try:
-            return super().insert(document)
+            yield
         finally:
             self._appending = False
 
+    def insert(self, document: Mapping) -> int:
+        with self._inserting():
+            return super().insert(document)
+
     def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
-        self._appending = True
-        try:
+        with self._inserting():
             return super().insert_multiple(documents)
-        finally:
-            self._appending = False
 
     def _read_table(self) -> dict[str, Mapping]:
         # Only this table is parsed: reading the categories leaves the winners as text.
@@ -1146,12 +1147,15 @@ class _Loaded:
     raw: bytes | None  # None: the file does not exist
     data: dict[str, Any]  # parsed tables, without _meta
     mode: int | None  # permission bits of the existing file
-    body: bytes | None = None  # the tables as honours wrote them (None: edited or older)
     identity: tuple | None = None  # (device, inode, size, mtime) of the file read
+    saved: _AsSaved | None = None  # the file as honours wrote it (None: edited or older)
     unread: dict[str, UnreadRecords] | None = None  # large tables left as text (as saved)
-    largest: dict[str, int] | None = None  # the largest id of each table (as saved)
-    spans: dict[str, tuple[int, int]] | None = None  # each table's records in ``body``
-    digest: str | None = None  # the digest in _meta (as saved)
+    spans: dict[str, tuple[int, int]] | None = None  # each table's records in the body
+
+    @property
+    def body(self) -> bytes | None:
+        """The tables as honours wrote them (None: edited or older)."""
+        return None if self.saved is None else self.saved.body
 
 
 def _holder_sentence(holder) -> str:
@@ -1310,7 +1314,6 @@ class Store:
         if raw is None:
             return _Loaded(raw=None, data={}, mode=None)
         saved = _saved_body(raw)
-        body = None if saved is None else saved.body
         unread: dict[str, UnreadRecords] = {}
         spans = None
         try:
@@ -1324,7 +1327,7 @@ class Store:
         del data[META_TABLE]  # reserved; callers never see or edit it
         # The roll checks are for hand edits and other programs: a file that is
         # byte for byte what honours saved needs none (``doctor`` always checks).
-        if self.validate is not None and body is None:
+        if self.validate is not None and saved is None:
             problems = self.validate(data)
             if problems:
                 raise InconsistentDatabase(
@@ -1346,9 +1349,8 @@ class Store:
         else:
             mode = stat.S_IMODE(info.st_mode)
             identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
-        return _Loaded(raw=raw, data=data, mode=mode, body=body, identity=identity,
-                       unread=unread, largest=None if saved is None else saved.largest,
-                       spans=spans, digest=None if saved is None else saved.digest)
+        return _Loaded(raw=raw, data=data, mode=mode, identity=identity, saved=saved,
+                       unread=unread, spans=spans)
 
     def snapshot(self) -> TinyDB:
         """The current content as a read-only in-memory TinyDB, without taking the lock.
@@ -1471,9 +1473,9 @@ class Store:
                 if storage.broken:
                     raise StoreError(_(
                         "Nothing was saved: a change to the database failed half-way."))
-                saved = (None if loaded.body is None or storage.replaced
-                         else _SavedText(loaded.body, storage.changes, loaded.largest,
-                                         loaded.spans))
+                saved = (None if loaded.saved is None or storage.replaced
+                         else _SavedText(loaded.saved.body, storage.changes,
+                                         loaded.saved.largest, loaded.spans))
                 if saved is None:
                     storage.read_all()  # every record is encoded again
                 payload = _serialise(storage.data, saved) if storage.dirty else None
@@ -1513,10 +1515,10 @@ class Store:
         """Whether the tables differ from the file; TinyDB writes even for no-op updates."""
         if loaded.raw is None:
             return bool(tables)
-        if loaded.body is not None:  # the file is as honours wrote it
-            if loaded.largest is not None:  # both digests cover the same: compare them
-                return _digest_in(payload) != loaded.digest
-            return payload[payload.index(b"\n}", len(_HEAD)) + 2:] != loaded.body
+        if loaded.saved is not None:  # the file is as honours wrote it
+            if loaded.saved.largest is not None:  # both digests cover the same: compare them
+                return _digest_in(payload) != loaded.saved.digest
+            return payload[payload.index(b"\n}", len(_HEAD)) + 2:] != loaded.saved.body
         # An edited or older file: parse it again (TinyDB changed the first copy in place).
         original = _parse(loaded.raw)
         del original[META_TABLE]

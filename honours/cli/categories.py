@@ -171,11 +171,10 @@ def list_categories() -> None:
         console().print(_("no categories yet: `honours category add TITLE` creates one"))
         return
 
-    quotas = {}
-    if any(category.quota is not None for category in roll.categories_by_id(db).values()):
-        from ..eligibility import quota_report
+    from ..eligibility import quota_report
 
-        quotas = {status.category.id: status for status in quota_report(db)}
+    # Counts only what has a quota: a roll without one reads no winner for this.
+    quotas = {status.category.id: status for status in quota_report(db)}
 
     def label(category: roll.Category) -> str:
         shown = describe(
