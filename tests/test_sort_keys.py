@@ -6,12 +6,13 @@ from __future__ import annotations
 import random
 from unittest import mock
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from honours.collation import RULES, default_tables, sort_entries, sort_key
+from honours.collation import RULES, default_tables, sort_entries, sort_key, sort_records
 from honours.collation import keys as keys_module
 from honours.collation.keys import KINDS, keys_of
+from honours.collation.names import is_han
 from honours.collation.order import check_order
 from honours.collation.tables import key_symbols, wide_key
 
@@ -66,6 +67,7 @@ def test_a_whole_list_is_keyed_as_one_name_at_a_time(entries, rule, kind):
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(han_names, min_size=2, max_size=40))
+@example(["䶮\U000323af", "䶮䶮䶮"])  # Extension H: Han, though not a letter to Python 3.11
 def test_the_two_character_blank_in_a_whole_list_of_han(entries):
     """Only Han: the fast branch of the blank.  A two-character name comes before
     every longer name of its surname, as the explicit rule says."""
@@ -105,3 +107,42 @@ def test_unplaced_finds_what_a_look_at_every_character_finds(text):
     assert tables.unplaced(text) == expected
     with mock.patch.object(tables_module, "_SEARCHED_TEXT", -1):
         assert tables.unplaced(text) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(han_names, st.just("")), max_size=40))
+def test_keys_of_han_names_shortest_first_are_the_keys_of_each(entries):
+    """The strided blank of the two-character block gives each name its own key
+    (a character newer than Python's Unicode data is not a letter to it: the
+    general path keys it)."""
+    by_length = sorted(entries, key=len)
+    letters = "".join(entries)
+    expected = list(map(sort_key("stroke"), by_length))
+    assert keys_module.stroke_keys_by_length(by_length, default_tables()) == (
+        expected if not letters or letters.isalpha() else None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(names, han_names), min_size=1, max_size=40))
+def test_names_not_all_han_are_left_to_the_general_path(entries):
+    by_length = sorted(entries, key=len)
+    keys = keys_module.stroke_keys_by_length(by_length, default_tables())
+    letters = "".join(entries)
+    if letters and not (letters.isalpha() and all(map(is_han, letters))):
+        assert keys is None
+    else:
+        assert keys == list(map(sort_key("stroke"), by_length))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(names, han_names), max_size=40), st.sampled_from(ORDERED_RULES))
+def test_a_long_list_sorts_stably_as_by_the_key_of_each(entries, rule):
+    """Shortest first is only a way to key: the order is the key's, and names of
+    equal keys (王伟 twice, 嶺 and its compatibility form) keep their order."""
+    records = [(entry, index) for index, entry in enumerate(entries + entries[:5])]
+    key = sort_key(rule)
+    expected = sorted(records, key=lambda record: key(record[0]))  # stable
+    with mock.patch.object(keys_module, "WHOLE_LIST_THRESHOLD", 0):
+        assert sort_records(records, rule, name=lambda record: record[0]) == expected
+        assert sort_entries([entry for entry, _ in records], rule) == [
+            entry for entry, _ in expected]

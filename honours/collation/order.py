@@ -11,23 +11,16 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TypeVar
 
-from .keys import keys_of
+from . import keys as keying
+from .keys import keys_of, stroke_keys_by_length
 from .tables import CharTables
 
 T = TypeVar("T")
 
-#: Above this many entries a sort fills the character table in one pass
-#: instead of one index look-up per distinct character.
-PRIME_THRESHOLD = 2_000
-
-
 def _keys(entries: Sequence[str], rule: str, kind: str, tables: CharTables | None) -> list[str]:
     from . import default_tables
 
-    tables = tables or default_tables()
-    if len(entries) > PRIME_THRESHOLD:
-        tables.prime(rule)
-    return keys_of(entries, rule, kind, tables)
+    return keys_of(entries, rule, kind, tables or default_tables())
 
 
 def _sorted_by(items: list[T], keys: list[str]) -> list[T]:
@@ -54,7 +47,7 @@ def sort_records(
     records = list(records)
     if rule == "manual":
         return records
-    return _sorted_by(records, _keys(list(map(name, records)), rule, kind, tables))
+    return _sorted(records, list(map(name, records)), rule, kind, tables)
 
 
 def sort_entries(
@@ -65,7 +58,31 @@ def sort_entries(
     entries = list(entries)
     if rule == "manual":
         return entries
-    return _sorted_by(entries, _keys(entries, rule, kind, tables))
+    return _sorted(entries, entries, rule, kind, tables)
+
+
+def _sorted(
+    items: list[T], names: list[str], rule: str, kind: str, tables: CharTables | None
+) -> list[T]:
+    """``items`` (``names`` itself, or records named ``names``) in the order of ``rule``."""
+    from . import default_tables
+
+    if rule == "stroke" and kind == "person" and len(names) > keying.WHOLE_LIST_THRESHOLD:
+        # A long list of Chinese names is keyed shortest first, where its
+        # two-character names are one block (see stroke_keys_by_length).  Equal
+        # keys are names of one length, so the sort stays stable.
+        tables = tables or default_tables()
+        if items is names:
+            by_length = sorted(names, key=len)
+            keys = stroke_keys_by_length(by_length, tables)
+            if keys is not None:
+                return _sorted_by(by_length, keys)
+        else:
+            lengths = list(map(len, names))
+            keys = stroke_keys_by_length(_sorted_by(names, lengths), tables)
+            if keys is not None:
+                return _sorted_by(_sorted_by(items, lengths), keys)
+    return _sorted_by(items, _keys(names, rule, kind, tables))
 
 
 @dataclass(frozen=True)

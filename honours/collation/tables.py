@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -376,11 +377,16 @@ class CharTables:
                 table.setdefault(ord(char), chr(HAN_BASE + position))
                 position += 1
         else:
-            index, table = self.stroke_index, self.stroke_keys
-            table.update(
-                zip(map(ord, index[::2]), map(chr, range(HAN_BASE, HAN_BASE + len(index), 2)))
-            )
+            table = self.stroke_keys
+            table.update(zip(*self.stroke_symbols()))
         _add_compatibility_ideographs(table)
+
+    def stroke_symbols(self) -> tuple[Iterator[int], Iterator[str]]:
+        """The code points of the characters of the stroke data and their symbols,
+        in two iterators (one pass over the index, no dict)."""
+        index = self.stroke_index
+        return (map(ord, index[::2]),
+                map(chr, range(HAN_BASE, HAN_BASE + len(index), 2)))
 
     # -- what the data does not know -----------------------------------------------
     @cached_property

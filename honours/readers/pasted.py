@@ -364,12 +364,14 @@ def _enclosed(line: str) -> list[bool]:
 
 
 @cache
-def _han_pattern(outside: bool = False) -> re.Pattern[str]:
-    """One Chinese character (``outside``: one that is not), built on first use from
-    collation's Han blocks."""
+def _han_pattern(outside: bool = False, across_lines: bool = False) -> re.Pattern[str]:
+    """One Chinese character (``outside``: one that is not, ``across_lines``: nor a
+    line end), built on first use from collation's Han blocks."""
     from ..collation.names import _han_class
 
-    return re.compile(f"[{'^' if outside else ''}{_han_class()}]")
+    return re.compile(
+        f"[{'^' if outside else ''}{chr(10) if across_lines else ''}{_han_class()}]"
+    )
 
 
 def _single_han(text: str) -> bool:
@@ -547,11 +549,13 @@ class PlainEntries(Sequence):
         self, lines: list[str], first: int, label: str, head: Sequence[Entry] = ()
     ) -> None:
         self.head = list(head)
-        self.names = list(filter(None, lines))  # blank lines hold no entry
         try:
             blank = lines.index("")
         except ValueError:
             blank = len(lines)
+        # Blank lines hold no entry; the one a text's last line end leaves is cut
+        # off without a look at every line.
+        self.names = lines[:blank] if blank >= len(lines) - 1 else list(filter(None, lines))
         # Line numbers are counted from the lines only when a blank line comes
         # before a name (a text's last line end leaves one at the end).
         self._lines = lines if blank < len(self.names) else None
@@ -1168,9 +1172,13 @@ def _plain_text(
     """A text of one plain name per line, read without building line objects:
     a list of a million names costs little more than splitting it."""
     for _first, block in _blocks(lines, text):
+        # Lines of Han characters only (most long lists) hold no special character
+        # and no line without Han: one search rules out two.
+        only_han = _han_pattern(outside=True, across_lines=True).search(block) is None
         if (
-            _SPECIAL_CLASS.search(block) or any(word in block for word in _NOTE_WORDS)
-            or not unicodedata.is_normalized("NFC", block) or _no_han_line().search(block)
+            any(word in block for word in _NOTE_WORDS)
+            or not unicodedata.is_normalized("NFC", block)
+            or not only_han and (_SPECIAL_CLASS.search(block) or _no_han_line().search(block))
         ):
             return None
     entries = PlainEntries(lines, 1, label)
