@@ -598,3 +598,73 @@ def test_terminal_register_of_awkward_texts_prints_as_rich_would(width, monkeypa
     fast = printed()
     long_tables_in_full(monkeypatch)
     assert fast == printed()
+
+
+# -- the xlsx row writer and measures, against their definitions ----------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from openpyxl.styles import Alignment  # noqa: E402
+
+#: Cell values as the renderers give them, awkward ones included.
+cell_values = st.one_of(
+    st.none(),
+    st.integers(min_value=-10**16, max_value=10**16),
+    st.sampled_from(AWKWARD[:-2] + ["张三", "第31中学", "2026-0001", "x" * 40, "&", "#1"]),
+    st.text(alphabet="张三 a=#&<>\n\t1", max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(cell_values, min_size=1, max_size=5), min_size=1, max_size=80),
+       st.data())
+def test_xlsx_rows_of_any_values_are_written_as_openpyxl_writes_them(rows, data):
+    """Rows of one shape are written from one format string, rows whose every
+    column is alike without a look at each row; every row must still come out
+    as openpyxl writes it.  Rows are made alike (a column of one type, each cell
+    empty or each not) often enough to take that path too."""
+    from honours.render import xlsx
+
+    if data.draw(st.booleans()):  # one shape for every row: the uniform path
+        alike = {int: st.integers(min_value=-10**16, max_value=10**16),
+                 str: st.sampled_from(["张三", "a&b", "=1", "李 ", "2026-0001", "x" * 9]),
+                 type(None): st.none()}
+        shape = rows[0]
+        rows = [[value if type(value) is str and not value else data.draw(alike[type(value)])
+                 for value in shape]
+                for _ in range(xlsx._UNIFORM_ROWS + data.draw(st.integers(0, 5)))]
+    heights = data.draw(st.lists(st.sampled_from([None, 15, 30.5]), min_size=len(rows),
+                                 max_size=len(rows)))
+    alignment = data.draw(st.sampled_from([None, Alignment(horizontal="center"),
+                                           [Alignment(wrap_text=True)] * 5]))
+
+    def written(reference: bool) -> dict[str, bytes]:
+        workbook = xlsx._workbook()
+        sheet = workbook.create_sheet("表")
+        out = xlsx._Rows(sheet) if reference else xlsx._FastRows(sheet)
+        out.append(["标题"], font=xlsx._BOLD)
+        out.append_rows(rows, heights, alignment=alignment, border=xlsx._BOX)
+        out.append([1, "尾"])
+        return xlsx_parts(xlsx._save(workbook, out))
+
+    assert written(reference=False) == written(reference=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(cell_values, max_size=30))
+def test_the_widest_value_is_the_width_of_the_widest(values):
+    from honours.render.xlsx import _widest, _width
+
+    assert _widest(values) == max(map(_width, values), default=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(cell_values, min_size=3, max_size=3), min_size=1, max_size=20),
+       st.sampled_from([4, 10, 40]))
+def test_most_lines_is_the_most_of_each_rows_wrapped_lines(rows, width):
+    from honours.render.xlsx import _most_lines, _wrapped_lines
+
+    widths = {1: width, 3: width + 6}
+    assert _most_lines(rows, [1, 3], widths) == [
+        max(1, _wrapped_lines(width, row[0]), _wrapped_lines(width + 6, row[2]))
+        for row in rows]

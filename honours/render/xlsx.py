@@ -27,7 +27,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from copy import copy
 from io import BytesIO
-from itertools import zip_longest
+from itertools import filterfalse, repeat
+from operator import itemgetter
 
 from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -176,6 +177,18 @@ class _Rows:
             del self.sheet.row_dimensions[self.count]
         return self.count
 
+    def append_rows(
+        self,
+        rows: Iterable[Iterable[str | int | None]],
+        heights: Sequence[float | None] | None = None,
+        font: Font | None = None,
+        alignment: Alignment | Sequence[Alignment] | None = None,
+        border: Border | None = None,
+    ) -> None:
+        """Append rows styled alike; ``heights``, when given, one for each row."""
+        for values, height in zip(rows, heights if heights is not None else repeat(None)):
+            self.append(values, font=font, alignment=alignment, border=border, height=height)
+
     def _style(self, font: Font | None, alignment: Alignment | None, border: Border | None,
                quote: bool) -> StyleArray:
         """The style of a cell with these attributes, made once: assigning a font or
@@ -205,7 +218,14 @@ class _FastRows(_Rows):
     would meet it, so the indexes are the same), its type and value; text goes
     inline (``<is><t>``), escaped as lxml escapes it, every character outside
     ASCII as a character reference.  Only the values the renderers give are
-    known here: text, whole numbers and ``None``."""
+    known here: text, whole numbers and ``None``.
+
+    Rows styled alike, of the same height, whose cells are of the same types and
+    empty or not, have one shape: their XML is one format string with the row
+    number and the values put in (:class:`_RowShape`), made from the first such
+    row, so a register of 100,000 rows is written a row at a time, not a cell at
+    a time.  A row with text that must be escaped, marked or cut is written cell
+    by cell."""
 
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
         super().__init__(sheet)
@@ -214,6 +234,7 @@ class _FastRows(_Rows):
         self._kept: list[tuple] = []
         self._heights: dict[float, str] = {}  # row height → its attributes
         self._letters: list[str] = []
+        self._shapes: dict[tuple, _RowShape] = {}
 
     def append(
         self,
@@ -223,9 +244,17 @@ class _FastRows(_Rows):
         border: Border | None = None,
         height: float | None = None,
     ) -> int:
-        self.count += 1
-        row = str(self.count)
-        letters = self._letters
+        self.append_rows([values], [height], font=font, alignment=alignment, border=border)
+        return self.count
+
+    def append_rows(
+        self,
+        rows: Iterable[Iterable[str | int | None]],
+        heights: Sequence[float | None] | None = None,
+        font: Font | None = None,
+        alignment: Alignment | Sequence[Alignment] | None = None,
+        border: Border | None = None,
+    ) -> None:
         per_cell = alignment is not None and not isinstance(alignment, Alignment)
         # The style of each column for rows styled alike, looked up by the identity
         # of the style objects: hashing one costs more than writing its cell.
@@ -238,48 +267,82 @@ class _FastRows(_Rows):
             styles = self._signatures[signature] = {}
             # kept alive, so that no id in a signature is ever reused
             self._kept.append((font, border, tuple(alignment) if per_cell else alignment))
-        cells = []
-        for index, value in enumerate(values):
-            if index >= len(letters):
-                letters.append(get_column_letter(index + 1))
-            # The common cells first: printable text that needs no escaping, no
-            # xml:space and is no formula or error code; small whole numbers.
-            if type(value) is str:
-                if (value and value.isprintable() and value[0] not in _SPECIAL_START
-                        and value[-1] != " " and len(value) <= 32767 and "&" not in value
-                        and "<" not in value and ">" not in value):
-                    style = styles.get(index)
-                    if style is None:
-                        style = self._column_style(styles, index, font, alignment, border)
-                    cells.append(f'<c r="{letters[index]}{row}"{style} t="inlineStr">'
-                                 f"<is><t>{value}</t></is></c>")
-                    continue
-                if not value:
-                    style = styles.get(index)
-                    if style is None:
-                        style = self._column_style(styles, index, font, alignment, border)
-                    cells.append(f'<c r="{letters[index]}{row}"{style} t="inlineStr"></c>')
-                    continue
-            elif type(value) is int and -_EXACT < value < _EXACT:
-                style = styles.get(index)
-                if style is None:
-                    style = self._column_style(styles, index, font, alignment, border)
-                cells.append(f'<c r="{letters[index]}{row}"{style} t="n"><v>{value}</v></c>')
-                continue
-            cell = self._any_cell(f"{letters[index]}{row}", value, styles, index, font,
-                                  alignment, border)
-            if cell:
-                cells.append(cell)
-        attributes = ""
-        if height is not None:
-            attributes = self._heights.get(height)
-            if attributes is None:
-                dimension = RowDimension(self.sheet, index=self.count, ht=height)
-                attributes = self._heights[height] = "".join(
-                    f' {name}="{value}"' for name, value in dimension if name != "r")
-        self.chunks.append(f'<row r="{row}"{attributes}>{"".join(cells)}</row>'
-                           .encode("ascii", "xmlcharrefreplace"))
-        return self.count
+        shapes = self._shapes
+        rows = [values if type(values) is list or type(values) is tuple else tuple(values)
+                for values in rows]
+        # Rows whose every column is of one type, each cell empty or each not, and
+        # plain (a register, a list of winners) are all of one shape but for their
+        # height: checked a column at a time, not a row at a time.
+        uniform = _uniform_shape(rows)
+        written: list[str] = []
+        for values, height in zip(rows, heights if heights is not None else repeat(None)):
+            self.count += 1
+            if uniform is not None:
+                key = (signature, height, *uniform)
+            else:
+                key = (signature, height, tuple(map(type, values)), tuple(map(bool, values)))
+            shape = shapes.get(key)
+            if shape is None:
+                if _RowShape.fits(values):
+                    shape = shapes[key] = self._shape(values, height, styles, font, alignment,
+                                                      border)
+                fits = shape is not None
+            else:
+                fits = uniform is not None or shape.holds(values)
+            if fits:
+                written.append(shape.template.format(self.count, *values))
+            else:
+                number = str(self.count)
+                cells = [self._any_cell(f"{self._letter(index)}{number}", value, styles,
+                                        index, font, alignment, border)
+                         for index, value in enumerate(values)]
+                written.append(
+                    f'<row r="{number}"{self._attributes(height)}>{"".join(cells)}</row>')
+            if len(written) == _ROWS_A_CHUNK:
+                self.chunks.append("".join(written).encode("ascii", "xmlcharrefreplace"))
+                written.clear()
+        if written:
+            self.chunks.append("".join(written).encode("ascii", "xmlcharrefreplace"))
+
+    def _shape(self, values: Sequence[str | int | None], height: float | None,
+               styles: dict[int, str], font: Font | None,
+               alignment: Alignment | Sequence[Alignment] | None,
+               border: Border | None) -> _RowShape:
+        """The shape of a row that fits one, made before any other cell of the row
+        is written, so that its styles are registered where openpyxl registers them."""
+        cells = [self._cell(f"{self._letter(index)}{{0}}", value, index, styles, font,
+                            alignment, border)
+                 for index, value in enumerate(values)]
+        return _RowShape(f'<row r="{{0}}"{self._attributes(height)}>{"".join(cells)}</row>',
+                         values)
+
+    def _letter(self, index: int) -> str:
+        letters = self._letters
+        while index >= len(letters):
+            letters.append(get_column_letter(len(letters) + 1))
+        return letters[index]
+
+    def _attributes(self, height: float | None) -> str:
+        """A row's attributes besides its number: its height, as openpyxl writes it."""
+        if height is None:
+            return ""
+        attributes = self._heights.get(height)
+        if attributes is None:
+            dimension = RowDimension(self.sheet, index=self.count, ht=height)
+            attributes = self._heights[height] = "".join(
+                f' {name}="{value}"' for name, value in dimension if name != "r")
+        return attributes
+
+    def _cell(self, place: str, value: str | int | None, index: int, styles: dict[int, str],
+              font: Font | None, alignment: Alignment | Sequence[Alignment] | None,
+              border: Border | None) -> str:
+        """A cell of a row shape: ``{N}`` where the row's N-th value goes (1-based)."""
+        if type(value) is int:  # a number's cell, with the value's place in it
+            cell = self._any_cell(place, 0, styles, index, font, alignment, border)
+            return cell.replace("<v>0</v>", f"<v>{{{index + 1}}}</v>")
+        if value:
+            value = f"{{{index + 1}}}"
+        return self._any_cell(place, value, styles, index, font, alignment, border)
 
     def _column_style(self, styles: dict[int, str], index: int, font: Font | None,
                       alignment: Alignment | Sequence[Alignment] | None, border: Border | None,
@@ -334,6 +397,83 @@ class _FastRows(_Rows):
         return f'<c r="{place}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+class _RowShape:
+    """The XML of the rows of one shape as a format string, and the test that a
+    row's values go into it as they are: whole numbers openpyxl writes as ``str``
+    writes them, text that is printable, needs no escaping and no
+    ``xml:space``, is no formula or error code, and fits in a cell."""
+
+    __slots__ = ("template", "_texts", "_numbers")
+
+    def __init__(self, template: str, values: tuple) -> None:
+        self.template = template
+        self._texts = _getter([i for i, value in enumerate(values)
+                               if type(value) is str and value])
+        self._numbers = _getter([i for i, value in enumerate(values) if type(value) is int])
+
+    @staticmethod
+    def fits(values: tuple) -> bool:
+        """Whether a row of these values makes a shape."""
+        return (all(type(value) in _SHAPED_TYPES for value in values)
+                and _RowShape(template="", values=values).holds(values))
+
+    def holds(self, values: tuple) -> bool:
+        if not self.plain(self._texts(values)):
+            return False
+        numbers = self._numbers(values)
+        return not numbers or (-_EXACT < min(numbers) and max(numbers) < _EXACT)
+
+    @staticmethod
+    def plain(texts: Sequence[str]) -> bool:
+        """Whether each of ``texts`` (none empty) goes into a cell as it is."""
+        joined = "".join(texts)
+        return (joined.isprintable() and "&" not in joined and "<" not in joined
+                and ">" not in joined and max(map(len, texts), default=0) <= 32767
+                and _SPECIAL_START.isdisjoint(map(_FIRST, texts))
+                and " " not in map(_LAST, texts))
+
+
+def _uniform_shape(rows: list[Sequence[object]]) -> tuple[tuple, tuple] | None:
+    """The types of the cells of every row and whether each is empty, when they are
+    the same in every row and every row fits a shape; else ``None``."""
+    if len(rows) < _UNIFORM_ROWS or len(set(map(len, rows))) != 1:
+        return None
+    for index in range(len(rows[0])):
+        column = list(map(itemgetter(index), rows))
+        kinds = set(map(type, column))
+        if len(kinds) != 1 or not kinds <= _SHAPED_TYPES:
+            return None
+        if kinds == {int}:
+            if not (-_EXACT < min(column) and max(column) < _EXACT):
+                return None
+        elif kinds == {str}:
+            texts = list(filter(None, column))
+            if texts and (len(texts) != len(column) or not _RowShape.plain(texts)):
+                return None
+    first = rows[0]
+    return tuple(map(type, first)), tuple(map(bool, first))
+
+
+#: Rows enough to be worth checking a column at a time.
+_UNIFORM_ROWS = 64
+
+
+def _getter(indices: list[int]):
+    """A function from a row's values to a tuple of those at ``indices``."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    if indices:
+        only = indices[0]
+        return lambda values: (values[only],)
+    return lambda values: ()
+
+
+_SHAPED_TYPES = frozenset((str, int, type(None)))
+#: Rows made into bytes together: one encoding call for many rows, in bounded memory.
+_ROWS_A_CHUNK = 1000
+_FIRST, _LAST = itemgetter(0), itemgetter(-1)
+
+
 _INF = float("inf")
 #: Whole numbers openpyxl writes as str() writes them ("%.16g" otherwise).
 _EXACT = 10**15
@@ -357,31 +497,63 @@ def _width(value: object) -> int:
     return max((cell_len(line) for line in lines), default=0)
 
 
-def _widest(values: Iterable[object]) -> int:
-    """The width of the widest of ``values``: at once for a column of printable
-    ASCII (numbers, certificate numbers), else value by value."""
+def _widest(values: set) -> int:
+    """The width of the widest of ``values`` (distinct): whole numbers by the
+    smallest and the largest, printable ASCII (certificate numbers) by length, at
+    once; other text longest first, until no text left can be wider (a
+    character is at most two cells)."""
+    widest = 0
+    numbers = {value for value in values if type(value) is int}
+    if numbers:
+        widest = max(len(str(min(numbers))), len(str(max(numbers))))
+        values = values - numbers
     texts = [value if type(value) is str else "" if value is None else str(value)
              for value in values]
-    joined = "".join(texts)
-    if joined.isascii() and joined.isprintable():
-        return max(map(len, texts), default=0)
-    wide = _ALL_WIDE.fullmatch
-    # Chinese names (two cells a character) at once, the rest value by value.
-    return max(max((2 * len(text) for text in texts if wide(text)), default=0),
-               max((_width(text) for text in texts if not wide(text)), default=0))
+    plain = list(filter(str.isascii, texts))
+    if plain:
+        widest = max(widest, max(map(len, plain)) if "".join(plain).isprintable()
+                     else max(map(_width, plain)))
+    for text in sorted(filterfalse(str.isascii, texts), key=len, reverse=True):
+        if 2 * len(text) <= widest:
+            break
+        widest = max(widest, _width(text))
+    return widest
 
 
 #: Text of CJK unified ideographs only (most names): two cells a character.
 _ALL_WIDE = re.compile("[\u4e00-\u9fff]+")
 
 
-def _column_widths(rows: Iterable[Sequence[object]], extra: int = 2) -> dict[int, int]:
+def _column_widths(rows: Sequence[Sequence[object]], extra: int = 2) -> dict[int, int]:
     """Each column's width (1-based) from the widest value given for it (each
     distinct value measured once: a column of 100,000 rows repeats most)."""
-    widths = {index: _widest(set(column))
-              for index, column in enumerate(zip_longest(*rows), start=1)}
+    widths = {index + 1: _widest(set(_column(rows, index)))
+              for index in range(max(map(len, rows), default=0))}
     return {index: min(MAX_WIDTH, max(MIN_WIDTH, width + extra))
             for index, width in widths.items()}
+
+
+def _column(rows: Sequence[Sequence[object]], index: int) -> Iterable[object]:
+    """The values of a column (0-based), ``None`` in rows too short to reach it."""
+    if min(map(len, rows)) > index:
+        return map(itemgetter(index), rows)
+    return (row[index] if index < len(row) else None for row in rows)
+
+
+def _most_lines(rows: Sequence[Sequence[object]], columns: Iterable[int],
+                widths: dict[int, int]) -> list[int]:
+    """For each row, the most lines a value of ``columns`` (1-based) takes wrapped
+    in its column (at least 1); each distinct value measured once."""
+    most = [1] * len(rows)
+    for column in columns:
+        values = list(_column(rows, column - 1))
+        distinct = set(values)
+        if set(map(type, distinct)) == {str} and _on_one_line("".join(distinct), max(
+                map(len, distinct)), widths[column]):
+            continue  # every value on one line (a column of names)
+        lines = {value: _wrapped_lines(widths[column], value) for value in distinct}
+        most = list(map(max, most, map(lines.__getitem__, values)))
+    return most
 
 
 def _set_widths(sheet: WriteOnlyWorksheet, widths: dict[int, float]) -> None:
@@ -415,14 +587,12 @@ def _winners_sheet(sheet: WriteOnlyWorksheet, view: RollView) -> _Rows:
     ]
     out = _rows(sheet)
     out.append(WINNER_COLUMNS, font=_BOLD)
-    for row in rows:
-        height = None
-        for index in wrapped:
-            # one line more than estimated: substituted fonts run wider
-            lines = _wrapped_lines(widths[index], row[index - 1])
-            lines += 1 if lines > 1 else 0
-            height = max(height or LINE_HEIGHT, lines * LINE_HEIGHT)
-        out.append(row, alignment=alignments[: len(row)], height=height)
+    heights = [None] * len(rows)
+    if wrapped:
+        # one line more than estimated when wrapped: substituted fonts run wider
+        heights = [(lines + 1 if lines > 1 else 1) * LINE_HEIGHT
+                   for lines in _most_lines(rows, wrapped, widths)]
+    out.append_rows(rows, heights, alignment=alignments)
     return out
 
 
@@ -545,11 +715,18 @@ LINE_HEIGHT = 15
 
 def _wrapped_lines(width: float | None, value: object) -> int:
     """About how many lines ``value`` takes once wrapped in a column ``width`` wide."""
-    usable = max(1, int(width or MAX_WIDTH) - 2)
     text = "" if value is None else str(value)
-    if 2 * len(text) <= usable and text.isprintable():
-        return 1  # one line (no line break is printable), and it fits: no character is wider
+    if _on_one_line(text, len(text), width):
+        return 1
+    usable = max(1, int(width or MAX_WIDTH) - 2)
     return sum(max(1, -(-cell_len(line) // usable)) for line in text.splitlines() or [""])
+
+
+def _on_one_line(text: str, longest: int, width: float | None) -> bool:
+    """Whether text (or texts joined), none longer than ``longest``, fits on one
+    line of a column ``width`` wide: no line break is printable, and no
+    character is wider than two cells."""
+    return 2 * longest <= max(1, int(width or MAX_WIDTH) - 2) and text.isprintable()
 
 
 #: Widths of 签收 and 日期: wide enough for a handwritten name and date.
@@ -585,17 +762,9 @@ def render_register(register: RegisterView) -> bytes:
     # Sequence and certificate numbers centred; names and honours read left.
     alignments = [left if index in text_columns else centred
                   for index in range(1, len(columns) + 1)]
-    measured: dict[tuple[int, object], int] = {}  # (column, text) → lines: texts repeat
-    for values in rows:
-        # A long honour (or a work's title on its second line) wraps: make the row
-        # tall enough for the wrapped lines rather than clipping them.
-        lines = 1
-        for column in text_columns:
-            value = values[column - 1]
-            count = measured.get((column, value))
-            if count is None:
-                count = measured[column, value] = _wrapped_lines(widths[column], value)
-            lines = max(lines, count)
-        out.append(values, alignment=alignments, border=_BOX,
-                   height=max(REGISTER_ROW_HEIGHT, lines * LINE_HEIGHT + 6))
+    # A long honour (or a work's title on its second line) wraps: make the row
+    # tall enough for the wrapped lines rather than clipping them.
+    heights = [max(REGISTER_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
+               for lines in _most_lines(rows, text_columns, widths)]
+    out.append_rows(rows, heights, alignment=alignments, border=_BOX)
     return _save(workbook, out)
