@@ -235,6 +235,9 @@ def test_doctor_reports_a_damaged_ledger_and_export_still_works(roll, db, tmp_pa
     result = roll("export", "-o", str(out))
     assert "damaged" in result.output and json.loads(out.read_text("utf-8"))[
         "certificate_serial"] == 2
+    # Only the JSON format carries the serial: no other export reads the ledger.
+    text = roll("export", "-o", str(tmp_path / "after.txt"))
+    assert "ledger" not in text.output and (tmp_path / "after.txt").exists()
 
 
 def test_register_written_while_issuing_is_the_register_read_after(roll, tmp_path):

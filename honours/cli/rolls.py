@@ -224,11 +224,13 @@ def export(
 
     current = store()
     view = roll_view(current.snapshot(), category)
-    # The JSON format carries the highest serial ever issued, restores and undos included.
-    try:
-        view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
-    except LedgerError as error:
-        warn(str(error))  # an export issues nothing: the database's own counter serves
+    # The JSON format carries the highest serial ever issued, restores and undos
+    # included; no other format needs the ledger (100,000 numbers to read).
+    if chosen == "json":
+        try:
+            view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
+        except LedgerError as error:
+            warn(str(error))  # an export issues nothing: the database's own counter serves
     options = ExportOptions(padding=pad, with_affiliation=with_affiliation, font=font,
                             allow_missing_glyphs=allow_missing_glyphs)
     if chosen == "pdf":
