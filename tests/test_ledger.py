@@ -273,3 +273,14 @@ def test_ledger_file_is_readable_json(roll, db):
     assert ledger.path.read_bytes() == readable_json(ledger.document()) + b"\n"
     empty = Ledger(ledger.path)
     assert empty.payload() == readable_json(empty.document()) + b"\n"
+
+
+def test_a_number_issued_is_what_the_constructor_makes_in_the_files_order():
+    from honours.ledger import _FIELDS, Assignment, IssuedNumber, _issued_now
+
+    assignment = Assignment(winner=7, number="2026-0007", serial=7, pattern="{year}-{serial:04d}",
+                            year="2026", recipient="王伟", category="表彰/先进个人")
+    made = _issued_now(assignment, "2026-11-30T08:00:00", "honours register --issue")
+    assert made == IssuedNumber(**assignment._asdict(), issued="2026-11-30T08:00:00",
+                                command="honours register --issue")
+    assert tuple(vars(made)) == _FIELDS
