@@ -290,7 +290,7 @@ class _FastRows(_Rows):
             else:
                 fits = uniform is not None or shape.holds(values)
             if fits:
-                written.append(shape.template.format(self.count, *values))
+                written.append(shape.write(self.count, *values))
             else:
                 number = str(self.count)
                 cells = [self._any_cell(f"{self._letter(index)}{number}", value, styles,
@@ -403,10 +403,12 @@ class _RowShape:
     writes them, text that is printable, needs no escaping and no
     ``xml:space``, is no formula or error code, and fits in a cell."""
 
-    __slots__ = ("template", "_texts", "_numbers")
+    __slots__ = ("template", "write", "_texts", "_numbers")
 
     def __init__(self, template: str, values: tuple) -> None:
         self.template = template
+        #: ``write(row number, *values)`` is ``template.format(row number, *values)``
+        self.write = _formatter(template, len(values))
         self._texts = _getter([i for i, value in enumerate(values)
                                if type(value) is str and value])
         self._numbers = _getter([i for i, value in enumerate(values) if type(value) is int])
@@ -456,6 +458,25 @@ def _uniform_shape(rows: list[Sequence[object]]) -> tuple[tuple, tuple] | None:
 
 #: Rows enough to be worth checking a column at a time.
 _UNIFORM_ROWS = 64
+
+
+def _formatter(template: str, count: int):
+    """``template.format`` for a row number and ``count`` values, as a function
+    made once from an f-string: an f-string is compiled, where ``str.format``
+    reads its template again for every row (twice the time).  The function is
+    made from the template's own text, held as constants, and the names of its
+    arguments: no value ever becomes code."""
+    parts = re.split(r"\{(\d+)\}", template)  # text, argument number, text, …
+    constants: dict[str, str] = {}
+    pieces = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            pieces.append(f"{{a{part}}}")
+        elif part:
+            constants[f"t{index}"] = part
+            pieces.append(f"{{t{index}}}")
+    arguments = ", ".join(f"a{number}" for number in range(count + 1))
+    return eval(f'lambda {arguments}: f"{"".join(pieces)}"', constants)  # noqa: S307
 
 
 def _getter(indices: list[int]):
