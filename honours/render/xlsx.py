@@ -417,7 +417,8 @@ class _RowShape:
     def fits(values: tuple) -> bool:
         """Whether a row of these values makes a shape."""
         return (all(type(value) in _SHAPED_TYPES for value in values)
-                and _RowShape(template="", values=values).holds(values))
+                and _RowShape.plain([value for value in values if type(value) is str and value])
+                and all(-_EXACT < value < _EXACT for value in values if type(value) is int))
 
     def holds(self, values: tuple) -> bool:
         if not self.plain(self._texts(values)):
@@ -492,6 +493,8 @@ def _getter(indices: list[int]):
 _SHAPED_TYPES = frozenset((str, int, type(None)))
 #: Rows made into bytes together: one encoding call for many rows, in bounded memory.
 _ROWS_A_CHUNK = 1000
+#: Bytes of rows handed to the zip stream at once.
+_WRITTEN_AT_ONCE = 4 << 20
 _FIRST, _LAST = itemgetter(0), itemgetter(-1)
 
 
@@ -708,9 +711,15 @@ def _save(workbook: Workbook, *sheets: _Rows) -> bytes:
                 raise RuntimeError(f"openpyxl wrote {info.filename} unexpectedly")
             with target.open(info.filename, "w", force_zip64=True) as stream:
                 stream.write(head + b"<sheetData>")
-                for start in range(0, len(chunks), 4096):  # a few MB at a time
-                    stream.write(b"".join(chunks[start : start + 4096]))
-                stream.write(b"</sheetData>" + tail)
+                batch: list[bytes] = []  # a few MB at a time: chunks are a row or many
+                size = 0
+                for chunk in chunks:
+                    batch.append(chunk)
+                    size += len(chunk)
+                    if size >= _WRITTEN_AT_ONCE:
+                        stream.write(b"".join(batch))
+                        batch, size = [], 0
+                stream.write(b"".join(batch) + b"</sheetData>" + tail)
     return result.getvalue()
 
 
