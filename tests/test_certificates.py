@@ -566,3 +566,37 @@ def test_default_layout_and_template_ship_with_the_package():
     assert layout.block("recipient").spread_names
     text = re.sub(r"\s", "", layout.block("title").text)
     assert text == "荣誉证书"
+
+
+class _FakeFace:
+    """A face of a font file as fontTools gives it: a name and a character map,
+    counting how often the map is read (each read of a CJK face's costs 0.2 s)."""
+
+    def __init__(self, family: str, characters: str, damaged: bool = False):
+        self.family, self.characters, self.damaged, self.reads = family, characters, damaged, 0
+
+    def __getitem__(self, table: str):
+        return self  # the name table
+
+    def getDebugName(self, number: int) -> str:
+        return self.family
+
+    def getBestCmap(self) -> dict[int, int]:
+        self.reads += 1
+        if self.damaged:
+            raise ValueError("a damaged cmap")
+        return {ord(char): 1 for char in self.characters}
+
+
+def test_the_simplified_face_of_a_collection_is_chosen_reading_only_its_map():
+    from honours.certificates.fonts import PROBE, _best_face
+
+    tw, cn = _FakeFace("AR PL UKai TW", PROBE), _FakeFace("AR PL UKai CN", PROBE)
+    choice = _best_face(Path("ukai.ttc"), [(0, tw), (1, cn)])
+    assert (choice.index, choice.family) == (1, "AR PL UKai CN")
+    assert (tw.reads, cn.reads) == (0, 1)
+    # A simplified face that lacks the characters, or cannot be read, is passed over.
+    for cn in (_FakeFace("Font SC", "荣誉"), _FakeFace("Font SC", PROBE, damaged=True)):
+        hk = _FakeFace("Font HK", PROBE)
+        assert _best_face(Path("f.ttc"), [(0, hk), (1, cn)]).index == 0
+    assert _best_face(Path("f.ttf"), [(0, _FakeFace("Latin", "abc"))]) is None
