@@ -418,13 +418,10 @@ class _RowShape:
         """Whether a row of these values makes a shape."""
         return (all(type(value) in _SHAPED_TYPES for value in values)
                 and _RowShape.plain([value for value in values if type(value) is str and value])
-                and all(-_EXACT < value < _EXACT for value in values if type(value) is int))
+                and _exact([value for value in values if type(value) is int]))
 
     def holds(self, values: tuple) -> bool:
-        if not self.plain(self._texts(values)):
-            return False
-        numbers = self._numbers(values)
-        return not numbers or (-_EXACT < min(numbers) and max(numbers) < _EXACT)
+        return self.plain(self._texts(values)) and _exact(self._numbers(values))
 
     @staticmethod
     def plain(texts: Sequence[str]) -> bool:
@@ -447,7 +444,7 @@ def _uniform_shape(rows: list[Sequence[object]]) -> tuple[tuple, tuple] | None:
         if len(kinds) != 1 or not kinds <= _SHAPED_TYPES:
             return None
         if kinds == {int}:
-            if not (-_EXACT < min(column) and max(column) < _EXACT):
+            if not _exact(column):
                 return None
         elif kinds == {str}:
             texts = list(filter(None, column))
@@ -478,6 +475,11 @@ def _formatter(template: str, count: int):
             pieces.append(f"{{t{index}}}")
     arguments = ", ".join(f"a{number}" for number in range(count + 1))
     return eval(f'lambda {arguments}: f"{"".join(pieces)}"', constants)  # noqa: S307
+
+
+def _exact(numbers: Sequence[int]) -> bool:
+    """Whether whole numbers are all ones openpyxl writes as ``str`` writes them."""
+    return not numbers or (-_EXACT < min(numbers) and max(numbers) < _EXACT)
 
 
 def _getter(indices: list[int]):
