@@ -62,6 +62,11 @@ class _Fonts:
             self.choices[family] = choice
             # the cmap fpdf2 has just read (reading the font again costs a second)
             embedded = self.pdf.fonts.get(family)
+            if hasattr(embedded, "ttfont"):
+                # The subset keeps each glyph's outline and box as the font has
+                # them; recomputing the boxes re-encodes every glyph used (1 s
+                # for the 600 glyphs of a long roll) for no visible change.
+                embedded.ttfont.recalcBBoxes = False
             cmap = getattr(embedded, "cmap", None)
             self.maps[family] = set(cmap) if cmap else character_map(choice)
         return self.families[key]
