@@ -212,25 +212,23 @@ def plan_numbers(
     taken = set(ledger.numbers)
     taken |= held_numbers(db)
     serial = ledger.serial_after(db)
+    year = values["year"]
     planned = []
     for section in (view or roll_view(db, reference)).walk():
+        is_work, path = section.kind == "work", section.path
         for entry in section.entries:
             if entry.certificate:
                 continue
             serial += 1
-            number = pattern.format(serial=serial, year=values["year"])
+            number = pattern.format(serial=serial, year=year)
             while number in taken:
                 serial += 1
-                number = pattern.format(serial=serial, year=values["year"])
+                number = pattern.format(serial=serial, year=year)
             taken.add(number)
-            planned.append(
-                Assignment(
-                    winner=entry.id, number=number, serial=serial, pattern=pattern,
-                    year=values["year"],
-                    recipient=entry.proposer if section.kind == "work" else entry.name,
-                    category=section.path,
-                )
-            )
+            planned.append(Assignment(  # winner, number, serial, pattern, year, recipient, category
+                entry.id, number, serial, pattern, year,
+                entry.proposer if is_work else entry.name, path,
+            ))
     return planned
 
 
@@ -305,23 +303,17 @@ def register_view(
     serials = {n: r.serial for n, r in (ledger.numbers.items() if ledger else ())}
     rows = []
     for section in view.walk():
+        is_work = section.kind == "work"
+        honour, path, kind = section.honour, section.path, section.kind
+        label = section.author_label if is_work else ""
         for entry in section.entries:
-            is_work = section.kind == "work"
-            future = planned.get(entry.id)
-            rows.append(
-                RegisterRow(
-                    sequence=len(rows) + 1,
-                    certificate=entry.certificate or (future.number if future else ""),
-                    recipient=entry.proposer if is_work else entry.name,
-                    honour=section.honour,
-                    category=section.path,
-                    kind=section.kind,
-                    work=entry.name if is_work else "",
-                    pending=future is not None,
-                    affiliation=entry.affiliation,
-                    author_label=section.author_label if is_work else "",
-                )
-            )
+            future = planned.get(entry.id) if planned else None
+            # RegisterRow's fields in order (keywords cost a third more, 100,000 times)
+            rows.append(RegisterRow(
+                len(rows) + 1, entry.certificate or (future.number if future else ""),
+                entry.proposer if is_work else entry.name, honour, path, kind,
+                entry.name if is_work else "", future is not None, entry.affiliation, label,
+            ))
             if future is not None:
                 serials[future.number] = future.serial
     if by_number:

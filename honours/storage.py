@@ -349,6 +349,19 @@ class _InPlaceTable(Table):
         with self._inserting():
             return super().insert_multiple(documents)
 
+    def update_each(self, changes: Mapping[int, Mapping[str, Any]]) -> None:
+        """Give each record of ``changes`` (id → fields) its own fields, in one
+        change.  TinyDB's ``update`` takes one set of fields for all, or calls a
+        function per record through two more calls of its own.  The ids must
+        exist (a KeyError, and the change refused, if one does not)."""
+
+        def update(records: _IdKeyed) -> None:
+            read = records.__getitem__  # notes the record as changed
+            for doc_id, fields in changes.items():
+                read(doc_id).update(fields)
+
+        self._update_table(update)
+
     def _read_table(self) -> dict[str, Mapping]:
         # Only this table is parsed: reading the categories leaves the winners as text.
         return self._storage.tables_with(self.name).get(self.name, {})

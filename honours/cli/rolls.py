@@ -441,7 +441,7 @@ def _print_register(register) -> None:
     from rich.text import Text
 
     from ..render.terminal import LongTable
-    from ..render.view import register_cells, register_columns
+    from ..render.view import register_columns, register_table
 
     columns = register_columns(register)
 
@@ -451,14 +451,12 @@ def _print_register(register) -> None:
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "证书编号"))
         return table
 
-    rows = []
-    for row in register.rows:
-        cells: list[str | Text] = [
-            str(cell) for cell in register_cells(register, row, row.honour, columns)]
+    cells: list[list] = register_table(register, columns=columns)
+    cells[0] = list(map(str, cells[0]))
+    for number, row in enumerate(register.rows):
         if row.pending:
-            cells[1] = Text(f"{cells[1]}*", style="dim")
-        rows.append(cells)
-    console().print(LongTable(table, rows))
+            cells[1][number] = Text(f"{row.certificate}*", style="dim")
+    console().print(LongTable(table, cells))
 
 
 def _print_revoked() -> None:

@@ -463,9 +463,10 @@ def _print_table(db, category: "roll.Category", winners: "list[roll.Winner]") ->
         table.add_column(_("id"), justify="right", style="dim")
         return table
 
-    rows = [[Text(str(place), style="dim"), winner.name,
-             *(getattr(winner, extra) for extra in extras), Text(f"#{winner.id}", style="dim")]
-            for place, winner in enumerate(winners, start=1)]
-    console().print(LongTable(make_table, rows) if rows else make_table())
+    columns = [[Text(str(place), style="dim") for place in range(1, len(winners) + 1)],
+               [winner.name for winner in winners],
+               *([getattr(winner, extra) for winner in winners] for extra in extras),
+               [Text(f"#{winner.id}", style="dim") for winner in winners]]
+    console().print(LongTable(make_table, columns) if winners else make_table())
     if not winners:
         note(_("no winners yet: `honours add {id} NAME…`").format(id=category.id))

@@ -7,7 +7,7 @@ import csv
 import io
 
 from .tabular import WINNER_COLUMNS, neutralise, winner_rows
-from .view import ExportOptions, RegisterView, RollView, register_cells, register_columns
+from .view import ExportOptions, RegisterView, RollView, register_columns, register_rows
 
 
 def _csv_bytes(header, rows) -> bytes:
@@ -24,5 +24,5 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
 
 def render_register(register: RegisterView) -> bytes:
     columns = register_columns(register)
-    rows = [register_cells(register, r, r.honour, columns) for r in register.rows]
+    rows = register_rows(register, columns=columns)
     return _csv_bytes(columns, rows)

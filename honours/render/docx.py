@@ -42,13 +42,12 @@ from docx.table import Table
 from .text import grid_names, grid_rows, work_proposer_line
 from .view import (
     ExportOptions,
-    RegisterRow,
     RegisterView,
     RollView,
     Section,
     fitting_columns,
-    register_cells,
     register_columns,
+    register_rows,
 )
 
 #: East Asian font names (see the module docstring for why these).
@@ -312,12 +311,6 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
 # -- the certificate register ------------------------------------------------------------
 
 
-def honour_text(row: RegisterRow) -> str:
-    """The honour as the register shows it; for a work also its title, since
-    one proposer may be honoured for several works."""
-    return f"{row.honour}\n《{row.work}》" if row.work else row.honour
-
-
 def _row_properties(row, repeat_header: bool = False) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     # A row never breaks across pages: a signature must not be cut in half.
@@ -352,11 +345,11 @@ def render_register(register: RegisterView) -> bytes:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.runs[0].font.bold = True
 
-    for row, entry in zip(table.rows[1:], register.rows):
+    cells = register_rows(register, with_works=True, columns=columns)
+    for row, values in zip(table.rows[1:], cells):
         _row_properties(row)
         row.height = REGISTER_ROW_HEIGHT
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        values = register_cells(register, entry, honour_text(entry), columns)
         for index, (cell, value) in enumerate(zip(row.cells, values)):
             cell.text = _clean(str(value))  # "\n" becomes a line break
             if index < 2:

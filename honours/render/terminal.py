@@ -4,6 +4,8 @@ display width (rich measures East Asian wide characters)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, Group, RenderResult
@@ -118,6 +120,28 @@ def _aligned(text: str, size: int, width: int, justify: str) -> str:
     return " " + text + " " * (excess + 1)
 
 
+#: :func:`_aligned` as a format, for text one cell a character (str.format pads by length).
+_ALIGN_FORMATS = {"right": " {:>%d} ", "center": " {:^%d} "}
+
+
+def _padded_column(texts: Sequence[str], sizes: dict[str, int], width: int, justify: str,
+                   narrow: bool) -> tuple[Iterable[str | None], bool]:
+    """Each text of a column padded as :func:`_aligned` pads it (``None`` for a
+    text that does not fit: rich wraps it), and whether all fit.  ``narrow``:
+    every text is one cell a character, padded by a format, not one at a time.
+
+    Rich strips the spaces that end a text it centres or puts right: such a
+    text is left to rich too."""
+    strips = justify in ("center", "right")
+    fits = max(sizes.values(), default=0) <= width and min(sizes.values(), default=0) >= 0
+    if narrow and fits and not (strips and " \0" in "\0".join(sizes) + "\0"):
+        return map((_ALIGN_FORMATS.get(justify, " {:<%d} ") % width).format, texts), True
+    pad = {text: _aligned(text, size, width, justify)
+           for text, size in sizes.items()
+           if 0 <= size <= width and not (strips and text[-1:].isspace())}
+    return map(pad.get, texts), len(pad) == len(sizes)
+
+
 class LongTable:
     """A rich ``Table`` of many rows (the certificate register), printed as rich
     would print it, in a fraction of the time.
@@ -128,58 +152,84 @@ class LongTable:
     the longest word of each column), and prints its head and foot; a row whose
     every cell fits its column is written as one line, a row that must wrap is
     rendered by rich with the same widths.  ``make_table`` returns the table
-    with its columns and no rows; a cell is plain text (``str``, no markup) or a
+    with its columns and no rows; ``columns`` are the cells column by column
+    (each as long as the others), a cell plain text (``str``, no markup) or a
     styled ``Text`` (few: each is an object kept until the table is printed)."""
 
-    def __init__(self, make_table, rows: list[list[str | Text]]) -> None:
+    def __init__(self, make_table, columns: Sequence[Sequence[str | Text]]) -> None:
         self.make_table = make_table
-        self.rows = rows
+        self.columns = columns
+        self.length = len(columns[0]) if columns else 0
 
-    def _add(self, table: Table, row: list[str | Text]) -> None:
+    def _row(self, number: int) -> list[str | Text]:
+        return [column[number] for column in self.columns]
+
+    def _add(self, table: Table, row: Iterable[str | Text]) -> None:
         table.add_row(*(cell if isinstance(cell, Text) else Text(cell) for cell in row))
 
     def _full(self) -> Table:
         table = self.make_table()
-        for row in self.rows:
+        for row in zip(*self.columns):
             self._add(table, row)
         return table
 
     def _measure(self) -> bool:
         """Each column's plain texts (``self._texts``: a styled cell's text) and the
         width of each distinct text once (``self._sizes``: -1 for text that is not
-        one printable line); the rows with a styled cell (``self._styled``).
-        False when the rows are not all as long as the header."""
-        count = len(self.make_table().columns)
-        if any(len(row) != count for row in self.rows):
+        one printable line); whether every text of a column is one cell a
+        character (``self._narrow``) and is one word (``self._one_word``: no
+        space, one line); the rows with a styled cell (``self._styled``), and
+        those with a cell of several styles, left to rich (``self._by_rich``).
+        False when the columns are not the header's, or not all as long."""
+        if (len(self.columns) != len(self.make_table().columns)
+                or any(len(column) != self.length for column in self.columns)):
             return False
-        self._texts: list[tuple[str, ...]] = []
+        self._texts: list[Sequence[str]] = []
         self._sizes: list[dict[str, int]] = []
+        self._narrow: list[bool] = []
+        self._one_word: list[bool] = []
         self._styled: set[int] = set()
-        for column in zip(*self.rows):
+        self._by_rich: set[int] = set()  # rows with a Text of several styles
+        for column in self.columns:
             if set(map(type, column)) != {str}:
                 self._styled.update(n for n, cell in enumerate(column) if type(cell) is not str)
-                column = tuple(cell if type(cell) is str else cell.plain for cell in column)
+                self._by_rich.update(n for n, cell in enumerate(column)
+                                     if type(cell) is not str and cell.spans)
+                column = [cell if type(cell) is str else cell.plain for cell in column]
             self._texts.append(column)
             distinct = dict.fromkeys(column)  # in order of first appearance
             joined = "".join(distinct)
-            if joined.isascii() and joined.isprintable():  # numbers: one cell a character
-                self._sizes.append(dict(zip(distinct, map(len, distinct))))
+            narrow = joined.isascii() and joined.isprintable()
+            if narrow:  # numbers: one cell a character
+                sizes = dict(zip(distinct, map(len, distinct)))
+            elif _ALL_WIDE.fullmatch(joined):  # names: two cells a character
+                sizes = dict(zip(distinct, map((2).__mul__, map(len, distinct))))
             else:
-                self._sizes.append({text: _cells(text) if text.isprintable() else -1
-                                    for text in distinct})
+                sizes = {text: _cells(text) if text.isprintable() else -1 for text in distinct}
+            self._sizes.append(sizes)
+            self._narrow.append(narrow)
+            self._one_word.append(" " not in joined and -1 not in sizes.values())
         return True
 
     def _widths(self, console: Console, options: ConsoleOptions) -> list[int] | None:
         """The content width of each column, as rich would lay out the whole table."""
         probe = self.make_table()
-        if probe.padding != (0, 1, 0, 1) or not probe.pad_edge or probe.width is not None:
-            return None  # the line writer below knows one padding only
+        if (probe.padding != (0, 1, 0, 1) or not probe.pad_edge or probe.width is not None
+                or probe.box is None or not probe.show_edge or probe.show_lines
+                or probe.leading or probe.show_footer or probe.row_styles
+                or console.get_style(probe.style or "")
+                or any(column.justify == "full" for column in probe.columns)):
+            return None  # the line writer below knows one shape of table only
         if not self._measure():
             return None
         # Rich sizes a column by its widest line and its longest word: the rows
         # that hold them are enough to lay the table out as with every row.
         numbers = set()
-        for texts, sizes in zip(self._texts, self._sizes):
+        for texts, sizes, one_word in zip(self._texts, self._sizes, self._one_word):
+            if one_word:  # its widest text is its longest word
+                if sizes:
+                    numbers.add(texts.index(max(sizes, key=sizes.__getitem__)))
+                continue
             widths: dict[str, int] = {}  # text → its widest line
             words: dict[str, int] = {}  # text → its longest word
             for text, size in sizes.items():
@@ -193,7 +243,7 @@ class LongTable:
                 if measured:
                     numbers.add(texts.index(max(measured, key=measured.__getitem__)))
         for number in sorted(numbers):
-            self._add(probe, self.rows[number])
+            self._add(probe, self._row(number))
         widths = probe._calculate_column_widths(  # what Table.__rich_console__ calls
             console, options.update_width(options.max_width - probe._extra_width)
         )
@@ -216,14 +266,14 @@ class LongTable:
         return lines[1:-1]  # without the top and bottom borders
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        widths = self._widths(console, options) if len(self.rows) > 1 else None
+        widths = self._widths(console, options) if self.length > 1 else None
         if widths is None or min(widths) < 1:
             yield self._full()
             return
         table = self._fixed(widths, header=True)
-        self._add(table, self.rows[0])
+        self._add(table, self._row(0))
         head = list(Segment.split_lines(console.render(table, options)))
-        first = self._rich_row(console, options, widths, self.rows[0])
+        first = self._rich_row(console, options, widths, self._row(0))
         foot = head[-1]
         head = head[: len(head) - 1 - len(first)]
         assert table.box is not None
@@ -233,23 +283,36 @@ class LongTable:
             yield from line
             yield Segment.line()
         left, right = table.box.mid_left, table.box.mid_right
-        # Each distinct text padded to its column once, as set_cell_size() pads
-        # text that fits; a row with a text that does not (wider than its column,
-        # or not one plain line) is left to rich, which wraps it.
+        # Each text padded to its column as set_cell_size() pads text that fits;
+        # a row with a text that does not (wider than its column, or not one
+        # plain line) is left to rich, which wraps it.
         padded = []
-        wrapped: set[int] = set()
+        all_fit = True
         justified = [column.justify for column in table.columns]
-        for texts, sizes, width, justify in zip(self._texts, self._sizes, widths, justified):
-            pad = {text: _aligned(text, size, width, justify)
-                   for text, size in sizes.items() if 0 <= size <= width}
-            if len(pad) < len(sizes):
-                wrapped.update(n for n, text in enumerate(texts) if text not in pad)
-            padded.append(map(pad.get, texts))
+        for texts, sizes, width, justify, narrow in zip(
+                self._texts, self._sizes, widths, justified, self._narrow):
+            cells, fit = _padded_column(texts, sizes, width, justify, narrow)
+            padded.append(cells)
+            all_fit = all_fit and fit
+        rows = zip(*padded)
         styled = self._styled
+        # rich styles a whole cell, its padding too, with its column's style
+        column_styles = [console.get_style(column.style) if column.style else None
+                         for column in table.columns]
+        plain_columns = not any(column_styles)
+        if all_fit and not styled and edge_style is None and plain_columns:  # plain lines
+            lines = map(bar.join, rows)
+            ending = right + "\n"
+            while chunk := list(islice(lines, 1000)):  # one segment for many lines
+                yield Segment(left + (ending + left).join(chunk) + ending)
+            yield from foot
+            yield Segment.line()
+            return
         plain: list[str] = []  # plain lines not yet yielded: one segment for many
-        for number, cells in enumerate(zip(*padded)):
-            if edge_style is None and number not in styled and number not in wrapped:
-                plain.append(left + bar.join(cells) + right + "\n")  # the common case
+        for number, cells in enumerate(rows):
+            wrapped = (not all_fit and None in cells) or number in self._by_rich
+            if edge_style is None and plain_columns and number not in styled and not wrapped:
+                plain.append(left + bar.join(cells) + right + "\n")
                 if len(plain) >= 1000:
                     yield Segment("".join(plain))
                     plain = []
@@ -257,17 +320,31 @@ class LongTable:
             if plain:
                 yield Segment("".join(plain))
                 plain = []
-            if number in wrapped:
-                for line in self._rich_row(console, options, widths, self.rows[number]):
+            if wrapped:
+                for line in self._rich_row(console, options, widths, self._row(number)):
                     yield from line
                     yield Segment.line()
                 continue
             yield Segment(left, edge_style)
-            for index, (cell, text) in enumerate(zip(self.rows[number], cells)):
+            for index, (cell, text, column_style, justify) in enumerate(
+                    zip(self._row(number), cells, column_styles, justified)):
                 if index:
                     yield Segment(bar, edge_style)
-                style = cell.style if isinstance(cell, Text) else None
-                yield Segment(text, console.get_style(style) if style else None)
+                style = column_style
+                if isinstance(cell, Text) and cell.style:
+                    own = console.get_style(cell.style)
+                    style = own if style is None else style + own
+                if style is None:
+                    yield Segment(text)
+                elif justify == "default":  # the text's style on itself, the column's on all
+                    own = cell.plain if isinstance(cell, Text) else cell
+                    yield Segment(text[0], column_style)
+                    yield Segment(own, style)
+                    yield Segment(text[1 + len(own):], column_style)
+                else:  # and on the spaces that align the text too
+                    yield Segment(text[0], column_style)
+                    yield Segment(text[1:-1], style)
+                    yield Segment(text[-1], column_style)
             yield Segment(right, edge_style)
             yield Segment.line()
         if plain:

@@ -46,12 +46,11 @@ from .tabular import WINNER_COLUMNS, winner_rows
 from .text import grid_rows, work_proposer_line
 from .view import (
     ExportOptions,
-    RegisterRow,
     RegisterView,
     RollView,
     Section,
-    register_cells,
     register_columns,
+    register_rows,
 )
 
 WINNERS_SHEET = "名单"
@@ -735,12 +734,6 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
 # -- the certificate register ------------------------------------------------------------
 
 
-def honour_text(row: RegisterRow) -> str:
-    """The honour as the register shows it; for a work also its title, since
-    one proposer may be honoured for several works."""
-    return f"{row.honour}\n《{row.work}》" if row.work else row.honour
-
-
 #: Height of one line of 11 pt text, in points.
 LINE_HEIGHT = 15
 
@@ -771,8 +764,7 @@ def render_register(register: RegisterView) -> bytes:
     sheet = workbook.create_sheet(REGISTER_SHEET)
     columns = register_columns(register)
     last = get_column_letter(len(columns))
-    rows = [register_cells(register, row, honour_text(row), columns)
-            for row in register.rows]
+    rows = register_rows(register, with_works=True, columns=columns)
     text_columns = [
         columns.index(name) + 1 for name in ("获奖者", "单位", "荣誉") if name in columns
     ]
