@@ -265,6 +265,35 @@ class LongTable:
         lines = list(Segment.split_lines(console.render(table, options)))
         return lines[1:-1]  # without the top and bottom borders
 
+    @staticmethod
+    def _styled_pieces(console: Console, row: list[str | Text], cells: tuple[str, ...],
+                       column_styles: list, justified: list[str], edge_style,
+                       box: tuple[str, str, str]) -> list[tuple[str, object]]:
+        """A row as (text, style) pieces, styled as rich styles its cells: the
+        column's style on the whole cell, a Text's own style on its text and on
+        the spaces that align it (but for the default justification)."""
+        left, bar, right = box
+        pieces = [(left, edge_style)]
+        for index, (cell, text, column_style, justify) in enumerate(
+                zip(row, cells, column_styles, justified)):
+            if index:
+                pieces.append((bar, edge_style))
+            style = column_style
+            if isinstance(cell, Text) and cell.style:
+                own = console.get_style(cell.style)
+                style = own if style is None else style + own
+            if style is None:
+                pieces.append((text, None))
+            elif justify == "default":
+                own_text = cell.plain if isinstance(cell, Text) else cell
+                pieces += [(text[0], column_style), (own_text, style),
+                           (text[1 + len(own_text):], column_style)]
+            else:
+                pieces += [(text[0], column_style), (text[1:-1], style),
+                           (text[-1], column_style)]
+        pieces.append((right, edge_style))
+        return pieces
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         widths = self._widths(console, options) if self.length > 1 else None
         if widths is None or min(widths) < 1:
@@ -308,45 +337,36 @@ class LongTable:
             yield from foot
             yield Segment.line()
             return
-        plain: list[str] = []  # plain lines not yet yielded: one segment for many
+        # Unstyled text not yet yielded, rows and parts of rows alike: rich handles
+        # every segment in Python, so one segment for many lines.
+        plain: list[str] = []
         for number, cells in enumerate(rows):
             wrapped = (not all_fit and None in cells) or number in self._by_rich
             if edge_style is None and plain_columns and number not in styled and not wrapped:
                 plain.append(left + bar.join(cells) + right + "\n")
-                if len(plain) >= 1000:
+            elif wrapped:
+                if plain:
                     yield Segment("".join(plain))
                     plain = []
-                continue
-            if plain:
-                yield Segment("".join(plain))
-                plain = []
-            if wrapped:
                 for line in self._rich_row(console, options, widths, self._row(number)):
                     yield from line
                     yield Segment.line()
                 continue
-            yield Segment(left, edge_style)
-            for index, (cell, text, column_style, justify) in enumerate(
-                    zip(self._row(number), cells, column_styles, justified)):
-                if index:
-                    yield Segment(bar, edge_style)
-                style = column_style
-                if isinstance(cell, Text) and cell.style:
-                    own = console.get_style(cell.style)
-                    style = own if style is None else style + own
-                if style is None:
-                    yield Segment(text)
-                elif justify == "default":  # the text's style on itself, the column's on all
-                    own = cell.plain if isinstance(cell, Text) else cell
-                    yield Segment(text[0], column_style)
-                    yield Segment(own, style)
-                    yield Segment(text[1 + len(own):], column_style)
-                else:  # and on the spaces that align the text too
-                    yield Segment(text[0], column_style)
-                    yield Segment(text[1:-1], style)
-                    yield Segment(text[-1], column_style)
-            yield Segment(right, edge_style)
-            yield Segment.line()
+            else:
+                pieces = self._styled_pieces(console, self._row(number), cells, column_styles,
+                                             justified, edge_style, (left, bar, right))
+                for text, style in pieces:
+                    if not style:
+                        plain.append(text)
+                        continue
+                    if plain:
+                        yield Segment("".join(plain))
+                        plain = []
+                    yield Segment(text, style)
+                plain.append("\n")
+            if len(plain) >= 1000:
+                yield Segment("".join(plain))
+                plain = []
         if plain:
             yield Segment("".join(plain))
         yield from foot
