@@ -101,3 +101,16 @@ def test_long_table_refuses_columns_of_unequal_length():
     long = LongTable(make_table, [["1", "2", "3"], ["x", "y"]])
     assert not long._measure()
     assert printed(long, 40) == printed(long._full(), 40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.text(st.sampled_from("张王欧阳丽娜a1 ·\u3000𠀀"))))
+def test_line_cells_is_rich_cell_len(text):
+    """The width of a line, shared by the terminal and the xlsx column widths,
+    is rich's: its shortcuts (ASCII, Chinese characters only) change nothing."""
+    from rich.cells import cell_len
+
+    from honours.render.text import line_cells
+
+    line = text.replace("\n", "").replace("\r", "")
+    assert line_cells(line) == cell_len(line)

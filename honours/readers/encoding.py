@@ -56,12 +56,23 @@ def decode(data: bytes, origin: str, encoding: str | None = None) -> Decoded:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        raise UnreadableFile(
-            _(
-                "{origin} is neither UTF-8 nor GB18030 text; save it from Excel or WPS as "
-                "'CSV UTF-8', or give its encoding with --encoding (e.g. --encoding big5)"
-            ).format(origin=origin)
-        ) from None
+        raise neither_utf8_nor_gb18030(origin) from None
+    share = plausible_gb18030_share(text, origin)
+    return Decoded(text, _("GB18030 ({share:.0%} common characters)").format(share=share))
+
+
+def neither_utf8_nor_gb18030(origin: str) -> UnreadableFile:
+    return UnreadableFile(
+        _(
+            "{origin} is neither UTF-8 nor GB18030 text; save it from Excel or WPS as "
+            "'CSV UTF-8', or give its encoding with --encoding (e.g. --encoding big5)"
+        ).format(origin=origin)
+    )
+
+
+def plausible_gb18030_share(text: str, origin: str) -> float:
+    """The :func:`common_share` of ``text`` read as GB18030; raises UnreadableFile
+    when it is too low for a Chinese text (another encoding read as GB18030)."""
     share = common_share(text)
     if share < PLAUSIBLE_SHARE:
         raise UnreadableFile(
@@ -71,7 +82,7 @@ def decode(data: bytes, origin: str, encoding: str | None = None) -> Decoded:
                 "with --encoding (e.g. --encoding big5), or save the file as UTF-8"
             ).format(origin=origin, share=share)
         )
-    return Decoded(text, _("GB18030 ({share:.0%} common characters)").format(share=share))
+    return share
 
 
 def common_share(text: str) -> float:

@@ -24,7 +24,12 @@ from typing import BinaryIO
 from ..errors import os_reason
 from ..i18n import _
 from . import limits
-from .encoding import PLAUSIBLE_SHARE, TRUNCATION_BYTES, _codec, common_share
+from .encoding import (
+    TRUNCATION_BYTES,
+    _codec,
+    neither_utf8_nor_gb18030,
+    plausible_gb18030_share,
+)
 from .plan import UnreadableFile
 
 #: How much is read (and decoded) at a time.
@@ -191,24 +196,8 @@ class TextStream:
         try:
             text = codecs.getincrementaldecoder("gb18030")().decode(window, final=self._eof)
         except UnicodeDecodeError:
-            raise UnreadableFile(
-                _(
-                    "{origin} is neither UTF-8 nor GB18030 text; save it from Excel or WPS "
-                    "as 'CSV UTF-8', or give its encoding with --encoding (e.g. --encoding "
-                    "big5)"
-                ).format(origin=self.origin)
-            ) from None
-        share = common_share(text)
-        if share < PLAUSIBLE_SHARE:
-            raise UnreadableFile(
-                _(
-                    "{origin} is not UTF-8, and read as GB18030 only {share:.0%} of its "
-                    "Chinese characters are common ones: it may be in another encoding "
-                    "(Big5?). Give it with --encoding (e.g. --encoding big5), or save the "
-                    "file as UTF-8"
-                ).format(origin=self.origin, share=share)
-            )
-        return share
+            raise neither_utf8_nor_gb18030(self.origin) from None
+        return plausible_gb18030_share(text, self.origin)
 
     def _strict(self, codec: str, data: bytes, gb18030: bool = False) -> Iterator[str]:
         """Text in an encoding that is certain (a mark, ``--encoding``) or chosen:
@@ -222,13 +211,7 @@ class TextStream:
                 text = decoder.decode(data, final=final)
             except UnicodeDecodeError as error:
                 if gb18030:
-                    raise UnreadableFile(
-                        _(
-                            "{origin} is neither UTF-8 nor GB18030 text; save it from Excel "
-                            "or WPS as 'CSV UTF-8', or give its encoding with --encoding "
-                            "(e.g. --encoding big5)"
-                        ).format(origin=self.origin)
-                    ) from None
+                    raise neither_utf8_nor_gb18030(self.origin) from None
                 pending = max(0, len(error.object) - len(data))  # held from the last chunk
                 raise UnreadableFile(
                     _("{origin} is not valid {encoding} (byte {byte}); the file may be "

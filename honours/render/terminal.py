@@ -3,7 +3,6 @@ display width (rich measures East Asian wide characters)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
@@ -15,25 +14,11 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from .text import grid_rows, proposer_line
+from .text import ALL_WIDE, grid_rows, line_cells, proposer_line
 from .view import RollView, Section, fitting_columns
 
 #: Spaces between the columns of a name grid.
 GAP = 3
-
-#: Text of CJK unified ideographs only (most names): two cells a character.
-_ALL_WIDE = re.compile("[\u4e00-\u9fff]+")
-
-
-def _cells(text: str) -> int:
-    """rich's ``cell_len`` of one line of text, at once for the common texts:
-    printable ASCII (one cell a character) and Chinese characters only (two)."""
-    if text.isascii() and text.isprintable():
-        return len(text)
-    if _ALL_WIDE.fullmatch(text):
-        return 2 * len(text)
-    return cell_len(text)
-
 
 class _Grid:
     """A name grid as wide as the terminal allows: the section's columns, or fewer
@@ -202,10 +187,10 @@ class LongTable:
             narrow = joined.isascii() and joined.isprintable()
             if narrow:  # numbers: one cell a character
                 sizes = dict(zip(distinct, map(len, distinct)))
-            elif _ALL_WIDE.fullmatch(joined):  # names: two cells a character
+            elif ALL_WIDE.fullmatch(joined):  # names: two cells a character
                 sizes = dict(zip(distinct, map((2).__mul__, map(len, distinct))))
             else:
-                sizes = {text: _cells(text) if text.isprintable() else -1 for text in distinct}
+                sizes = {text: line_cells(text) if text.isprintable() else -1 for text in distinct}
             self._sizes.append(sizes)
             self._narrow.append(narrow)
             self._one_word.append(" " not in joined and -1 not in sizes.values())
@@ -235,10 +220,10 @@ class LongTable:
             for text, size in sizes.items():
                 if size < 0:
                     lines = text.splitlines()
-                    widths[text] = max(map(_cells, lines), default=0)
-                    words[text] = max(map(_cells, text.split()), default=widths[text])
+                    widths[text] = max(map(line_cells, lines), default=0)
+                    words[text] = max(map(line_cells, text.split()), default=widths[text])
                 elif " " in text:
-                    words[text] = max(map(_cells, text.split()), default=size)
+                    words[text] = max(map(line_cells, text.split()), default=size)
             for measured in ({**sizes, **widths}, {**sizes, **widths, **words}):
                 if measured:
                     numbers.add(texts.index(max(measured, key=measured.__getitem__)))

@@ -4,10 +4,28 @@ between columns, works as a numbered title and a proposer line."""
 
 from __future__ import annotations
 
+import re
+
+from rich.cells import cell_len
+
 from .view import ExportOptions, RollView, Section, pad_name
+
+#: Text of CJK unified ideographs only (most names): two cells a character.
+ALL_WIDE = re.compile("[\u4e00-\u9fff]+")
 
 #: The marker before a work's proposer line, with the default label.
 PROPOSER_MARK = "■ 提案者："
+
+
+def line_cells(text: str) -> int:
+    """The display width of one line of text in terminal cells, as rich's
+    ``cell_len`` measures it, at once for the common texts: printable ASCII (one
+    cell a character) and Chinese characters only (two)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if ALL_WIDE.fullmatch(text):
+        return 2 * len(text)
+    return cell_len(text)
 
 
 def display_name(name: str, padding: str, affiliation: str = "") -> str:

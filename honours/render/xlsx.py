@@ -43,7 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
 from .tabular import WINNER_COLUMNS, winner_rows
-from .text import grid_rows, work_proposer_line
+from .text import grid_rows, line_cells, work_proposer_line
 from .view import (
     ExportOptions,
     RegisterView,
@@ -516,9 +516,7 @@ def _width(value: object) -> int:
     text = "" if value is None else str(value)
     lines = text.splitlines()
     if len(lines) == 1:  # the common case, without a generator
-        if text.isascii() and text.isprintable():
-            return len(text)
-        return 2 * len(text) if _ALL_WIDE.fullmatch(text) else cell_len(text)
+        return line_cells(text)
     return max((cell_len(line) for line in lines), default=0)
 
 
@@ -543,10 +541,6 @@ def _widest(values: set) -> int:
             break
         widest = max(widest, _width(text))
     return widest
-
-
-#: Text of CJK unified ideographs only (most names): two cells a character.
-_ALL_WIDE = re.compile("[\u4e00-\u9fff]+")
 
 
 def _column_widths(rows: Sequence[Sequence[object]], extra: int = 2) -> dict[int, int]:
