@@ -10,13 +10,16 @@ disturbed by the other processes of a shared machine) and its peak memory (``VmH
 read by the child as it exits; ``ru_maxrss`` is not used because Linux carries the
 parent's high-water mark into a child across fork/exec).
 
-Timed, each ``--repeat`` times (median; a command whose first run takes over 20 s runs
-once): ``add`` one winner, ``list`` the 100-winner category, ``show`` the roll,
-``export`` of the whole roll in every format, ``register --issue`` (issuing every
-number), ``register`` and ``register -o FILE.xlsx`` with every number issued,
-``import`` of 1,000 more rows, ``certificates`` for the 1,000-winner category (PDF),
-``doctor``.  Beside ``add`` and ``list``: SQLite (the standard library's ``sqlite3``)
-on the same rows, in a fresh process too, adding a row and listing the category.
+Every roll is built first; then each figure runs at every size in turn, smallest
+first, ``--repeat`` rounds of that (median; a size whose first run takes over 20 s runs
+once), so that the two runs an exponent compares are seconds apart, not minutes: this
+machine's speed drifts by up to half within minutes.  Timed: ``add`` one winner,
+``list`` the 100-winner category, ``show`` the roll, ``export`` of the whole roll in
+every format, ``register --issue`` (issuing every number), ``register`` and ``register
+-o FILE.xlsx`` with every number issued, ``import`` of 1,000 more rows,
+``certificates`` for the 1,000-winner category (PDF), ``doctor``.  Beside ``add`` and
+``list``: SQLite (the standard library's ``sqlite3``) on the same rows, in a fresh
+process too, adding a row and listing the category.
 
 The growth exponent between two sizes is log(t2 / t1) / log(n2 / n1): 1 is linear,
 2 quadratic.  CPU times are used for it.
@@ -29,6 +32,7 @@ The growth exponent between two sizes is log(t2 / t1) / log(n2 / n1): 1 is linea
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -158,10 +162,9 @@ def build(folder: Path, n: int) -> tuple[Path, Path, int]:
 
 
 class Runner:
-    def __init__(self, folder: Path, database: Path, repeat: int) -> None:
+    def __init__(self, folder: Path, database: Path) -> None:
         self.folder = folder
         self.database = database
-        self.repeat = repeat
         self.env = dict(os.environ, HONOURS_DB=str(database), HONOURS_LANG="en")
         # As on a user's machine, where Python keeps compiled modules (this machine sets
         # PYTHONDONTWRITEBYTECODE, which costs every process ~0.1 s of compiling).
@@ -202,25 +205,43 @@ class Runner:
     def honours(self, database: Path, *arguments: str) -> list[str]:
         return [sys.executable, "-c", CHILD, "--db", str(database), *arguments]
 
-    def time(self, prepare, command) -> dict:
-        """Median of ``repeat`` runs; ``prepare()`` gives the database for each run."""
-        runs = []
-        for attempt in range(self.repeat):
-            database = prepare()
-            runs.append(self.once(command(database)))
-            if attempt == 0 and runs[0][0] > ONCE_AFTER:
-                break
-        return {
-            "wall": statistics.median(r[0] for r in runs),
-            "cpu": statistics.median(r[1] for r in runs),
-            "peak_mb": max(r[2] for r in runs),
-            "runs": len(runs),
-        }
+    def honours_figure(self, prepare, command):
+        """A figure's one run: ``prepare()`` gives the database, ``command(database)``
+        the process to run on it."""
+        return lambda: self.once(command(prepare()))
 
-    def time_plain(self, script: str, *arguments: str) -> dict:
+    def plain_figure(self, script: str, *arguments: str):
         """A Python script (the SQLite baseline) in a fresh process."""
-        return self.time(lambda: None, lambda _: [sys.executable, "-c", CHILD, "--script",
-                                                  script, *arguments])
+        return lambda: self.once([sys.executable, "-c", CHILD, "--script", script, *arguments])
+
+
+def interleaved(figures: dict[int, object], repeat: int) -> dict[int, dict]:
+    """Time one figure at every size: ``repeat`` rounds, each running every size
+    once, smallest first, so that the runs a growth exponent compares are seconds
+    apart, not minutes (this machine's speed drifts by up to half within minutes).
+    ``figures``: size → a function making one run.  A size whose first run takes
+    over ``ONCE_AFTER`` seconds runs once; one that fails is reported as failed."""
+    runs: dict[int, list] = {size: [] for size in figures}
+    failed: dict[int, str] = {}
+    for attempt in range(repeat):
+        for size, run in figures.items():
+            if size in failed or (attempt and runs[size][0][0] > ONCE_AFTER):
+                continue
+            try:
+                runs[size].append(run())
+            except RuntimeError as error:
+                failed[size] = str(error)
+    return {size: {"error": failed[size]} if size in failed else summary(runs[size])
+            for size in figures}
+
+
+def summary(runs: list[tuple[float, float, float]]) -> dict:
+    return {
+        "wall": statistics.median(r[0] for r in runs),
+        "cpu": statistics.median(r[1] for r in runs),
+        "peak_mb": max(r[2] for r in runs),
+        "runs": len(runs),
+    }
 
 
 def commands(runner: Runner, folder: Path) -> dict:
@@ -288,32 +309,42 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "honours")],
                    check=True, stdout=subprocess.DEVNULL)
     load_before = os.getloadavg()
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix="honours-growth-") as temp:
-            folder = Path(temp)
+    with contextlib.ExitStack() as folders:
+        runners: dict[int, Runner] = {}
+        tables: dict[int, dict] = {}
+        baselines: dict[int, Path] = {}
+        for size in sizes:  # every roll first: then each figure runs at every size in turn
+            folder = Path(folders.enter_context(
+                tempfile.TemporaryDirectory(prefix="honours-growth-")))
             begin = time.perf_counter()
-            database, baseline, count = build(folder, size)
+            database, baselines[size], count = build(folder, size)
             counts[size] = count
             print(f"# {count:,} winners: built in {time.perf_counter() - begin:.1f} s "
                   f"({database.stat().st_size / 1e6:.1f} MB), load {os.getloadavg()[0]:.2f}",
                   file=sys.stderr, flush=True)
-            runner = Runner(folder, database, args.repeat)
-            for name, (prepare, command) in commands(runner, folder).items():
-                if only and name not in only:
-                    continue
-                try:
-                    figure = runner.time(prepare, command)
-                except RuntimeError as error:
-                    figure = {"error": str(error)}
-                results.setdefault(name, {})[size] = figure
-                print(f"  {name}: {describe(figure)}", file=sys.stderr, flush=True)
-            if not args.no_sqlite and (not only or only & {"add", "list"}):
-                copy = folder / "add.sqlite"
-                for name, script in (("sqlite-add", SQLITE_ADD), ("sqlite-list", SQLITE_LIST)):
-                    shutil.copyfile(baseline, copy)
-                    figure = runner.time_plain(script, str(copy))
-                    results.setdefault(name, {})[size] = figure
-                    print(f"  {name}: {describe(figure)}", file=sys.stderr, flush=True)
+            runners[size] = Runner(folder, database)
+            tables[size] = commands(runners[size], folder)
+        for name in tables[sizes[0]]:
+            if only and name not in only:
+                continue
+            results[name] = interleaved(
+                {size: runners[size].honours_figure(*tables[size][name]) for size in sizes},
+                args.repeat)
+            for size, figure in results[name].items():
+                print(f"  {name} at {counts[size]:,}: {describe(figure)}", file=sys.stderr,
+                      flush=True)
+        if not args.no_sqlite and (not only or only & {"add", "list"}):
+            for name, script in (("sqlite-add", SQLITE_ADD), ("sqlite-list", SQLITE_LIST)):
+                copies = {}
+                for size in sizes:
+                    copies[size] = runners[size].folder / "add.sqlite"
+                    shutil.copyfile(baselines[size], copies[size])
+                results[name] = interleaved(
+                    {size: runners[size].plain_figure(script, str(copies[size]))
+                     for size in sizes}, args.repeat)
+                for size, figure in results[name].items():
+                    print(f"  {name} at {counts[size]:,}: {describe(figure)}",
+                          file=sys.stderr, flush=True)
 
     report = markdown(results, sizes, counts)
     machine = (f"Python {platform.python_version()}, {os.cpu_count()} CPUs; started {started}; "
