@@ -209,12 +209,15 @@ def plan_numbers(
     values = settings(db)
     pattern = values["certificate-pattern"]
     check_certificate_pattern(pattern)
+    view = view or roll_view(db, reference)
+    if all(entry.certificate for section in view.walk() for entry in section.entries):
+        return []  # every number issued: nothing to collect the taken numbers for
     taken = set(ledger.numbers)
     taken |= held_numbers(db)
     serial = ledger.serial_after(db)
     year = values["year"]
     planned = []
-    for section in (view or roll_view(db, reference)).walk():
+    for section in view.walk():
         is_work, path = section.kind == "work", section.path
         for entry in section.entries:
             if entry.certificate:
@@ -300,7 +303,6 @@ def register_view(
 
     view = view or roll_view(db, reference)
     planned = {a.winner: a for a in pending or []}
-    serials = {n: r.serial for n, r in (ledger.numbers.items() if ledger else ())}
     rows = []
     for section in view.walk():
         is_work = section.kind == "work"
@@ -314,9 +316,9 @@ def register_view(
                 entry.proposer if is_work else entry.name, honour, path, kind,
                 entry.name if is_work else "", future is not None, entry.affiliation, label,
             ))
-            if future is not None:
-                serials[future.number] = future.serial
     if by_number:
+        serials = {n: r.serial for n, r in (ledger.numbers.items() if ledger else ())}
+        serials.update((a.number, a.serial) for a in pending or [])
 
         def key(row):
             if not row.certificate:

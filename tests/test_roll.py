@@ -71,6 +71,28 @@ def test_export_refuses_to_replace_a_file_without_force(jinshan, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["jinshan.json", "roll.txt"]  # no temp
 
 
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "pdf"], ["export", "--format", "xlsx"],
+    ["register", "--format", "xlsx"], ["register", "--format", "csv", "--issue"],
+])
+def test_an_existing_output_is_refused_before_any_work(jinshan, tmp_path, monkeypatch,
+                                                        command):
+    """A file that exists (no --force) is refused before the roll is even read: a
+    100,000-winner register or PDF takes seconds to make, then to be refused."""
+    from honours import roll
+
+    out = tmp_path / "out.file"
+    out.write_text("a clerk's own file", encoding="utf-8")
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the roll was read for a file that will not be written")
+
+    monkeypatch.setattr(roll, "roll_view", no_work)
+    refused = jinshan(*command, "-o", str(out), ok=False)
+    assert refused.exit_code == 2 and "--force" in refused.output, refused.output
+    assert out.read_text("utf-8") == "a clerk's own file"
+
+
 def test_export_format_is_required_or_inferred(jinshan, tmp_path):
     assert jinshan("export", "-o", str(tmp_path / "roll.rtf"), ok=False).exit_code == 2
     assert jinshan("export", "-o", "-", ok=False).exit_code == 2

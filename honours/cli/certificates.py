@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import console, escape, examples, fail, guard_output, note, warn
+from .common import (
+    console,
+    escape,
+    examples,
+    fail,
+    guard_output,
+    note,
+    refuse_existing,
+    warn,
+)
 from .rolls import OptionalCategory
 
 
@@ -131,8 +140,7 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
             )
         )
     for path in (target, preview_path):
-        if path is not None and path.exists() and not force:
-            raise fail(_("{path} exists; add --force to replace it").format(path=path))
+        refuse_existing(path, force)
     if docx_template is not None:
         _from_word_template(category, target, fmt, docx_template, only, force,
                             (template, layout_file, font, background, calibration, preview))

@@ -75,6 +75,13 @@ def lock_wait(holder):
         yield lambda seconds, who: status.update(escape(message(seconds, who)))
 
 
+def refuse_existing(path: Path | None, force: bool) -> None:
+    """Refuse an output file that exists, without --force, before any work (a
+    100,000-winner register takes seconds to make); the write checks again."""
+    if path is not None and str(path) != "-" and not force and Path(path).exists():
+        raise fail(_("{path} exists; add --force to replace it").format(path=path))
+
+
 def guard_output(path: Path) -> None:
     """Refuse to write an export, a register or certificates over the database in
     use or one of its files, even with --force."""
