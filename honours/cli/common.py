@@ -75,9 +75,10 @@ def lock_wait(holder):
         yield lambda seconds, who: status.update(escape(message(seconds, who)))
 
 
-def refuse_existing(path: Path | None, force: bool) -> None:
+def refuse_existing(path: str | Path | None, force: bool) -> None:
     """Refuse an output file that exists, without --force, before any work (a
-    100,000-winner register takes seconds to make); the write checks again."""
+    100,000-winner register takes seconds to make); the write checks again.
+    Nothing to refuse for no file or ``-`` (standard output)."""
     if path is not None and str(path) != "-" and not force and Path(path).exists():
         raise fail(_("{path} exists; add --force to replace it").format(path=path))
 

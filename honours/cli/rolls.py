@@ -220,7 +220,7 @@ def export(
     pad = _padding(padding or ("ideographic" if chosen in PRINT_FORMATS else "space"))
     if font and chosen != "pdf":
         raise fail(_("--font is for --format pdf"))
-    refuse_existing(Path(output), force)
+    refuse_existing(output, force)
     activate_overrides()
     from ..ledger import Ledger, LedgerError
 
@@ -302,7 +302,7 @@ def register_command(
         raise fail(_("give the file to write: -o FILE"))
     if output is not None and output_format == "table":
         raise fail(_("a table is shown on screen: for a file give --format csv, xlsx or docx"))
-    refuse_existing(Path(output) if output else None, force)
+    refuse_existing(output, force)
     by_number = by == "number"
     if output_format == "table" or (output == "-" and not issue):
         register, notes, pending = _preview_register(category, issue, by_number)

@@ -40,7 +40,6 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
-from rich.cells import cell_len
 
 from .tabular import WINNER_COLUMNS, winner_rows
 from .text import grid_rows, line_cells, work_proposer_line
@@ -517,7 +516,7 @@ def _width(value: object) -> int:
     lines = text.splitlines()
     if len(lines) == 1:  # the common case, without a generator
         return line_cells(text)
-    return max((cell_len(line) for line in lines), default=0)
+    return max(map(line_cells, lines), default=0)
 
 
 def _widest(values: set) -> int:
@@ -738,7 +737,7 @@ def _wrapped_lines(width: float | None, value: object) -> int:
     if _on_one_line(text, len(text), width):
         return 1
     usable = max(1, int(width or MAX_WIDTH) - 2)
-    return sum(max(1, -(-cell_len(line) // usable)) for line in text.splitlines() or [""])
+    return sum(max(1, -(-line_cells(line) // usable)) for line in text.splitlines() or [""])
 
 
 def _on_one_line(text: str, longest: int, width: float | None) -> bool:
