@@ -1540,7 +1540,10 @@ class Store:
     def _save(self, payload: bytes, mode: int | None) -> None:
         target = self._file
         try:
+            # Temporary files a killed save left, beside the database and among
+            # the backups: every save sweeps both, a backup taken or not.
             _remove_stale_temp_files(target.parent, f".{target.name}.")
+            _remove_stale_temp_files(self.backup_dir, ".")
             _atomic_write(target, payload, mode)
         except OSError as error:
             raise StoreError(
@@ -1605,7 +1608,6 @@ class Store:
             stamp += timedelta(microseconds=1)
         path = directory / name
         try:
-            _remove_stale_temp_files(directory, ".")
             if not (same_as is not None and self._link(path, same_as)):
                 _atomic_write(path, raw, mode)
         except OSError as error:

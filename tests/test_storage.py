@@ -907,6 +907,22 @@ def _wait_for_temp_file(directory: Path, writer: subprocess.Popen[str]) -> None:
         assert writer.poll() is None and time.monotonic() < deadline
 
 
+def test_a_save_without_a_backup_sweeps_a_killed_backups_temporary_file(db_path: Path) -> None:
+    """A command killed while writing a backup leaves a temporary file among the
+    backups; the next save sweeps it even when it takes no backup itself (the
+    kill test found one left when its last kill landed in a backup's write)."""
+    store = Store(db_path)
+    with store.transaction(backup="first") as db:
+        db.table("winners").insert({"name": "甲"})
+    store.backup_dir.mkdir(exist_ok=True)
+    left = store.backup_dir / ".honours-20261130-115516-517321-regenerate.json.9341-528f9224.tmp"
+    left.write_bytes(b'{"half": ')
+    with store.transaction() as db:  # no backup reason: no backup is written
+        db.table("winners").insert({"name": "乙"})
+    assert temp_files(store.backup_dir) == []
+    assert [w["name"] for w in winners_of(store)] == ["甲", "乙"]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not POSIX, reason="SIGKILL")
 @pytest.mark.parametrize("backups", ["links", "copy"])
