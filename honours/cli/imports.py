@@ -10,6 +10,7 @@ from ..i18n import _, ngettext
 from ..readers import FORMATS as IMPORT_FORMATS
 from .choices import complete_category, completed, format_parsed
 from .common import EncodingOption, change, console, escape, examples, fail, note, store
+from .reading import report_reading
 from .winners import StrictOption
 
 #: Above this many rows a progress bar shows the import's progress.
@@ -91,6 +92,7 @@ def import_file(
     )
     for notice in plan.notices:
         note(notice)
+    report_reading(plan.doubts, plan.skipped)
     try:
         with _progress(len(plan.rows)) as advance:
             with change("import", create=True) as recorded:

@@ -18,6 +18,7 @@ from .common import (
     read_input,
     warn,
 )
+from .reading import report_documents, where_words
 
 RULES = ("stroke", "stroke-fullname", "pinyin")
 
@@ -96,7 +97,8 @@ SheetOption = Annotated[
 def _read_parts(
     source: str | None, units: bool, sheet: str | None = None, encoding: str | None = None
 ):
-    """The input as (label, document) parts, read by the one reader of names."""
+    """The input as (label, document) parts, read by the one reader of names;
+    the names kept in doubt and what was skipped are reported (standard error)."""
     from pathlib import Path
 
     from ..readers.documents import read_parts
@@ -108,7 +110,9 @@ def _read_parts(
     for part in parts:
         if part.damage:
             warn(part.damage)
-    return [(part.label, part.read(kind)) for part in parts]
+    documents = [(part.label, part.read(kind)) for part in parts]
+    report_documents(document for _label, document in documents)
+    return documents
 
 
 def _warn_unplaced(names: list[list[str]]) -> None:
@@ -132,9 +136,7 @@ def _rule_words(rule: str, units: bool = False) -> str:
 
 def _where(entry) -> str:
     """Where an entry was read: line 12, or line 12, entry 3 in a line of several."""
-    if entry.place:
-        return _("{where}, entry {place}").format(where=entry.where, place=entry.place)
-    return entry.where
+    return where_words(entry.where, entry.place)
 
 
 def _count_words(count: int, kind: str) -> str:

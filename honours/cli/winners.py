@@ -73,15 +73,18 @@ def register(app: typer.Typer) -> None:
 
 def _pasted_entries(text: str, kind: str, extras: dict) -> "list[roll.NewWinner]":
     """Entries of pasted text, read by the one reader of names; headings are
-    skipped with a note, and a "■ 提案者：…" line gives a work its proposer."""
+    skipped with a note, and a "■ 提案者：…" line gives a work its proposer; the
+    names kept in doubt are warned about and what was skipped is counted."""
     from .. import roll
     from ..readers.pasted import read_pasted
+    from .reading import report_reading
 
     document = read_pasted(text, kind)
     for section in document.headings:
         note(
             _("{where}: heading skipped: {title}").format(where=section.where, title=section.title)
         )
+    report_reading(document.doubts, document.skipped)
     entries = []
     for entry in document.entries:
         fields = dict(extras)

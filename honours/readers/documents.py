@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import _
@@ -40,11 +41,15 @@ class DocumentPart:
     lines: list[SourceLine]
     text: str | None = None  # a text file, read by the fast path when it can be
     damage: str | None = None  # what decoding left out of a damaged text file
+    #: What was left out before the reader saw the lines (a sheet's header row).
+    skipped: Counter = field(default_factory=Counter)
 
     def read(self, kind: str | None = None) -> Document:
         if self.text is not None:
             return read_pasted(self.text, kind, _("line {number}"))
-        return read_document(self.lines, kind)
+        document = read_document(self.lines, kind)
+        document.skipped.update(self.skipped)
+        return document
 
 
 def refuse_old_format(path: Path, data: bytes) -> None:
@@ -102,7 +107,9 @@ def read_parts(
             return _xlsx_parts(data, str(path), sheet)
     text, _used, damage = decode(data, str(path), encoding)
     if kind == "csv":
-        return [DocumentPart("", _table_lines(_csv_rows(text, str(path))), damage=damage)]
+        skipped: Counter = Counter()
+        lines = _table_lines(_csv_rows(text, str(path)), skipped)
+        return [DocumentPart("", lines, damage=damage, skipped=skipped)]
     return [DocumentPart("", [], text, damage)]
 
 
@@ -180,9 +187,10 @@ def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPar
                     (cell_text(value), f"{worksheet.title}!{get_column_letter(column)}{number}")
                     for column, value in enumerate(values, start=1)
                 ])
-            lines = _table_lines(rows)
+            skipped: Counter = Counter()
+            lines = _table_lines(rows, skipped)
             if any(line.filled for line in lines):
-                parts.append(DocumentPart(worksheet.title, lines))
+                parts.append(DocumentPart(worksheet.title, lines, skipped=skipped))
     finally:
         book.close()
     if len(parts) == 1:
@@ -206,10 +214,13 @@ def _csv_rows(text: str, origin: str) -> list[list[tuple[str, str]]]:
         ) from None
 
 
-def _table_lines(rows: list[list[tuple[str, str]]]) -> list[SourceLine]:
+def _table_lines(
+    rows: list[list[tuple[str, str]]], skipped: Counter | None = None
+) -> list[SourceLine]:
     """Rows of a sheet: every cell of a grid, or, under a header row that names
     a 姓名 (or 名称, 题目 …) column, that column alone (a work's 题目 before its
-    proposer's name); a 类别 column makes each category a list of its own."""
+    proposer's name); a 类别 column makes each category a list of its own.  The
+    header row is counted in ``skipped``."""
     lines: list[SourceLine] = []
     mapping: dict[str, int] | None = None
     category = None
@@ -218,6 +229,8 @@ def _table_lines(rows: list[list[tuple[str, str]]]) -> list[SourceLine]:
             mapping = map_header([text for text, _where in cells])
             if mapping is None:
                 lines.append(SourceLine(cells, number))
+            elif skipped is not None:
+                skipped["header"] += 1
             continue  # the header row itself is not read as entries
         values = {field: cells[index] for field, index in mapping.items() if index < len(cells)}
         if "category" in values and values["category"][0].strip() not in ("", category):

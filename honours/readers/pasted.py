@@ -12,7 +12,17 @@ all read names through this module, so a line means the same everywhere
   followed by a heading) are recognised and never taken as entries; a heading
   may declare the list's order and count, also on a line of its own
   （按姓氏笔画为序）;
-* "■ 提案者：…" under a numbered title gives that work's proposer.
+* "■ 提案者：…" under a numbered title gives that work's proposer;
+* in a row of names every cell is a name: a cell beside a name is that person's
+  affiliation only when it ends as an organisation's name does (福州一中, 浙江大学:
+  :mod:`honours.unitnames`); a name that looks unlike one (青格勒吉日格乐, 王　小　明,
+  one character) is kept and recorded as a :class:`~honours.readers.doubts.Doubt`
+  on its section; whatever is read and is not an entry (headings, notes, a header
+  row, 序号 numbers, empty cells) is counted in :attr:`Document.skipped`.
+
+The module is long because it is the one reader of every layout of names (the
+rules above interact: a heading, a note and a row of names are told apart by
+the same line tests), kept in one place so that no command reads a line another way.
 
 Everything here is pure and runs in linear time on any line (no regular
 expression with nested or adjacent unbounded quantifiers): no I/O, no
@@ -32,6 +42,8 @@ from functools import cache, cached_property
 
 from ..collation import display_form, is_han
 from ..collation.names import _ANNOTATION
+from ..unitnames import looks_like_unit
+from .doubts import LETTER_SPACED, SPACED_RUN, Doubt, doubt_of, plain_doubt_patterns
 
 #: Whitespace that pads or separates cells: ASCII space, ideographic space, no-break space.
 PADDING = " \u3000\u00a0"
@@ -426,40 +438,60 @@ def split_entries(line: str, people: bool = True) -> list[str]:
     names; "John Smith" stays one.  With ``people`` false (units, titles of
     works), only tabs and wide gaps separate, and 、，belong to the name.
     """
+    return [name for name, _spacing in _split(line, people)]
+
+
+def _split(
+    line: str, people: bool = True, skipped: Counter | None = None
+) -> list[tuple[str, str]]:
+    """:func:`split_entries` with, for each name, how it was read from single
+    characters ("" when it was not: :data:`LETTER_SPACED`, :data:`SPACED_RUN`);
+    filler cells (序号 numbers, dashes) are counted in ``skipped``."""
     if _plain(line):
-        return [line]
+        return [(line, "")]
     _number, line = strip_list_number(line)
-    entries: list[str] = []
+    entries: list[tuple[str, str]] = []
     pending_single = ""  # a one-character cell that may pair with the next
     for cell, spaced in split_cells(line, people):
         if not people:
             text = display_form(cell)
             if pending_single and spaced and _single_han_annotated(text):
-                entries[-1] = pending_single + text  # "李    军" in a list of units
+                entries[-1] = (pending_single + text, "")  # "李    军" in a list of units
                 pending_single = ""
             elif not _is_filler(text):
-                entries.append(text)
+                entries.append((text, ""))
                 pending_single = text if _single_han(text) else ""
+            elif skipped is not None:
+                skipped["filler"] += 1
             continue
         _number, cell = strip_list_number(cell)
-        for token, first in _tokens(cell):
+        for token, first, spacing in _tokens(cell):
             if pending_single and first and spaced and _single_han_annotated(token):
-                entries[-1] = pending_single + token  # "马  罡": a padded name split by a gap
+                # "马  罡": a padded name split by a gap
+                entries[-1] = (pending_single + token, "")
                 pending_single = ""
                 continue
             pending_single = ""
             if _is_filler(token):
+                if skipped is not None:
+                    skipped["filler"] += 1
                 continue
-            entries.append(token)
-        last = entries[-1] if entries else ""
-        pending_single = last if _single_han(last) else ""
+            entries.append((token, spacing))
+        last = entries[-1][0] if entries else ""
+        pending_single = last if _single_han(last) and not entries[-1][1] else ""
     return entries
 
 
-def _tokens(cell: str) -> Iterator[tuple[str, bool]]:
-    """Names inside one cell split at single spaces: two single Chinese
-    characters make one name, Latin words stay together; with whether the
-    token is the cell's first."""
+def _tokens(cell: str) -> Iterator[tuple[str, bool, str]]:
+    """Names inside one cell split at single spaces, with whether the token is
+    the cell's first and how it was read from single characters.
+
+    Latin words stay together.  A run of single Chinese characters is read by
+    its length: two make one name (马 罡, 蔡 畅(女)); three make one
+    letter-spaced name (王 小 明, :data:`LETTER_SPACED`); four or any even
+    number make names of two (马 罡 刘 振); an odd run of five or more makes
+    names of two and, at its end, one of three, every one of them in doubt
+    (:data:`SPACED_RUN`: the split cannot be told from the text)."""
     parts = cell.split()
     index = 0
     first = True
@@ -467,19 +499,39 @@ def _tokens(cell: str) -> Iterator[tuple[str, bool]]:
         part = parts[index]
         following = parts[index + 1] if index + 1 < len(parts) else ""
         if _single_han(part) and _single_han_annotated(following):
-            yield display_form(part + following), first  # 马 罡, 蔡 畅(女)
-            index += 2
-        elif not _has_han(part) and following and not _has_han(following):
+            end = index + 1
+            while end < len(parts) and _single_han(parts[end]):
+                end += 1
+            if end < len(parts) and _single_han_annotated(parts[end]):
+                end += 1  # the run's last character may carry an annotation: 蔡 畅(女)
+            for token, spacing in _spaced_run(parts[index:end]):
+                yield display_form(token), first, spacing
+                first = False
+            index = end
+            continue
+        if not _has_han(part) and following and not _has_han(following):
             words = [part]
             index += 1
             while index < len(parts) and not _has_han(parts[index]):
                 words.append(parts[index])
                 index += 1
-            yield " ".join(words), first
+            yield " ".join(words), first, ""
         else:
-            yield display_form(part), first
+            yield display_form(part), first, ""
             index += 1
         first = False
+
+
+def _spaced_run(run: list[str]) -> list[tuple[str, str]]:
+    """A run of two or more single characters as names (:func:`_tokens`)."""
+    if len(run) == 2:
+        return [("".join(run), "")]
+    if len(run) == 3:
+        return [("".join(run), LETTER_SPACED)]
+    if len(run) % 2 == 0:
+        return [(run[i] + run[i + 1], "") for i in range(0, len(run), 2)]
+    pairs = [(run[i] + run[i + 1], SPACED_RUN) for i in range(0, len(run) - 3, 2)]
+    return pairs + [("".join(run[-3:]), SPACED_RUN)]
 
 
 # ------------------------------------------------------------------ documents
@@ -515,13 +567,15 @@ class Entry:
     line number and a label instead, formatted only when a message needs it.
     """
 
-    __slots__ = ("name", "_where", "place", "proposer", "affiliation", "_line", "_label")
+    __slots__ = ("name", "_where", "place", "proposer", "affiliation", "_line", "_label",
+                 "spacing")
 
     def __init__(
         self, name: str, where: str = "", place: int = 0, proposer: str = "",
-        affiliation: str = "", line: int = 0, label: str = "",
+        affiliation: str = "", line: int = 0, label: str = "", spacing: str = "",
     ) -> None:
         self.name = name
+        self.spacing = spacing  # read from single characters: LETTER_SPACED, SPACED_RUN
         self._where = where
         self.place = place  # its place among several names in that line or cell; 0 = alone
         self.proposer = proposer
@@ -604,6 +658,16 @@ class PlainEntries(Sequence):
         return f"PlainEntries({len(self)} entries)"
 
 
+def _entry_doubts(entries: Iterable[Entry]) -> list[Doubt]:
+    """The doubts about a list of people's entries (the general reader's)."""
+    doubts = []
+    for entry in entries:
+        found = (entry.spacing, len(entry.name)) if entry.spacing else doubt_of(entry.name)
+        if found is not None:
+            doubts.append(Doubt(entry.name, entry.where, entry.place, *found))
+    return doubts
+
+
 @dataclass
 class Section:
     """A heading and the entries under it (before any further heading)."""
@@ -621,6 +685,7 @@ class Section:
     kind: str = "person"
     columns: int = 0  # the widest row's number of entries
     joiner: str = "\t"  # what separated entries on a row: a tab (a grid), 、 or ，
+    doubts: list[Doubt] = field(default_factory=list)  # names kept but unlike names
 
     @property
     def title(self) -> str:
@@ -655,6 +720,16 @@ class Document:
     title: str = ""  # a document title line (光荣榜), if one was found
     default_rule: str | None = None  # a note before any heading
     current: Section | None = None  # the section the last line was read into
+    #: What was read and is not an entry, by kind: heading, title, note, aside (a
+    #: date or remark), proposer (a line giving the work above its proposer), header
+    #: (a table's header row), filler (序号 numbers, dashes), empty (a table's empty
+    #: cells), description (the rest of a sentence about one person).
+    skipped: Counter = field(default_factory=Counter)
+
+    @property
+    def doubts(self) -> list[Doubt]:
+        """The names kept but unlike names, in reading order."""
+        return [doubt for section in self.sections for doubt in section.doubts]
 
     @property
     def entries(self) -> list[Entry]:
@@ -726,6 +801,7 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
                         # above the note are the document's title, not names.
                         document.title = document.title or "".join(
                             row.filled[0][0].strip(PADDING) for row in current.rows)
+                        document.skipped["title"] += len(current.rows)
                         current.rows = []
                     if note.count is not None and current.count is None:
                         current.count, current.measure = note.count, note.measure
@@ -734,13 +810,16 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
                         current.rule, current.rule_where = note.rule, where
                     if note.count is not None and current.count is None:
                         current.count, current.measure = note.count, note.measure
+                document.skipped["note"] += 1
                 continue
             if _is_aside(filled[0][0]):
+                document.skipped["aside"] += 1
                 continue  # （二零一九年六月二十七日）: a date or remark, not a name
             who = proposer_of(filled[0][0])
             if who is not None:
                 if current.rows and not current.rows[-1].proposer:
                     current.rows[-1].proposer = who
+                    document.skipped["proposer"] += 1
                 else:
                     current.rows.append(line)  # no title above it: keep it visible
                 continue
@@ -751,8 +830,10 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
                 heading, headings, index, sections, document
             ):
                 document.title = heading.title  # 光荣榜 above an unnumbered award
+                document.skipped["title"] += 1
                 continue
             current = open_section(heading, where)
+            document.skipped["heading"] += 1
             if inline:
                 current.rows.append(SourceLine([(inline, where)], line.number))
             continue
@@ -760,7 +841,7 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
     document.sections = [s for s in sections if s.heading or s.rows]
     document.current = current
     for section in document.sections:
-        _read_rows(section, kind)
+        _read_rows(section, kind, document.skipped)
         if section.rule is None and document.default_rule and section.entries:
             section.rule = document.default_rule
     return document
@@ -814,9 +895,13 @@ def _plain_list(lines: list[SourceLine], kind: str | None) -> Document | None:
     han = _han_pattern()
     if not all(han.search(text) for text in texts if text):
         return None
-    return _plain_document(
+    document = _plain_document(
         [Entry(line.cells[0][0], line.cells[0][1]) for line in lines if line.cells[0][0]], kind
     )
+    section = document.sections[0]
+    if section.kind == "person":
+        section.doubts = _entry_doubts(section.entries)
+    return document
 
 
 def _plain_document(entries: list[Entry], kind: str | None) -> Document:
@@ -914,12 +999,14 @@ def _weak_heading_here(
     return following.count is not None or following.rule is not None
 
 
-def _read_rows(section: Section, kind: str | None) -> None:
-    """Split the section's rows into entries by the kind of list it is."""
+def _read_rows(section: Section, kind: str | None, skipped: Counter | None = None) -> None:
+    """Split the section's rows into entries by the kind of list it is; what is
+    skipped on the way is counted in ``skipped``."""
     heading_kind = section.heading.kind if section.heading else None
     has_proposers = any(row.proposer for row in section.rows)
     chosen = kind or heading_kind or ("work" if has_proposers else None)
-    rows = _entries_by_row(section.rows, people=chosen in (None, "person"))
+    counted: Counter = Counter()
+    rows = _entries_by_row(section.rows, chosen in (None, "person"), counted)
     if chosen is None:
         names = [entry.name for row in rows for entry in row]
         personal = sum(_looks_like_person(name) for name in names)
@@ -927,11 +1014,14 @@ def _read_rows(section: Section, kind: str | None) -> None:
             "unit" if names else "person"
         )
         if chosen != "person":
-            rows = _entries_by_row(section.rows, people=False)
-    if chosen == "person":
-        rows = _affiliation_column(rows)
+            counted = Counter()
+            rows = _entries_by_row(section.rows, False, counted)
+    if skipped is not None:
+        skipped.update(counted)
     section.kind = chosen
     section.entries = [entry for row in rows for entry in row]
+    if chosen == "person":
+        section.doubts = _entry_doubts(section.entries)
     section.columns = max(map(len, rows), default=0)
     section.joiner = _joiner(section.rows, chosen == "person")
 
@@ -975,32 +1065,40 @@ def _looks_like_person(name: str) -> bool:
     return 2 <= len(_han_pattern().findall(name)) <= 4 or "·" in name
 
 
-def _entries_by_row(rows: list[SourceLine], people: bool) -> list[list[Entry]]:
+def _entries_by_row(
+    rows: list[SourceLine], people: bool, skipped: Counter | None = None
+) -> list[list[Entry]]:
     """Each row's entries; a proposer line goes to the last entry above it.
 
     In lists of people, a table's header row (序号 姓名 单位) is skipped and only
     its name column read; a unit or school printed beside a name (张三  福州一中)
     becomes that person's affiliation; a line that is a sentence (王芝兰，女，
-    回族，…书记。) gives one name, the rest describing it.
+    回族，…书记。) gives one name, the rest describing it.  What is not read as
+    an entry is counted in ``skipped`` (:attr:`Document.skipped`).
     """
     result: list[list[Entry]] = []
     last: Entry | None = None
     column: int | None = None  # the name column under a header row
+    skipped = Counter() if skipped is None else skipped
     for row in rows:
         entries: list[Entry] = []
         cells = row.cells
         if people:
             cells, column, header = _name_column(row, column)
             if header:
+                skipped["header"] += 1
                 result.append([])
                 continue
+        if len(cells) > 1:  # a table's row: its empty cells (a gap in the grid)
+            skipped["empty"] += sum(1 for text, _where in cells if not text.strip(PADDING))
         for text, where in cells:
-            names = split_entries(text, people)
+            names = _split(text, people, skipped)
             if people and len(names) > 1 and text.rstrip(PADDING).endswith("。"):
-                names = [names[0]]  # a sentence about one person
+                skipped["description"] += len(names) - 1
+                names = names[:1]  # a sentence about one person
             many = len(names) > 1
-            for place, name in enumerate(names, start=1):
-                entries.append(Entry(name, where, place if many else 0))
+            for place, (name, spacing) in enumerate(names, start=1):
+                entries.append(Entry(name, where, place if many else 0, spacing=spacing))
         if people:
             entries = _with_affiliations(entries)
         last = entries[-1] if entries else last
@@ -1034,30 +1132,18 @@ def _name_column(
     return row.cells, column, False
 
 
-def _affiliation_column(rows: list[list[Entry]]) -> list[list[Entry]]:
-    """One person a line with a school beside: when most lines are "name, unit",
-    the second entry of every two-entry line is the unit, even a short one
-    (叶恭银 浙江大学)."""
-    filled = [row for row in rows if row]
-    paired = sum(1 for row in filled if len(row) == 1 and row[0].affiliation)
-    if not filled or paired * 2 < len(filled):
-        return rows
-    for row in rows:
-        if len(row) == 2 and not row[0].affiliation:
-            row[0].affiliation = row[1].name
-            del row[1]
-    return rows
-
-
 def _with_affiliations(entries: list[Entry]) -> list[Entry]:
-    """A long entry right after a name is that person's school or unit."""
+    """An entry right after a name that ends as an organisation's name does
+    (福州一中, 浙江大学, 鼓楼区教育局: :func:`~honours.unitnames.looks_like_unit`)
+    is that person's school or unit.  Any other entry is a name, however long
+    (青格勒吉日格乐): in a row of names every cell is a name."""
     kept: list[Entry] = []
     for entry in entries:
         previous = kept[-1] if kept else None
         if (
-            previous is not None and not previous.affiliation
-            and _looks_like_person(previous.name) and not _looks_like_person(entry.name)
-            and len(entry.name) > 4
+            previous is not None and not previous.affiliation and not previous.spacing
+            and _has_han(previous.name) and not looks_like_unit(previous.name)
+            and looks_like_unit(entry.name)
         ):
             previous.affiliation = entry.name
             continue
@@ -1110,6 +1196,8 @@ def read_pasted_lines(
     target.kind = chosen
     target.entries = tail
     target.columns = max(target.columns, 1)
+    if chosen == "person":
+        target.doubts += _plain_doubts(lines[start:], None, start + 1, label)
     if target.rule is None and document.default_rule:
         target.rule = document.default_rule
     return document
@@ -1182,4 +1270,29 @@ def _plain_text(
         ):
             return None
     entries = PlainEntries(lines, 1, label)
-    return _plain_document(entries, kind) if entries else None
+    if not entries:
+        return None
+    document = _plain_document(entries, kind)
+    if document.sections[0].kind == "person":
+        document.sections[0].doubts = _plain_doubts(lines, text, 1, label)
+    return document
+
+
+def _plain_doubts(
+    lines: list[str], text: str | None, first: int, label: str
+) -> list[Doubt]:
+    """The doubts about a run of plain lines (one name a line) that begins at
+    line ``first``: a few searches over the text, no loop over its names."""
+    found: list[tuple[int, Doubt]] = []
+    for start, block in _blocks(lines, text):
+        for reason, pattern in plain_doubt_patterns():
+            counted, position = 0, 0
+            for match in pattern.finditer(block):
+                counted += block.count("\n", position, match.start())
+                position = match.start()
+                name = match.group(0)
+                number = first + start + counted
+                found.append(
+                    (number, Doubt(name, label.format(number=number), 0, reason, len(name))))
+    found.sort(key=lambda item: item[0])
+    return [doubt for _number, doubt in found]

@@ -6,6 +6,7 @@ checks the plan against the database and writes it in one transaction.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import HonoursError
@@ -61,3 +62,7 @@ class ImportPlan:
     notices: list[str] = field(default_factory=list)  # what the clerk should know, not errors
     settings: dict[str, str] = field(default_factory=dict)
     certificate_serial: int = 0
+    #: Names kept but unlike names (:class:`~honours.readers.pasted.Doubt`), and what
+    #: the reader read and skipped, by kind (:attr:`~honours.readers.pasted.Document.skipped`).
+    doubts: list = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)

@@ -45,7 +45,7 @@ def parse_roll(text: str | list[str], source: str) -> ImportPlan:
     label = _("line {number}")
     document = read_pasted(text, label=label) if isinstance(text, str) else read_pasted_lines(
         text, label=label)
-    plan = ImportPlan(source=source)
+    plan = ImportPlan(source=source, doubts=document.doubts, skipped=document.skipped)
     if document.title:
         plan.settings["title"] = document.title
     for section in document.sections:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..i18n import _
+from .doubts import Doubt, doubt_of
 from .plan import ImportPlan, RowSpec
 
 #: Header names by field, Chinese and English, as clerks and departments write them.
@@ -22,6 +23,8 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
     "certificate": ("证书编号", "证书号", "certificate", "certificate number"),
 }
+#: Name columns that hold people's names: their cells are checked for doubts.
+PERSON_HEADERS = ("姓名", "名字", "获奖者", "获奖人")
 #: Columns recognised and deliberately not imported (the tool computes them).
 IGNORED_HEADERS = ("序号", "编号", "类型", "kind", "position", "no", "no.", "#")
 
@@ -80,14 +83,22 @@ def other_columns(cells: Sequence[object], mapping: dict[str, int]) -> dict[int,
 def rows_to_plan(
     rows: Iterable[tuple[str, Sequence[object]]], source: str, unit: str = "row"
 ) -> ImportPlan:
-    """``rows`` are (origin, cells) pairs; title rows above the header are skipped."""
+    """``rows`` are (origin, cells) pairs; title rows above the header are
+    skipped, and counted with the header and blank rows in ``plan.skipped``; a
+    person's name (under 姓名) that looks unlike one is a doubt in ``plan.doubts``."""
     plan = ImportPlan(source=source)
     mapping: dict[str, int] | None = None
     others: dict[int, str] = {}
+    people = False  # the name column holds people's names (姓名)
     for origin, cells in rows:
         if mapping is None:
             mapping = map_header(cells)
+            blank = mapping is None and not any(cell_text(cell).strip() for cell in cells)
+            plan.skipped["header" if mapping is not None else "blank" if blank else "title"] += 1
             if mapping is not None:
+                name_column = mapping.get("name")
+                people = name_column is not None and "title" not in mapping and _clean_header(
+                    cells[name_column]) in PERSON_HEADERS
                 plan.notices.append(_("header at {origin}: {columns}").format(
                     origin=origin, columns=_("; ").join(
                         _("{column} as {field}").format(
@@ -106,6 +117,7 @@ def rows_to_plan(
             for field, index in mapping.items()
         }
         if not any(values.values()):
+            plan.skipped["blank"] += 1
             continue  # a blank row
         extra = [
             f"{header}：{cell_text(cells[index])}" for index, header in others.items()
@@ -118,6 +130,9 @@ def rows_to_plan(
             name, proposer = title, values.get("proposer") or values.get("name", "")
         else:
             name, proposer = values.get("name", ""), values.get("proposer", "")
+            found = doubt_of(name) if people else None
+            if found is not None:
+                plan.doubts.append(Doubt(name, origin, 0, *found))
         plan.rows.append(
             RowSpec(
                 origin=origin,

@@ -25,6 +25,7 @@ def read_text(
     document = read_pasted_lines(list(text.lines()), kind, _("line {number}"))
     plan = ImportPlan(source=_("plain text ({encoding})").format(encoding=text.encoding))
     plan.problems += text.damage
+    plan.doubts, plan.skipped = document.doubts, document.skipped
     for entry in document.entries_iter():
         plan.rows.append(RowSpec(origin=entry.where, name=entry.name, proposer=entry.proposer))
     return plan

@@ -1,0 +1,73 @@
+"""Names kept but in doubt: what every reader of names warns about.
+
+A reader never leaves out a cell that looks unlike a name: it keeps it as a
+name and records a :class:`Doubt` with where it was read, and the command
+words it as a warning ("line 3, entry 2: 青格勒吉日格乐 (7 characters) read as
+one name …").  A doubt is a long name of Chinese characters only (five or more:
+two names run together, or a unit?), a single character, Chinese characters
+and Latin letters together, or a name read from single characters spaced out
+(王　小　明).  Pure: no I/O, no wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..collation.names import _ANNOTATION, _han_class
+
+LONG = "long"  # Chinese characters only, more than a usual name (five or more)
+SINGLE = "single"  # one character
+MIXED = "mixed"  # Chinese characters and Latin letters together
+LETTER_SPACED = "letter-spaced"  # 王　小　明: three single characters read as one name
+SPACED_RUN = "spaced-run"  # five or more single characters: split in pairs, then three
+REASONS = (LONG, SINGLE, MIXED, LETTER_SPACED, SPACED_RUN)
+#: Names of more Chinese characters than this (and nothing else) are in doubt; a
+#: name with a separator dot (阿卜杜热合曼·艾则孜) is as long as it needs to be.
+USUAL_NAME_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A name kept as read but unlike a name; ``reason`` is one of :data:`REASONS`."""
+
+    name: str
+    where: str  # line 3; table 1, row 2, cell 3; Sheet1!B4
+    place: int  # its place among several names of that line or cell; 0 = alone
+    reason: str
+    length: int  # the name's characters (its Chinese characters for LONG)
+
+
+@cache
+def _han() -> re.Pattern[str]:
+    return re.compile(f"[{_han_class()}]")
+
+
+def doubt_of(name: str) -> tuple[str, int] | None:
+    """(reason, length) when a person's name looks unlike one, else None;
+    an annotation (（女，蒙古族）) and padding are not counted."""
+    core = _ANNOTATION.sub("", name) if "(" in name or "（" in name else name
+    core = "".join(core.split())
+    han = len(_han().findall(core))
+    if han and any("a" <= char.lower() <= "z" for char in core):
+        return MIXED, len(core)
+    if han == 1 and len(core) == 1:
+        return SINGLE, 1
+    if han > USUAL_NAME_LENGTH and han == len(core):
+        return LONG, han
+    return None
+
+
+@cache
+def plain_doubt_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Lines of plain names (one a line: no space, dot or bracket) that
+    :func:`doubt_of` doubts, found by a search over the whole text rather than
+    a look at each name: one Chinese character, five or more, or Chinese and
+    Latin letters together (every plain line holds a Chinese character)."""
+    han = _han_class()
+    return (
+        (SINGLE, re.compile(rf"(?m)^[{han}]$")),
+        (LONG, re.compile(rf"(?m)^[{han}]{{{USUAL_NAME_LENGTH + 1},}}$")),
+        (MIXED, re.compile(r"(?m)^[^\nA-Za-z]*[A-Za-z][^\n]*$")),
+    )
