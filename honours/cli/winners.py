@@ -90,6 +90,8 @@ def _pasted_entries(text: str, kind: str, extras: dict) -> "list[roll.NewWinner]
         fields = dict(extras)
         if entry.proposer:
             fields["proposer"] = entry.proposer
+        if entry.affiliation and not fields.get("affiliation"):
+            fields["affiliation"] = entry.affiliation  # 张三  福州一中: read, never dropped
         entries.append(roll.NewWinner(entry.name, origin=entry.where, **fields))
     return entries
 

@@ -465,6 +465,8 @@ def _split(
                 skipped["filler"] += 1
             continue
         _number, cell = strip_list_number(cell)
+        if not cell and skipped is not None:
+            skipped["filler"] += 1  # a dash or a bullet alone in its cell
         for token, first, spacing in _tokens(cell):
             if pending_single and first and spaced and _single_han_annotated(token):
                 # "马  罡": a padded name split by a gap

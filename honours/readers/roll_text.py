@@ -92,7 +92,8 @@ def _emit(section: Section, plan: ImportPlan) -> int:
     for entry in section.entries:
         name = strip_list_number(entry.name)[1] if kind == "work" else entry.name
         plan.rows.append(
-            RowSpec(origin=entry.where, name=name, category=section.path, proposer=entry.proposer)
+            RowSpec(origin=entry.where, name=name, category=section.path, proposer=entry.proposer,
+                    affiliation=entry.affiliation)
         )
     found = len(section.entries) + sum(_emit(child, plan) for child in section.children)
     if section.count is not None and section.count != found:

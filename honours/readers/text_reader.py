@@ -27,5 +27,6 @@ def read_text(
     plan.problems += text.damage
     plan.doubts, plan.skipped = document.doubts, document.skipped
     for entry in document.entries_iter():
-        plan.rows.append(RowSpec(origin=entry.where, name=entry.name, proposer=entry.proposer))
+        plan.rows.append(RowSpec(origin=entry.where, name=entry.name, proposer=entry.proposer,
+                                 affiliation=entry.affiliation))
     return plan
