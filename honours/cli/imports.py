@@ -10,7 +10,7 @@ from ..i18n import _, ngettext
 from ..readers import FORMATS as IMPORT_FORMATS
 from .choices import complete_category, completed, format_parsed
 from .common import EncodingOption, change, console, escape, examples, fail, note, store
-from .reading import report_reading
+from .reading import reading_help, report_reading
 from .winners import StrictOption
 
 #: Above this many rows a progress bar shows the import's progress.
@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
             "Everything is checked first; by default nothing is written if any row has a "
             "problem, and every problem is listed with its row or line. The import is "
             "one atomic save, with a backup taken first."
-        ) + examples(
+        ) + reading_help() + examples(
             "honours import 报送.xlsx",
             "honours import 名单.txt --into 先进个人",
             "honours import 光荣榜.json --dry-run",

@@ -18,7 +18,7 @@ from .common import (
     read_input,
     warn,
 )
-from .reading import report_documents, where_words
+from .reading import reading_help, report_documents, where_words
 
 RULES = ("stroke", "stroke-fullname", "pinyin")
 
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
             "Names are read as pasted from Word, Excel or a PDF: cells split at tabs, "
             "wide gaps and 、，; \"马 罡\" is one name; list numbers are dropped "
             "(docs/pasted-text.md)."
-        ) + examples(
+        ) + reading_help() + examples(
             "honours sort 名单.txt",
             "honours sort --by 姓名笔画 名单.txt",
             "honours sort --units 单位.txt --columns 3",
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
             "Exit 0 when every checked list is in order, 1 when any entry is out of place "
             "or a count differs (each named with its line or cell and where it belongs), "
             "2 when the file cannot be read."
-        ) + examples("honours check 光荣榜初稿.docx", "honours check 名单.xlsx --sheet 先进个人"),
+        ) + reading_help() + examples("honours check 光荣榜初稿.docx", "honours check 名单.xlsx --sheet 先进个人"),
     )(check)
     app.command(
         "explain",

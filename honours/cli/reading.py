@@ -19,6 +19,16 @@ from .common import note, warn
 SHOWN_DOUBTS = 50
 
 
+def reading_help() -> str:
+    """The paragraph of ``--help`` that says how doubts and skips are reported."""
+    return "\n\n" + _(
+        "Every cell of a row of names is read as a name: one that looks unlike a name "
+        "(青格勒吉日格乐, 王　小　明, a single character) is kept and warned about with its "
+        "line; what is read and is not a name (headings, notes, 序号 numbers, empty cells) "
+        "is counted, on standard error."
+    )
+
+
 def where_words(where: str, place: int) -> str:
     """Where an entry was read: line 12, or "line 12, entry 3" in a line of several."""
     if place:
