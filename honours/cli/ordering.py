@@ -50,7 +50,8 @@ def register(app: typer.Typer) -> None:
             "Exit 0 when every checked list is in order, 1 when any entry is out of place "
             "or a count differs (each named with its line or cell and where it belongs), "
             "2 when the file cannot be read."
-        ) + reading_help() + examples("honours check 光荣榜初稿.docx", "honours check 名单.xlsx --sheet 先进个人"),
+        ) + reading_help() + examples(
+            "honours check 光荣榜初稿.docx", "honours check 名单.xlsx --sheet 先进个人"),
     )(check)
     app.command(
         "explain",
