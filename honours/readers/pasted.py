@@ -1261,10 +1261,12 @@ def _plain_text(
 ) -> Document | None:
     """A text of one plain name per line, read without building line objects:
     a list of a million names costs little more than splitting it."""
+    all_han = True
     for _first, block in _blocks(lines, text):
         # Lines of Han characters only (most long lists) hold no special character
         # and no line without Han: one search rules out two.
         only_han = _han_pattern(outside=True, across_lines=True).search(block) is None
+        all_han = all_han and only_han
         if (
             any(word in block for word in _NOTE_WORDS)
             or not unicodedata.is_normalized("NFC", block)
@@ -1276,23 +1278,30 @@ def _plain_text(
         return None
     document = _plain_document(entries, kind)
     if document.sections[0].kind == "person":
-        document.sections[0].doubts = _plain_doubts(lines, text, 1, label)
+        document.sections[0].doubts = _plain_doubts(lines, text, 1, label, all_han)
     return document
 
 
 def _plain_doubts(
-    lines: list[str], text: str | None, first: int, label: str
+    lines: list[str], text: str | None, first: int, label: str, only_han: bool = False
 ) -> list[Doubt]:
     """The doubts about a run of plain lines (one name a line) that begins at
-    line ``first``: a few searches over the text, no loop over its names."""
+    line ``first``: a few searches over the text, no loop over its names
+    (``only_han``: the text is known to hold Chinese characters and line ends
+    only, so that no line mixes scripts)."""
+    from .doubts import LATIN, MIXED
+
     found: list[tuple[int, Doubt]] = []
     for start, block in _blocks(lines, text):
+        block = "\n" + block  # every line after a line end (the patterns' first character)
         for reason, pattern in plain_doubt_patterns():
-            counted, position = 0, 0
+            if reason == MIXED and (only_han or LATIN.search(block) is None):
+                continue
+            counted, position = -1, 0  # the line end put before the first line
             for match in pattern.finditer(block):
-                counted += block.count("\n", position, match.start())
-                position = match.start()
-                name = match.group(0)
+                counted += block.count("\n", position, match.start(1))
+                position = match.start(1)
+                name = match.group(1)
                 number = first + start + counted
                 found.append(
                     (number, Doubt(name, label.format(number=number), 0, reason, len(name))))
