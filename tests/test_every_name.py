@@ -355,3 +355,37 @@ def test_the_2296_delegates_are_read_in_full_as_a_word_table(honours, tmp_path):
     assert result.exit_code == 1
     _assert_read_in_full(result.output)
     assert "4 empty cells" in result.output  # 2,296 = 459 rows of five, and one of one
+
+
+# ------------------------------------------------------------------ the commands, on random grids
+
+
+@settings(max_examples=8, deadline=None)
+@given(grids())
+def test_check_sort_add_and_import_read_every_name_of_a_random_grid(grid):
+    import tempfile
+    from pathlib import Path
+
+    from .conftest import Honours
+
+    text, names = grid
+    with tempfile.TemporaryDirectory() as folder:
+        honours = Honours(Path(folder) / "roll.json")
+        path = Path(folder) / "名单.txt"
+        path.write_text(text, encoding="utf-8")
+        listing = json.loads(honours("sort", str(path), "--format", "json").stdout)["lists"]
+        assert sorted(squash(n) for item in listing for n in item["entries"]) == sorted(names)
+        result = honours("check", str(path), "--by", "stroke", ok=False)
+        assert result.exit_code in (0, 1), result.output
+        read = re.findall(
+            r"(\d+) (?:names?|entry|entries|units?) read|of (\d+) entr(?:y|ies) out of place",
+            result.output)
+        read = ["".join(found) for found in read]
+        assert sum(map(int, read)) == len(names), result.output
+        honours("category", "add", "甲")
+        honours("category", "add", "乙")
+        honours("add", "甲", "-", "--allow-duplicate", input=text)
+        honours("import", str(path), "--into", "乙", "--format", "txt", "--allow-duplicate")
+        for category in ("甲", "乙"):
+            rows = json.loads(honours("list", category, "--format", "json").stdout)
+            assert sorted(squash(row["name"]) for row in rows) == sorted(names), category

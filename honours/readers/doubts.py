@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..collation.names import _ANNOTATION, _han_class
+from ..collation.names import _han_class
 
 LONG = "long"  # Chinese characters only, more than a usual name (five or more)
 SINGLE = "single"  # one character
@@ -47,8 +47,10 @@ def _han() -> re.Pattern[str]:
 def doubt_of(name: str) -> tuple[str, int] | None:
     """(reason, length) when a person's name looks unlike one, else None;
     an annotation (（女，蒙古族）) and padding are not counted."""
-    core = _ANNOTATION.sub("", name) if "(" in name or "（" in name else name
-    core = "".join(core.split())
+    core = "".join(name.split())
+    if core.endswith((")", "）")):  # 青格勒吉日格乐（女，蒙古族）: the name before the bracket
+        opening = min((at for at in (core.find("("), core.find("（")) if at >= 0), default=0)
+        core = core[:opening] if opening > 0 else core
     han = len(_han().findall(core))
     if han and any("a" <= char.lower() <= "z" for char in core):
         return MIXED, len(core)
