@@ -90,7 +90,7 @@ def certificates(
     allow_missing_glyphs: Annotated[
         bool,
         typer.Option("--allow-missing-glyphs",
-                     help=_("Print even when no installed font has a character of a name "
+                     help=_("Print even when no installed font draws a character of a name "
                             "(it prints blank).")),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help=_("Replace existing files."))] = False,

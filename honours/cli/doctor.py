@@ -41,7 +41,8 @@ def register(root: typer.Typer) -> None:
         help=_(
             "Check the database (writable by the same rule as every writing command), "
             "backups, the certificate ledger and the journal, character data, override "
-            "files, fonts and the interface language; say what to do about each problem. "
+            "files, fonts (every character of the roll drawn by one) and the interface "
+            "language; say what to do about each problem. "
             "Exit 1 when there is a problem."
         ),
     )(doctor)
