@@ -115,11 +115,20 @@ class _Face:
     first question, and each glyph's outline only when a character needs it
     (a CJK face has 30,000 glyphs: they are never all read)."""
 
-    def __init__(self, font):
+    def __init__(self, font, file: tuple = ()):
         self.font = font
         self._cmap: dict[int, str] | None = None
         self._glyph_set = None
         self._draws: dict[int, bool] = {}
+        #: where its outlines are: the faces of a collection mostly share one
+        #: glyph table, so a glyph judged in one face is not read again in another
+        self._outlines = None
+        reader = getattr(font, "reader", None)
+        tables = getattr(reader, "tables", {})
+        for tag in ("glyf", "CFF ", "CFF2"):
+            if file and tag in tables:
+                self._outlines = (*file, tag, tables[tag].offset)
+                break
 
     def cmap(self) -> dict[int, str]:
         if self._cmap is None:
@@ -129,7 +138,14 @@ class _Face:
     def draws(self, code: int) -> bool:
         known = self._draws.get(code)
         if known is None:
-            known = self._draws[code] = self._outlined(self.cmap().get(code))
+            name = self.cmap().get(code)
+            shared = (*self._outlines, name) if self._outlines else None
+            known = _OUTLINED.get(shared) if shared else None
+            if known is None:
+                known = self._outlined(name)
+                if shared:
+                    _OUTLINED[shared] = known
+            self._draws[code] = known
         return known
 
     def _outlined(self, name: str | None) -> bool:
@@ -167,6 +183,8 @@ def _glyf_outlined(glyf, name: str, depth: int) -> bool:
 
 #: Faces read in this process, by (path, index, (mtime, size)): at most 64.
 _FACES: OrderedDict[tuple, _Face] = OrderedDict()
+#: (path, (mtime, size), outline table, its offset, glyph name) -> has an outline
+_OUTLINED: dict[tuple, bool] = {}
 
 
 def _face(choice: FontChoice, font=None) -> _Face:
@@ -188,7 +206,7 @@ def _face(choice: FontChoice, font=None) -> _Face:
             path = str(choice.path)
             font = (TTCollection(path, lazy=True).fonts[choice.index]
                     if path.lower().endswith((".ttc", ".otc")) else TTFont(path, lazy=True))
-        face = _FACES[key] = _Face(font)
+        face = _FACES[key] = _Face(font, (key[0], stamp))
         if len(_FACES) > 64:
             _FACES.popitem(last=False)
     return face
@@ -201,7 +219,7 @@ def undrawn(choice: FontChoice, text, font=None) -> set[str]:
     undrawn. The one test of coverage: every font check goes through it.
     ``font``: the face opened already by fontTools, if it is."""
     face = _face(choice, font)
-    return {ch for ch in set(text) if not face.draws(ord(ch)) and not is_blank(ch)}
+    return {ch for ch in set(text) if not is_blank(ch) and not face.draws(ord(ch))}
 
 
 def open_font(path: Path, given_as: str = "--font") -> FontChoice:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..i18n import _
 from . import CertificateError
 from .fit import PT, Fitted, fit_page, placed
-from .fonts import FontChoice, faces_drawing, is_blank, open_font, undrawn
+from .fonts import FontChoice, faces_drawing, open_font, undrawn
 from .layout import Layout
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -105,7 +105,7 @@ class _Fonts:
         pieces: list[tuple[str, str]] = []
         for ch in text:
             chosen = family
-            if not is_blank(ch) and not self.draws(family, ch):
+            if not self.draws(family, ch):  # a blank one is drawn: it stays in the run
                 chosen = next((f for f in self.chain if f != family and self.draws(f, ch)),
                               family)
             if pieces and pieces[-1][0] == chosen:
