@@ -48,17 +48,20 @@ def _square(pen, size: int = 1000) -> None:
     pen.closePath()
 
 
-def built_font(path: Path, family: str = "Test Kai SC", cff: bool = False) -> Path:
+def built_font(path: Path, family: str = "Test Kai SC", cff: bool = False,
+               draws_rare: bool = False) -> Path:
     """A font mapping :data:`BOXED` to a square, 䶮 to an empty glyph (as AR PL
-    UKai does), U+4DAF to a composite of that empty glyph, U+4DB0 to a composite
-    of the square, and the spaces to blank glyphs."""
+    UKai does; to the square with ``draws_rare``), U+4DAF to a composite of
+    that empty glyph, U+4DB0 to a composite of the square, and the spaces to
+    blank glyphs."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.t2CharStringPen import T2CharStringPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
     order = [".notdef", "box", "empty", "space", "ideographic"]
     cmap = {code: "box" for code in BOXED}
-    cmap.update({0x4DAE: "empty", 0x20: "space", 0x3000: "ideographic"})
+    cmap.update({0x4DAE: "box" if draws_rare else "empty", 0x20: "space",
+                 0x3000: "ideographic"})
     widths = {".notdef": 1000, "box": 1000, "empty": 1000, "space": 250, "ideographic": 1000}
     builder = FontBuilder(1000, isTTF=not cff)
     if cff:
@@ -195,6 +198,33 @@ def test_doctor_names_a_character_no_face_draws(honours, built, monkeypatch):
     font = built_font(other / "song.otf", "Test Song SC", cff=True)
     result = honours("--lang", "en", "doctor", "--font", str(font), ok=False)
     assert "Test Song SC" in result.output and "No installed font draws" in result.output
+
+
+def test_the_documents_own_faces_come_first_in_the_chain(honours, tmp_path, monkeypatch):
+    """The recipient block's font does not draw 䶮: the certificate's main font,
+    which does, draws it (no installed font is there to fall back on)."""
+    from pypdf import PdfReader
+
+    from honours.certificates.layout import default_layout_text
+
+    nothing = tmp_path / "none"
+    nothing.mkdir()
+    monkeypatch.setenv("HONOURS_FONT_DIRS", str(nothing))
+    kai = built_font(tmp_path / "kai.ttf")
+    song = built_font(tmp_path / "song.ttf", "Test Song SC", draws_rare=True)
+    layout = tmp_path / "layout.toml"
+    layout.write_text(default_layout_text().replace(
+        'name = "recipient"', f'name = "recipient"\nfont = "{kai}"', 1), "utf-8")
+    rare_roll(honours)
+    out = tmp_path / "c.pdf"
+    result = honours("certificates", "-o", str(out), "--only", NAME, "--layout", str(layout),
+                     "--font", str(song))
+    said = [line for line in result.output.splitlines() if "drawn with" in line]
+    assert len(said) == 1 and "not drawn by Test Kai SC" in said[0], result.output
+    assert "drawn with Test Song SC" in said[0] and NAME in said[0]
+    fonts = {str(font.get_object()["/BaseFont"])
+             for font in PdfReader(str(out)).pages[0]["/Resources"]["/Font"].values()}
+    assert len(fonts) == 2 and all("Test" in name for name in fonts)
 
 
 def _ukai_folder(tmp_path: Path, *others: Path) -> Path:
