@@ -267,10 +267,10 @@ RARE = "李\U00020BB7"  # 𠮷, CJK extension B: not in AR PL UKai
 @needs_font
 def test_missing_glyph_is_an_error_naming_character_and_winner(honours, jinshan_db, tmp_path,
                                                               monkeypatch):
-    from honours.certificates.fonts import character_map
+    from honours.certificates.fonts import undrawn
 
-    if 0x20BB7 in character_map(FONT):
-        pytest.skip("the installed font has 𠮷")
+    if not undrawn(FONT, "\U00020BB7"):
+        pytest.skip("the installed font draws 𠮷")
     monkeypatch.setenv("HONOURS_FONT_DIRS", str(FONT.path.parent))  # no fallback font
     honours.db = jinshan_db
     honours("add", f"{AWARD}/信息工作成绩突出个人/其他反映人", RARE)
@@ -294,15 +294,15 @@ def test_missing_glyph_is_an_error_naming_character_and_winner(honours, jinshan_
 def test_missing_glyph_falls_back_to_another_installed_font(honours, jinshan_db, tmp_path):
     from pypdf import PdfReader
 
-    from honours.certificates.fonts import fonts_covering
+    from honours.certificates.fonts import faces_drawing
 
-    if not fonts_covering({"\U00020BB7"}):
-        pytest.skip("no installed font has 𠮷 (apt-get install fonts-noto-cjk)")
+    if not faces_drawing({"\U00020BB7"}):
+        pytest.skip("no installed font draws 𠮷 (apt-get install fonts-noto-cjk)")
     honours.db = jinshan_db
     honours("add", f"{AWARD}/信息工作成绩突出个人/其他反映人", RARE)
     out = tmp_path / "c.pdf"
     result = honours("certificates", "-o", str(out), "--only", RARE)
-    assert "printed with" in result.output
+    assert "drawn with" in result.output
     fonts = PdfReader(str(out)).pages[0]["/Resources"]["/Font"]
     assert len(fonts) == 2  # the main font and the fallback, both embedded
     from pdfminer.high_level import extract_text

@@ -1,5 +1,13 @@
-"""Finding a font that has Chinese characters: ``--font PATH``, the layout's
-font, else an installed one (fontconfig's list, then the usual font folders).
+"""Fonts with Chinese characters: finding one (``--font PATH``, the layout's
+font, else an installed one: fontconfig's list, then the usual font folders),
+and judging what a face draws.
+
+A character is covered only if the face draws it: its glyph has an outline
+(TrueType contours, composites followed; a CFF charstring that draws a
+segment), not merely an entry in the character map (AR PL UKai maps 䶮 to an
+empty glyph). :func:`undrawn` is the one test; :func:`faces_drawing` is the
+fallback chain (the document's faces, then the installed ones). Glyphs are read
+lazily, only for the characters asked about, and cached per face.
 
 ``HONOURS_FONT_DIRS`` (folders separated by the path separator) replaces the
 search: only those folders are looked in, and fontconfig is not asked.
@@ -11,8 +19,13 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from fontTools.pens.basePen import BasePen
 
 from ..i18n import _
 from . import CertificateError
@@ -63,21 +76,150 @@ def _family(font) -> str:
     return str(name.getDebugName(1) or "")
 
 
-def _covers(font, text: str) -> bool:
-    cmap = font.getBestCmap() or {}
-    return all(ord(ch) in cmap for ch in text)
+#: Characters that are blank by nature (spaces, U+3000, joiners, variation
+#: selectors): a face need not draw them.
+_BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 
 
-def missing_characters(choice: FontChoice, text: str) -> list[str]:
-    """The characters of ``text`` the font has no glyph for (whitespace ignored)."""
-    from fontTools.ttLib import TTCollection, TTFont
+def is_blank(ch: str) -> bool:
+    """Whether ``ch`` prints as nothing in any face (so it is never missing)."""
+    code = ord(ch)
+    return (ch.isspace() or unicodedata.category(ch) in _BLANK_CATEGORIES
+            or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+            or 0x180B <= code <= 0x180D)
 
-    if choice.path.suffix.lower() in (".ttc", ".otc"):
-        font = TTCollection(str(choice.path), lazy=True).fonts[choice.index]
-    else:
-        font = TTFont(str(choice.path), lazy=True)
-    cmap = font.getBestCmap() or {}
-    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
+
+class _Ink(BasePen):
+    """A pen that notes whether a glyph's outline has any segment."""
+
+    ink = False
+
+    def _moveTo(self, point):
+        pass
+
+    def _lineTo(self, point):
+        self.ink = True
+
+    def _curveToOne(self, first, second, third):
+        self.ink = True
+
+    def _qCurveToOne(self, first, second):
+        self.ink = True
+
+    def _closePath(self):
+        pass
+
+
+class _Face:
+    """One face of a font file, asked lazily: its character map is read on the
+    first question, and each glyph's outline only when a character needs it
+    (a CJK face has 30,000 glyphs: they are never all read)."""
+
+    def __init__(self, font, file: tuple = ()):
+        self.font = font
+        self._cmap: dict[int, str] | None = None
+        self._glyph_set = None
+        self._draws: dict[int, bool] = {}
+        #: where its outlines are: the faces of a collection mostly share one
+        #: glyph table, so a glyph judged in one face is not read again in another
+        self._outlines = None
+        reader = getattr(font, "reader", None)
+        tables = getattr(reader, "tables", {})
+        for tag in ("glyf", "CFF ", "CFF2"):
+            if file and tag in tables:
+                self._outlines = (*file, tag, tables[tag].offset)
+                break
+
+    def cmap(self) -> dict[int, str]:
+        if self._cmap is None:
+            self._cmap = self.font.getBestCmap() or {}
+        return self._cmap
+
+    def draws(self, code: int) -> bool:
+        known = self._draws.get(code)
+        if known is None:
+            name = self.cmap().get(code)
+            shared = (*self._outlines, name) if self._outlines else None
+            known = _OUTLINED.get(shared) if shared else None
+            if known is None:
+                known = self._outlined(name)
+                if shared:
+                    _OUTLINED[shared] = known
+            self._draws[code] = known
+        return known
+
+    def _outlined(self, name: str | None) -> bool:
+        if name is None or name == ".notdef":
+            return False
+        font = self.font
+        if "glyf" in font:
+            return _glyf_outlined(font["glyf"], name, 0)
+        if "CFF " not in font and "CFF2" not in font:
+            return False  # bitmaps only: nothing the PDF can embed as an outline
+        if self._glyph_set is None:
+            self._glyph_set = font.getGlyphSet()
+        pen = _Ink(self._glyph_set)
+        try:
+            self._glyph_set[name].draw(pen)
+        except Exception:  # a damaged charstring draws nothing usable
+            return False
+        return pen.ink
+
+
+def _glyf_outlined(glyf, name: str, depth: int) -> bool:
+    """A TrueType glyph has ink: contours of its own, or a component that has."""
+    try:
+        glyph = glyf[name]
+    except Exception:
+        return False
+    contours = glyph.numberOfContours
+    if contours > 0:
+        return True
+    if contours == 0 or depth > 8:  # empty, or components nested beyond reason
+        return False
+    return any(_glyf_outlined(glyf, component.glyphName, depth + 1)
+               for component in getattr(glyph, "components", ()))
+
+
+#: Faces read in this process, by (path, index, (mtime, size)): at most 64.
+_FACES: OrderedDict[tuple, _Face] = OrderedDict()
+#: (path, (mtime, size), outline table, its offset, glyph name) -> has an outline
+_OUTLINED: dict[tuple, bool] = {}
+
+
+def _face(choice: FontChoice, font=None) -> _Face:
+    """The face of ``choice``, read once a process (again if the file changed);
+    ``font``: the face as fontTools has opened it already, if it has."""
+    try:
+        status = choice.path.stat()
+        stamp = (status.st_mtime_ns, status.st_size)
+    except OSError:  # no such file: a face opened already is judged, not kept
+        if font is None:
+            raise
+        return _Face(font)
+    key = (str(choice.path), choice.index, stamp)
+    face = _FACES.get(key)
+    if face is None:
+        if font is None:
+            from fontTools.ttLib import TTCollection, TTFont
+
+            path = str(choice.path)
+            font = (TTCollection(path, lazy=True).fonts[choice.index]
+                    if path.lower().endswith((".ttc", ".otc")) else TTFont(path, lazy=True))
+        face = _FACES[key] = _Face(font, (key[0], stamp))
+        if len(_FACES) > 64:
+            _FACES.popitem(last=False)
+    return face
+
+
+def undrawn(choice: FontChoice, text, font=None) -> set[str]:
+    """The characters of ``text`` that ``choice`` does not draw: not in its
+    character map, or mapped to a glyph with no outline (AR PL UKai maps 䶮
+    U+4DAE to an empty glyph). Blank characters (:func:`is_blank`) are never
+    undrawn. The one test of coverage: every font check goes through it.
+    ``font``: the face opened already by fontTools, if it is."""
+    face = _face(choice, font)
+    return {ch for ch in set(text) if not is_blank(ch) and not face.draws(ord(ch))}
 
 
 def open_font(path: Path, given_as: str = "--font") -> FontChoice:
@@ -114,10 +256,10 @@ _SIMPLIFIED_MARKERS = (" CN", " SC", "SC", "CN")
 
 
 def _best_face(path: Path, faces) -> FontChoice | None:
-    """The face that covers the probe, preferring simplified Chinese (CN, SC).
+    """The face that draws the probe, preferring simplified Chinese (CN, SC).
 
     Faces are tried in order of preference by their names, and the first that
-    covers the probe is taken: a CJK face's character map takes 0.2 s to read,
+    draws the probe is taken: a CJK face's character map takes 0.2 s to read,
     and a collection has several faces."""
     named = []
     for index, font in faces:
@@ -127,11 +269,12 @@ def _best_face(path: Path, faces) -> FontChoice | None:
             continue
         rank = next((place for place, marker in enumerate(_SIMPLIFIED_MARKERS)
                      if marker in family), len(_SIMPLIFIED_MARKERS))
-        named.append((rank, index, font, family))
-    for _rank_of_face, index, font, family in sorted(named, key=lambda face: face[:2]):
+        named.append((rank, index, family, font))
+    for _rank_of_face, index, family, font in sorted(named, key=lambda face: face[:2]):
         try:
-            if _covers(font, PROBE):
-                return FontChoice(path, index, family)
+            choice = FontChoice(path, index, family)
+            if not undrawn(choice, PROBE, font):
+                return choice
         except Exception:
             continue
     return None
@@ -223,48 +366,113 @@ def find_font() -> FontChoice:
     raise CertificateError(INSTALL_HINT)
 
 
-def fonts_covering(characters: set[str], exclude: frozenset = frozenset()
-                   ) -> dict[str, FontChoice]:
-    """For each character, the best-ranked installed font that has it (a
-    fallback for characters the main font lacks, e.g. 𠮷 of CJK extension B);
-    characters no installed font has are left out.  ``exclude``: (path, face
-    index) pairs not to use."""
-    wanted = set(characters)
-    found: dict[str, FontChoice] = {}
-    for path in _candidates():
-        if not wanted:
-            break
-        try:
-            faces = _faces(path)
-        except Exception:
-            continue
-        simplified_first = sorted(
-            faces, key=lambda face: not any(m in _family(face[1]) for m in (" SC", " CN")))
-        for index, font in simplified_first:
-            if (path, index) in exclude:
-                continue
+def _fontconfig_mapping(characters: Iterable[str]) -> dict[tuple[Path, int], set[str]] | None:
+    """(file, face index) -> which of ``characters`` its character map has, for
+    every face fontconfig knows (one ``fc-list``, about 30 ms); None without
+    fontconfig. It reads character maps only: a face it lists may still draw
+    a character blank, but one it does not list cannot draw it."""
+    if not shutil.which("fc-list"):
+        return None
+    try:
+        result = subprocess.run(["fc-list", "--format", "%{file}|%{index}|%{charset}\\n"],
+                                capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    codes = {ord(ch): ch for ch in characters}
+    found: dict[tuple[Path, int], set[str]] = {}
+    for line in result.stdout.splitlines():
+        file, _bar, rest = line.partition("|")
+        index, _bar, charset = rest.partition("|")
+        has = set()
+        for span in charset.split():
+            low, _dash, high = span.partition("-")
             try:
-                cmap = font.getBestCmap() or {}
-            except Exception:
+                first, last = int(low, 16), int(high or low, 16)
+            except ValueError:
                 continue
-            has = {ch for ch in wanted if ord(ch) in cmap}
-            if has:
-                choice = FontChoice(path, index, _family(font))
-                for ch in has:
-                    found[ch] = choice
-                wanted -= has
+            has.update(ch for code, ch in codes.items() if first <= code <= last)
+        if has and index.isdigit():
+            found.setdefault((Path(file), int(index) & 0xFFFF), set()).update(has)
     return found
 
 
-def character_map(choice: FontChoice) -> set[int]:
-    """The code points ``choice`` has glyphs for."""
-    from fontTools.ttLib import TTCollection, TTFont
+def _faces_of_file(path: Path) -> list[FontChoice]:
+    """The faces of an installed font file, simplified Chinese (SC, CN) first."""
+    try:
+        faces = [(FontChoice(path, index, _family(font)), font) for index, font in _faces(path)]
+    except Exception:  # a damaged or unreadable file is passed over
+        return []
+    for choice, font in faces:
+        _face(choice, font)  # opened already: judged from this copy
+    faces.sort(key=lambda face: not any(mark in face[0].family for mark in (" SC", " CN")))
+    return [choice for choice, _font in faces]
 
-    if choice.path.suffix.lower() in (".ttc", ".otc"):
-        font = TTCollection(str(choice.path), lazy=True).fonts[choice.index]
-    else:
-        font = TTFont(str(choice.path), lazy=True)
-    return set((font.getBestCmap() or {}).keys())
+
+def installed_faces(characters: set[str] | None = None) -> Iterator[FontChoice]:
+    """The installed faces a fallback for ``characters`` is looked for in, best
+    first: the Chinese fonts of :func:`_candidates` (``HONOURS_FONT_DIRS``
+    replaces the search), then any other file fontconfig says maps one of
+    them (a font of CJK extension B only need not claim Chinese). With
+    fontconfig, a face whose character map has none of ``characters`` is
+    skipped unread (each face read costs about 0.2 s, and a system has
+    dozens); the set is read as the faces are given, so a caller may take out
+    the characters it has found a face for. None: every installed face."""
+    mapping = None
+    if os.environ.get("HONOURS_FONT_DIRS") is None and characters:
+        mapping = _fontconfig_mapping(characters)
+
+    def wanted(path: Path, index: int) -> bool:
+        return mapping is None or not mapping.get((path, index), set()).isdisjoint(
+            characters)
+
+    mapped_files = {path for path, _index in mapping} if mapping is not None else set()
+    seen: set[Path] = set()
+    for path in _candidates():
+        seen.add(path)
+        if mapping is None or path in mapped_files:
+            yield from (choice for choice in _faces_of_file(path)
+                        if wanted(path, choice.index))
+    others = sorted(mapped_files - seen, key=lambda p: (_rank(p), _heavy(p), str(p)))
+    for path in others:
+        if path.is_file() and path.suffix.lower() in FONT_SUFFIXES:
+            yield from (choice for choice in _faces_of_file(path)
+                        if wanted(path, choice.index))
+
+
+def faces_drawing(characters: Iterable[str], chosen: Sequence[FontChoice] = ()
+                  ) -> dict[str, FontChoice]:
+    """The fallback chain: each character -> the first face that draws it,
+    ``chosen`` (the document's own faces, in order) first, then the installed
+    faces (:func:`installed_faces`), each judged by :func:`undrawn` (its
+    outline, not only its character map). Blank characters are not looked for;
+    a character no face draws is left out of the answer. Stops as soon as every
+    character has a face (each face read costs about 0.2 s)."""
+    wanted = {ch for ch in characters if not is_blank(ch)}
+    found: dict[str, FontChoice] = {}
+    tried: set[tuple[Path, int]] = set()
+
+    def take(choice: FontChoice) -> None:
+        tried.add((choice.path, choice.index))
+        try:
+            has = wanted - undrawn(choice, wanted)
+        except Exception:  # an installed file that cannot be read is passed over
+            return
+        for ch in has:
+            found[ch] = choice
+        wanted.difference_update(has)
+
+    for choice in chosen:
+        if wanted and (choice.path, choice.index) not in tried:
+            take(choice)
+    if wanted:
+        for choice in installed_faces(wanted):  # the live set: found ones drop out
+            if (choice.path, choice.index) not in tried:
+                take(choice)
+            if not wanted:
+                break
+    return found
 
 
 def resolve_font(option: str | None, layout_font: Path | None) -> FontChoice:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..i18n import _
 from . import CertificateError
 from .fit import PT, Fitted, fit_page, placed
-from .fonts import FontChoice, character_map, fonts_covering, open_font
+from .fonts import FontChoice, faces_drawing, open_font, undrawn
 from .layout import Layout
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -31,14 +31,19 @@ def _new_pdf(layout: Layout):
 
 class _Fonts:
     """The fonts of a document: the main one, any a block names, and fallbacks
-    for characters those lack (each character drawn with the first that has it)."""
+    for characters those do not draw (each character drawn with the first face
+    of the chain that draws it: the document's own faces, then the fallbacks)."""
 
     def __init__(self, pdf, main: FontChoice, layout: Layout):
         self.pdf = pdf
         self.families: dict[str, str] = {}
         self.choices: dict[str, FontChoice] = {}
-        self.maps: dict[str, set[int]] = {}
-        self.fallbacks: list[str] = []
+        #: family -> the code points it is known to draw (learnt as characters are
+        #: asked about: :meth:`undrawn` before drawing, :meth:`draws` on the way)
+        self.drawn: dict[str, set[int]] = {}
+        #: the families in the order a character looks for a face: the document's
+        #: own, then the fallbacks
+        self.chain: list[str] = []
         self._widths: dict[tuple[str, str], float] = {}
         self.main = self._add(main)
         self.by_block = {}
@@ -60,29 +65,38 @@ class _Fonts:
                 ) from None
             self.families[key] = family
             self.choices[family] = choice
-            # the cmap fpdf2 has just read (reading the font again costs a second)
+            self.drawn[family] = set()
+            self.chain.append(family)
             embedded = self.pdf.fonts.get(family)
             if hasattr(embedded, "ttfont"):
                 # The subset keeps each glyph's outline and box as the font has
                 # them; recomputing the boxes re-encodes every glyph used (1 s
                 # for the 600 glyphs of a long roll) for no visible change.
                 embedded.ttfont.recalcBBoxes = False
-            cmap = getattr(embedded, "cmap", None)
-            self.maps[family] = set(cmap) if cmap else character_map(choice)
         return self.families[key]
 
-    def add_fallback(self, choice: FontChoice) -> None:
-        family = self._add(choice)
-        if family not in self.fallbacks:
-            self.fallbacks.append(family)
+    def add_fallback(self, choice: FontChoice) -> str:
+        """Embed ``choice`` as a fallback (after the faces already in the chain)."""
+        return self._add(choice)
 
     def family_for(self, block) -> str:
         return self.by_block.get(block.name, self.main)
 
+    def undrawn(self, family: str, characters) -> set[str]:
+        """The characters ``family``'s face does not draw (:func:`fonts.undrawn`);
+        the others are remembered as drawn, for :meth:`runs`."""
+        characters = set(characters)
+        missing = undrawn(self.choices[family], characters)
+        self.drawn[family].update(ord(ch) for ch in characters - missing)
+        return missing
+
+    def draws(self, family: str, ch: str) -> bool:
+        return ord(ch) in self.drawn[family] or not self.undrawn(family, ch)
+
     def runs(self, family: str, text: str) -> list[tuple[str, str]]:
-        """(family, text) pieces: each character in ``family`` if it has it,
-        else in the first fallback that does."""
-        if text and all(map(self.maps[family].__contains__, map(ord, text))):
+        """(family, text) pieces: each character in ``family`` if it draws it,
+        else in the first face of the chain that does."""
+        if text and all(map(self.drawn[family].__contains__, map(ord, text))):
             return [(family, text)]  # the common case, a run of one font: no loop in Python
         return self.runs_by_character(family, text)
 
@@ -91,8 +105,9 @@ class _Fonts:
         pieces: list[tuple[str, str]] = []
         for ch in text:
             chosen = family
-            if ord(ch) not in self.maps[family] and not ch.isspace():
-                chosen = next((f for f in self.fallbacks if ord(ch) in self.maps[f]), family)
+            if not self.draws(family, ch):  # a blank one is drawn: it stays in the run
+                chosen = next((f for f in self.chain if f != family and self.draws(f, ch)),
+                              family)
             if pieces and pieces[-1][0] == chosen:
                 pieces[-1] = (chosen, pieces[-1][1] + ch)
             else:
@@ -160,72 +175,74 @@ def draw_text(pdf, fonts: _Fonts, block, fitted: Fitted, warnings: list[str], wh
             x += measure(piece, fitted.size)
 
 
-def _lacking(certificates, layout: Layout, cmap_of) -> dict[str, list[str]]:
-    """Character -> the recipients whose certificate has it and whose block's
-    font (``cmap_of(block)``: its code points) lacks it."""
-    lacking: dict[str, list[str]] = {}
-    for certificate in certificates:
-        for block in layout.blocks:
-            cmap = cmap_of(block)
-            for ch in certificate.texts.get(block.name, ""):
-                if not ch.isspace() and ord(ch) not in cmap:
-                    who = lacking.setdefault(ch, [])
-                    if certificate.recipient not in who:
-                        who.append(certificate.recipient)
-    return lacking
-
-
 def _check_glyphs(fonts: _Fonts, certificates, layout: Layout, allow_missing: bool,
                   warnings: list[str]) -> None:
-    """Characters a block's font lacks come from another installed font that
-    has them; a character no font has is an error naming it and its winner,
-    or with ``allow_missing`` a warning (the character prints blank)."""
-    lacking = _lacking(certificates, layout, lambda block: fonts.maps[fonts.family_for(block)])
-    cover_missing(fonts, lacking, allow_missing, warnings)
+    """Every character of the certificates drawn: by its block's face, else by
+    the next face of the chain (said in a warning); a character no face draws
+    is an error naming it and its winner, or with ``allow_missing`` a warning
+    (the character prints blank)."""
+    cover(fonts, ((fonts.family_for(block), certificate.texts.get(block.name, ""),
+                   certificate.recipient)
+                  for certificate in certificates for block in layout.blocks),
+          allow_missing, warnings)
 
 
-def _described(lacking: dict[str, list[str]], missing: list[str]) -> str:
-    return "; ".join(
-        _("{character} (U+{code:04X}) in {recipients}").format(
-            character=ch, code=ord(ch), recipients="、".join(lacking[ch][:5]))
-        for ch in missing
-    )
-
-
-def _no_font_has(lacking: dict[str, list[str]], missing: list[str]) -> str:
-    return _("no installed font has {characters}: they would print blank. Install a "
-             "fuller font (e.g. `apt-get install fonts-noto-cjk`, or on Windows SimSun-ExtB), "
-             "give one with --font, or print anyway with --allow-missing-glyphs").format(
-        characters=_described(lacking, missing))
-
-
-def cover_missing(fonts: _Fonts, lacking: dict[str, list[str]], allow_missing: bool,
-                  warnings: list[str]) -> None:
-    """Fallback fonts for the characters in ``lacking`` (character -> the names
-    it is in); an error for those no installed font has, unless ``allow_missing``."""
+def cover(fonts: _Fonts, uses, allow_missing: bool, warnings: list[str]) -> None:
+    """Make sure each text is drawn whole. ``uses``: (family, text, who) for every
+    text the document draws, ``who`` the winner (or the text) to name. Each
+    face is asked only about the distinct characters it is to draw; those it
+    does not draw get the next face of the chain (:func:`fonts.faces_drawing`:
+    the document's faces, then installed ones), embedded as a fallback and said
+    in a warning; a character no face draws raises :class:`CertificateError`
+    (before anything is drawn, so a command refuses before issuing numbers),
+    or with ``allow_missing`` is a warning and prints blank."""
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for family, text, who in uses:
+        if text:
+            texts.setdefault(family, []).append((text, who))
+    # character -> family that does not draw it -> who has it (the first five)
+    lacking: dict[str, dict[str, list[str]]] = {}
+    for family, items in texts.items():
+        missing = fonts.undrawn(family, set().union(*(text for text, _who in items)))
+        if not missing:
+            continue
+        for text, who in items:
+            if missing.isdisjoint(text):
+                continue
+            for ch in missing.intersection(text):
+                names = lacking.setdefault(ch, {}).setdefault(family, [])
+                if who not in names and len(names) < 5:
+                    names.append(who)
     if not lacking:
         return
-    exclude = frozenset((c.path, c.index) for c in fonts.choices.values())
-    found = fonts_covering(set(lacking), exclude)
+    found = faces_drawing(lacking, [fonts.choices[family] for family in fonts.chain])
     for choice in dict.fromkeys(found.values()):
         fonts.add_fallback(choice)
-    for ch, choice in sorted(found.items()):
-        warnings.append(
-            _("{character} (U+{code:04X}, in {recipients}) is not in {font}: "
-              "printed with {fallback}").format(
-                character=ch, code=ord(ch), recipients="、".join(lacking[ch][:5]),
-                font=fonts.choices[fonts.main], fallback=choice,
-            )
-        )
+    for ch in sorted(found):
+        for family, names in lacking[ch].items():
+            warnings.append(
+                _("{character} (U+{code:04X}, in {recipients}) is not drawn by {font}: "
+                  "drawn with {fallback}").format(
+                    character=ch, code=ord(ch), recipients="、".join(names),
+                    font=fonts.choices[family], fallback=found[ch]))
     missing = sorted(set(lacking) - set(found))
     if not missing:
         return
+    described = "; ".join(
+        _("{character} (U+{code:04X}) in {recipients}").format(
+            character=ch, code=ord(ch),
+            recipients="、".join(dict.fromkeys(
+                who for names in lacking[ch].values() for who in names)))
+        for ch in missing)
     if not allow_missing:
-        raise CertificateError(_no_font_has(lacking, missing))
+        raise CertificateError(
+            _("no installed font draws {characters}: they would print blank. Install a "
+              "fuller font (e.g. `apt-get install fonts-noto-cjk`, or on Windows "
+              "SimSun-ExtB), give one with --font, or print anyway with "
+              "--allow-missing-glyphs").format(characters=described))
     warnings.append(
-        _("no installed font has {characters}: printed blank (--allow-missing-glyphs)").format(
-            characters=_described(lacking, missing))
-    )
+        _("no installed font draws {characters}: printed blank (--allow-missing-glyphs)")
+        .format(characters=described))
 
 
 def _metadata(pdf, certificates, meta: dict[str, str]) -> None:

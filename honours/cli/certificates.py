@@ -90,7 +90,7 @@ def certificates(
     allow_missing_glyphs: Annotated[
         bool,
         typer.Option("--allow-missing-glyphs",
-                     help=_("Print even when no installed font has a character of a name "
+                     help=_("Print even when no installed font draws a character of a name "
                             "(it prints blank).")),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help=_("Replace existing files."))] = False,
@@ -197,7 +197,7 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
     outcome: dict = {}
 
     def build(register, values) -> list[tuple[Path, bytes]]:
-        # Inside the change: an unknown --only name, a character no font has, a
+        # Inside the change: an unknown --only name, a character no font draws, a
         # failed rendering or an existing file refuses before any number is issued.
         rows, when = _chosen(register, values, only)
         pages = [fill(texts, layout, row, values, when) for row in rows]

@@ -41,7 +41,8 @@ def register(root: typer.Typer) -> None:
         help=_(
             "Check the database (writable by the same rule as every writing command), "
             "backups, the certificate ledger and the journal, character data, override "
-            "files, fonts and the interface language; say what to do about each problem. "
+            "files, fonts (every character of the roll drawn by one) and the interface "
+            "language; say what to do about each problem. "
             "Exit 1 when there is a problem."
         ),
     )(doctor)
@@ -56,6 +57,13 @@ def doctor(
                    "ids like 01, wrong types), after taking a backup; no winner is dropped."),
         ),
     ] = False,
+    font: Annotated[
+        str | None,
+        typer.Option("--font", metavar="PATH",
+                     help=_("Check the roll's characters against this font file, as export "
+                            "--font and certificates --font would use it (default: the "
+                            "installed font they find).")),
+    ] = None,
 ) -> None:
     if repair:
         _repair()
@@ -67,7 +75,7 @@ def doctor(
     findings += _ledger_and_journal_findings()
     findings += _character_data_findings()
     findings += _override_findings()
-    findings += _font_findings()
+    findings += _font_findings(readable[0] if readable else None, font)
     findings += _language_findings()
     _print(findings)
     problems = sum(1 for f in findings if f.status == PROBLEM)
@@ -565,20 +573,122 @@ def _override_findings() -> list[Finding]:
 # --------------------------------------------------------------------------- fonts
 
 
-def _font_findings() -> list[Finding]:
+def _font_findings(db, font: str | None = None) -> list[Finding]:
+    """The face the roll and the certificates use (``--font`` or the search),
+    then :func:`_glyph_findings` on the roll's characters."""
     from ..certificates import CertificateError
-    from ..certificates.fonts import find_font
+    from ..certificates.fonts import resolve_font
 
     section = _("certificate font")
     try:
-        choice = find_font()
+        choice = resolve_font(font, None)
     except CertificateError as error:
+        if font:
+            return [Finding(section, PROBLEM, str(error))]
         return [Finding(
             section, WARNING,
             _("No font with Chinese characters: `honours certificates` cannot make a PDF."),
             str(error),
         )]
-    return [Finding(section, OK, _("{font} (or give --font PATH).").format(font=choice))]
+    found = [Finding(section, OK, _("{font} (or give --font PATH).").format(font=choice))]
+    return found + (_glyph_findings(db, choice) if db is not None else [])
+
+
+def _roll_texts(db):
+    """(text, field, owner, category) of everything the roll and its certificates
+    print from the database: titles, honours, descriptions, author labels,
+    names, affiliations, proposers, and the issuer and title settings."""
+    from ..roll import all_categories, stored_settings, winner_records
+
+    categories = {category.id: category.title for category in all_categories(db)}
+    for category in all_categories(db):
+        yield category.title, "title", category.title, ""
+        yield category.honour, "honour", category.title, ""
+        yield category.description, "description", category.title, ""
+        yield category.author_label, "author_label", category.title, ""
+    for record in winner_records(db).values():
+        where = categories.get(record.get("category"), "")
+        name = record.get("name", "")
+        yield name, "name", name, where
+        yield record.get("affiliation", ""), "affiliation", name, where
+        yield record.get("proposer", ""), "proposer", name, where
+    values = stored_settings(db)
+    for key in ("issuer", "title"):
+        yield values.get(key, ""), "setting", key, ""
+
+
+def _place(field: str, owner: str, category: str) -> str:
+    if field == "setting":
+        return _("the setting {key}").format(key=owner)
+    if field in ("title", "honour", "description", "author_label"):
+        label = {"title": _("the title"), "honour": _("the honour"),
+                 "description": _("the description"),
+                 "author_label": _("the author label")}[field]
+        return _("{field} of category {category}").format(field=label, category=owner)
+    if field == "name":
+        return _("{name} in {category}").format(name=owner, category=category)
+    label = _("the affiliation") if field == "affiliation" else _("the proposer")
+    return _("{field} of {name} in {category}").format(field=label, name=owner,
+                                                       category=category)
+
+
+def _glyph_findings(db, choice) -> list[Finding]:
+    """Every character of the roll's printed text (:func:`_roll_texts`, and
+    the certificate's own wording) against the faces a PDF would draw it with:
+    ``choice``, then the installed fallbacks (fonts.faces_drawing). The
+    distinct characters are collected first (a roll of 100,000 names has a few
+    thousand), and only the texts holding a character ``choice`` does not draw
+    are looked at again, to say where it is."""
+    from ..certificates.fonts import PROBE, faces_drawing, undrawn
+
+    section = _("characters")
+    characters = set(PROBE).union(*(text for text, *_where in _roll_texts(db)))
+    lacking = undrawn(choice, characters)
+    findings = [Finding(section, OK, _(
+        "{count} different characters in the roll, its settings and the certificate "
+        "wording; {font} draws {drawn} of them.").format(
+            count=len(characters), font=choice, drawn=len(characters) - len(lacking)))]
+    if not lacking:
+        return findings
+    places: dict[str, list[str]] = {ch: [] for ch in lacking}
+    counts = dict.fromkeys(lacking, 0)
+    for text, field, owner, category in _roll_texts(db):
+        if lacking.isdisjoint(text):
+            continue
+        for ch in lacking.intersection(text):
+            counts[ch] += 1
+            if len(places[ch]) < 3:
+                places[ch].append(_place(field, owner, category))
+
+    def where(ch: str) -> str:
+        more = counts[ch] - len(places[ch])
+        return "、".join(places[ch]) + (
+            _(" and {count} more").format(count=more) if more else "")
+
+    found = faces_drawing(lacking, [choice])
+    for fallback in dict.fromkeys(found.values()):
+        drawn = sorted(ch for ch, face in found.items() if face == fallback)
+        findings.append(Finding(
+            section, WARNING,
+            _("{font} does not draw {characters}: a PDF draws them with {fallback}.").format(
+                font=choice, fallback=fallback,
+                characters="; ".join(
+                    _("{character} (U+{code:04X}, in {places})").format(
+                        character=ch, code=ord(ch), places=where(ch)) for ch in drawn)),
+            _("The names print whole, in another face; give --font PATH to use a face "
+              "that draws them all."),
+        ))
+    for ch in sorted(lacking - set(found)):
+        findings.append(Finding(
+            section, PROBLEM,
+            _("No installed font draws {character} (U+{code:04X}), in {places}: "
+              "certificates and the roll PDF refuse to print it (it would be blank).").format(
+                character=ch, code=ord(ch), places=where(ch)),
+            _("Install a fuller font (e.g. `apt-get install fonts-noto-cjk`, or on Windows "
+              "SimSun-ExtB) or give one with --font PATH; --allow-missing-glyphs prints it "
+              "blank."),
+        ))
+    return findings
 
 
 # --------------------------------------------------------------------------- language

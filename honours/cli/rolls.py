@@ -206,7 +206,7 @@ def export(
     allow_missing_glyphs: Annotated[
         bool,
         typer.Option("--allow-missing-glyphs",
-                     help=_("pdf: print even when no installed font has a character "
+                     help=_("pdf: print even when no installed font draws a character "
                             "(it prints blank).")),
     ] = False,
 ) -> None:

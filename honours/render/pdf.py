@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 
 from ..certificates.fit import PT, Line, is_widow, wrap
+from ..i18n import _
 from .text import grid_names, work_proposer_line
 from .view import ExportOptions, RollView, Section, fitting_columns
 
@@ -116,7 +117,7 @@ class _Roll:
         :meth:`draw` does for each, with the font and the baseline settled once
         for the row (a roll of 100,000 names draws 100,000 of them)."""
         self.font(self.family, size)
-        drawn = self.fonts.maps[self.family]
+        drawn = self.fonts.drawn[self.family]
         if not all(map(drawn.__contains__, map(ord, "".join(texts)))):
             for left, text in zip(lefts, texts):  # a fallback font draws some
                 self.draw(left, text, size)
@@ -220,20 +221,25 @@ class _Roll:
             self.section(child)
 
     def render(self) -> bytes:
-        from ..certificates.pdf import cover_missing
+        from ..certificates.pdf import cover
 
-        lacking: dict[str, list[str]] = {}
-        cmap = self.fonts.maps[self.family]
-        for section in self.view.walk():
-            texts = [section.heading, section.description]
-            texts += [e.name for e in section.entries] + [e.proposer for e in section.entries]
-            if self.options.with_affiliation:
-                texts += [e.affiliation for e in section.entries]
-            for text in texts:
-                for ch in text:
-                    if not ch.isspace() and ord(ch) not in cmap:
-                        lacking.setdefault(ch, []).append(text)
-        cover_missing(self.fonts, lacking, self.options.allow_missing_glyphs, self.warnings)
+        def uses():  # every text the roll draws, with the name to cite
+            family = self.family
+            yield family, "— 0123456789 —", _("page numbers")
+            if self.view.printed_title:
+                yield family, self.view.printed_title, self.view.printed_title
+            for section in self.view.walk():
+                yield family, section.heading, section.heading
+                yield family, section.description, section.heading
+                for entry in section.entries:
+                    yield family, entry.name, entry.name
+                    if entry.proposer:
+                        yield (family, work_proposer_line(section, entry, self.options),
+                               entry.name)
+                    if self.options.with_affiliation:
+                        yield family, entry.affiliation, entry.name
+
+        cover(self.fonts, uses(), self.options.allow_missing_glyphs, self.warnings)
         pdf = self.pdf
         pdf.set_title(self.view.printed_title or (
             self.view.sections[0].title if self.view.sections else "光荣榜"))
