@@ -4,6 +4,9 @@ fonts and interface language, and say what to do about each problem.
 Nothing here changes the database: the file is only read, writability is tested
 with ``os.access`` and a temporary file that is removed at once, and the lock is
 taken with no wait and released immediately.
+
+Over 500 lines because it is one command of many independent checks (a section
+each, each short); they share the findings table and nothing else.
 """
 
 from __future__ import annotations
