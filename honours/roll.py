@@ -17,7 +17,7 @@ from tinydb.table import Document, Table
 from .collation import KINDS, RULES, InvalidName, sort_records, validate_entry
 from .collation.names import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
 from .errors import HonoursError
-from .i18n import _, at
+from .i18n import _, at, ngettext
 from .recipients import CERTIFICATE_MODES, DEFAULT_MODE, RECIPIENT_KINDS
 
 CATEGORIES = "categories"
@@ -495,6 +495,7 @@ class NewWinner:
     certificate: str = ""  # kept from an import; otherwise issued by the register
     origin: str = ""  # where it came from (argument 2, line 7 …) for messages
     proposer_kind: str = ""  # person or unit (个人/单位), or one per proposer: 个人、单位
+    certificates: dict[str, str] | None = None  # joint proposers' numbers (roll JSON)
 
 
 @dataclass
@@ -505,6 +506,22 @@ class InferredKind:
     kind: str  # person or unit
     rule: str  # recipients.BY_DOTS, BY_LENGTH, BY_ENDING or BY_DEFAULT
     origin: str = ""
+
+
+def describe_inferred(inferred: list[InferredKind], limit: int = 10) -> str:
+    """The warning for proposers whose kind was taken from the name (person or unit
+    decides 同志 and 你/你单位 on their certificates)."""
+    words = {"person": _("person"), "unit": _("unit")}
+    shown = "、".join(f"{found.name}（{words[found.kind]}）" for found in inferred[:limit])
+    if len(inferred) > limit:
+        shown += _(" … ({count} in all)").format(count=len(inferred))
+    return ngettext(
+        "the kind of {count} proposer was not given and is taken from the name: {names}; "
+        "give --proposer-kind person|unit (or a 提案者类型 column) where it is wrong",
+        "the kind of {count} proposers was not given and is taken from the names: {names}; "
+        "give --proposer-kind person|unit (or a 提案者类型 column) where it is wrong",
+        len(inferred),
+    ).format(count=len(inferred), names=shown)
 
 
 def proposer_kind_code(value: str, proposers: list[str]) -> str:
@@ -630,6 +647,12 @@ def prepare_winners(
                 "a proposer kind is only for works; {category!r} is not a list of works")
                 .format(category=category.title)))
             continue
+        if entry.certificates and category.kind == "work":
+            numbers = {key.strip(): value.strip() for key, value in entry.certificates.items()
+                       if key.strip()}
+            if any(numbers.values()):
+                extras["certificates"] = numbers
+                extras.pop("certificate", None)
         seen.add(name)
         if category.kind == "work":
             inferred += found

@@ -4,30 +4,19 @@ renamed proposer or are revoked (recorded in the ledger)."""
 
 from typing import TYPE_CHECKING
 
-from ..i18n import _, ngettext
+from ..i18n import _
 from .common import note, warn
 
 if TYPE_CHECKING:
     from .. import roll
 
 
-def warn_inferred_kinds(inferred: "list[roll.InferredKind]", limit: int = 10) -> None:
-    """One warning for the proposers whose kind was taken from the name (person
-    or unit decides 同志 and 你/你单位 on their certificates)."""
-    if not inferred:
-        return
-    words = {"person": _("person"), "unit": _("unit")}
-    shown = "、".join(
-        f"{found.name}（{words[found.kind]}）"
-        for found in inferred[:limit]
-    ) + (_(" … ({count} in all)").format(count=len(inferred)) if len(inferred) > limit else "")
-    warn(ngettext(
-        "the kind of {count} proposer was not given and is taken from the name: {names}; "
-        "give --proposer-kind person|unit (or a 提案者类型 column) where it is wrong",
-        "the kind of {count} proposers was not given and is taken from the names: {names}; "
-        "give --proposer-kind person|unit (or a 提案者类型 column) where it is wrong",
-        len(inferred),
-    ).format(count=len(inferred), names=shown))
+def warn_inferred_kinds(inferred: "list[roll.InferredKind]") -> None:
+    """One warning for the proposers whose kind was taken from the name."""
+    from .. import roll
+
+    if inferred:
+        warn(roll.describe_inferred(inferred))
 
 
 def revoke_certificates(recorded, gone: "list[roll.Winner]", where: str) -> list[str]:

@@ -24,5 +24,5 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
 
 def render_register(register: RegisterView) -> bytes:
     columns = register_columns(register)
-    rows = register_rows(register, with_works=True, columns=columns)
+    rows = register_rows(register, columns=columns)
     return _csv_bytes(columns, rows)
