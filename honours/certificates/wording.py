@@ -30,6 +30,8 @@ AUTHOR_VERBS = {
 DEFAULT_VERB = "提交"
 #: Words that end an award's title but not an honour: 某某中学表彰 + 优秀教师 -> 某某中学优秀教师.
 AWARD_ENDINGS = ("表彰名单", "表彰决定", "光荣榜", "表彰", "名单", "评选")
+#: Words that end a list's own title and name no honour: …入围候选人名单 -> …入围候选人.
+LIST_WORDS = ("表彰名单", "名单")
 #: A level below the award that only introduces the lists (表彰名单如下): it names no honour.
 LIST_ONLY = re.compile(
     r"^(?:受表彰|表彰|获奖|评选|拟表彰)?(?:名单|决定|人员|对象)?(?:如下|公示|公布)?[:：]?$"
@@ -64,8 +66,8 @@ def default_honour(titles: list[str]) -> str:
     award = titles[0]
     # a level that only introduces the lists (表彰名单如下) names nothing
     titles = [award] + [title for title in titles[1:] if not _list_only(title)]
-    if len(titles) == 1:
-        return award
+    if len(titles) == 1:  # the list's own title: what it names, not "名单"
+        return _without_list_word(award, LIST_WORDS)
     item = titles[1]
     if item in award:
         return award[: award.index(item) + len(item)]
@@ -84,11 +86,16 @@ def default_honour(titles: list[str]) -> str:
     scope = SCOPE.match(award)
     if scope:
         return scope.group(0) + item
-    for ending in AWARD_ENDINGS:
-        if award.endswith(ending) and len(award) > len(ending):
-            award = award[: -len(ending)]
-            break
-    return award + item
+    return _without_list_word(award) + item
+
+
+def _without_list_word(title: str, endings: tuple[str, ...] = AWARD_ENDINGS) -> str:
+    """某某中学表彰 -> 某某中学, 入围候选人名单 -> 入围候选人: the words that name a
+    list or a ceremony, not an honour (a title that is only such a word is kept)."""
+    for ending in endings:
+        if title.endswith(ending) and len(title) > len(ending):
+            return title[: -len(ending)]
+    return title
 
 
 def _list_only(title: str) -> bool:
