@@ -129,8 +129,7 @@ def apply_plan(
                 roll.NewWinner(
                     row.name, affiliation=row.affiliation, note=row.note,
                     proposer=row.proposer, certificate=row.certificate, origin=row.origin,
-                    # a 类型 column of people or units is their list's kind: not read
-                    proposer_kind=row.proposer_kind if category.kind == "work" else "",
+                    proposer_kind=_proposer_kind(row, category),
                     certificates=row.certificates,
                 )
                 for row in chunk
@@ -240,6 +239,19 @@ def _resolve(db, key, base, base_path, by_path) -> roll.Category | str:
         return _(
             "unknown category {category!r} (create it first with `honours category add`)"
         ).format(category=key)
+
+
+def _proposer_kind(row: RowSpec, category: roll.Category) -> str:
+    """A work's proposer kind from the file; a 类型 column of people or units, or
+    one that says 作品 (an exported roll's list kind), is the list's kind: not read."""
+    if category.kind != "work":
+        return ""
+    try:
+        if vocabulary.KINDS.code(row.proposer_kind) == "work":
+            return ""
+    except vocabulary.UnknownValue:
+        pass  # several kinds (个人、单位), or a wrong one: prepare_winners says which
+    return row.proposer_kind
 
 
 def _unique_certificates(documents: list[dict], taken: set[str], report: ImportReport):

@@ -647,6 +647,17 @@ def prepare_winners(
                 "a proposer kind is only for works; {category!r} is not a list of works")
                 .format(category=category.title)))
             continue
+        joint = extras.get("certificate", "").split("、")
+        if category.kind == "work" and len(joint) > 1 and not entry.certificates:
+            from .recipients import split_proposers
+
+            names = split_proposers(extras["proposer"])
+            if len(names) != len(joint):  # a roll's CSV: one number per proposer, in order
+                problems.append(at(where, _(
+                    "{count} certificate numbers for {number} proposers ({proposers})").format(
+                        count=len(joint), number=len(names), proposers="、".join(names))))
+                continue
+            entry.certificates = dict(zip(names, (number.strip() for number in joint)))
         if entry.certificates and category.kind == "work":
             numbers = {key.strip(): value.strip() for key, value in entry.certificates.items()
                        if key.strip()}
@@ -760,8 +771,12 @@ def edit_winner(db: TinyDB, category: Category, reference: str,
             raise RollError(_("a work needs a proposer"))
         proposer = changes.get("proposer", winner.proposer)
         old = split_proposers(winner.proposer)
-        kept = {name: kind for name, (kind, _inferred) in
-                zip(old, proposer_kinds(old, winner.proposer_kind))}
+        kinds = [kind for kind, _inferred in proposer_kinds(old, winner.proposer_kind)]
+        kept = dict(zip(old, kinds))
+        new = split_proposers(proposer)
+        for index, name in enumerate(new):  # a corrected spelling keeps the kind at its place
+            if name not in kept and index < len(old) and old[index] not in new:
+                kept[name] = kinds[index]
         changes["proposer_kind"] = settle_proposer_kind(
             proposer, changes.get("proposer_kind", ""), kept=kept, inferred=inferred)
     if changes:

@@ -147,6 +147,7 @@ def test_a_renamed_proposer_keeps_the_number_of_the_name_at_its_place(proposals,
     assert after["朱浩杰"] == before["朱豪杰"]  # a corrected spelling keeps the number
     assert after["许华丽"] == before["许华丽"] and after["顾磊帆"] == before["顾磊帆"]
     assert "朱浩杰" in result.output and before["朱豪杰"] in result.output
+    assert "taken from the name" not in result.output  # the kind follows the place too
 
 
 def test_a_proposer_left_out_has_their_number_revoked_and_never_reissued(proposals, tmp_path):
@@ -364,3 +365,18 @@ def test_word_template_spreads_two_character_names(honours, tmp_path):
     assert texts[0] == "马　罡同志：" and texts[1].startswith("你提交的《甲提案》")
     assert texts[2] == "民盟同志：" or texts[2].startswith("民盟")
     assert texts[3].startswith("你单位提交的《甲提案》")
+
+
+def test_an_exported_csv_imports_again_with_its_kind_column(proposals, tmp_path):
+    """The roll's CSV has a 类型 column holding the list's kind (作品): not a proposer kind."""
+    numbers = [row["证书编号"] for row in issued_register(proposals, tmp_path)]
+    exported = tmp_path / "exported.csv"
+    proposals("export", "-o", str(exported))
+    assert "、".join(numbers[:3]) in exported.read_text("utf-8-sig")
+    proposals.db = tmp_path / "again.json"
+    proposals("category", "add", "区政协2024年度优秀提案", "--kind", "work")
+    result = proposals("import", str(exported))
+    assert "nothing was imported" not in result.output
+    rows = register(proposals)
+    assert [(row["获奖者"], row["证书编号"]) for row in rows][:3] == list(
+        zip(JOINT.split("、"), numbers[:3]))
