@@ -448,11 +448,11 @@ def register_notes(db: TinyDB, ledger: Ledger, register, reference: str | None) 
         notes.append(
             ngettext(
                 "{count} issued number is not on this register ({numbers}): its winner was "
-                "removed, or the change that gave it was undone; "
-                "`honours register --revoked` lists it.",
+                "removed (or its proposer taken off the work), or the change that gave it "
+                "was undone; `honours register --revoked` lists it.",
                 "{count} issued numbers are not on this register ({numbers}): their winners "
-                "were removed, or the changes that gave them were undone; "
-                "`honours register --revoked` lists them.",
+                "were removed (or their proposers taken off the work), or the changes that "
+                "gave them were undone; `honours register --revoked` lists them.",
                 len(missing),
             ).format(count=len(missing), numbers=shown)
         )
