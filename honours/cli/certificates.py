@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
         "certificates",
         help=_(
             "Print the certificates (荣誉证书): one page per winner, people and units; "
-            "a work's certificate goes to its proposer, as in the register.\n\n"
+            "a work's go to its proposers, one each (or one for them together where the "
+            "category says --certificates per-work), as in the register.\n\n"
             "Certificate numbers come from the register: winners without one are issued "
             "the next number as part of writing the file, as `honours register -o` does; "
             "a command that fails issues none. The text comes from the template, the "
