@@ -125,6 +125,8 @@ def test_per_work_gives_one_certificate_to_the_proposers_together(honours, tmp_p
     assert [row["获奖者"] for row in rows] == [JOINT]
     pages = certificate_pages(honours, tmp_path)
     assert pages[0].startswith(f"{JOINT}同志：你们提交的《{WORK}》")
+    # one of the proposers finds the certificate they share
+    assert len(certificate_pages(honours, tmp_path, "--only", "顾磊帆")) == 1
 
 
 def test_the_mode_is_inherited_and_refused_when_unknown(honours):

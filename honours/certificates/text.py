@@ -267,8 +267,17 @@ def select_rows(rows, names: list[str]):
     in register order; an unknown name is an error listing close names."""
     import difflib
 
+    from ..recipients import split_proposers
+
+    def keys(row) -> set[str]:
+        """The row's recipient, and each proposer of a certificate they share (per-work)."""
+        found = {_bare(row.recipient)}
+        if getattr(row, "together", 1) > 1:
+            found.update(_bare(name) for name in split_proposers(row.recipient))
+        return found
+
     wanted = {_bare(name): name for name in names}
-    recipients = {_bare(row.recipient): row.recipient for row in rows}
+    recipients = {key: row.recipient for row in rows for key in keys(row)}
     unknown = [given for bare, given in wanted.items() if bare not in recipients]
     if unknown:
         lines = []
@@ -285,4 +294,4 @@ def select_rows(rows, names: list[str]):
                 _("no certificate for {name!r}{hint}").format(name=given, hint=hint)
             )
         raise CertificateError("; ".join(lines))
-    return [row for row in rows if _bare(row.recipient) in wanted]
+    return [row for row in rows if keys(row) & wanted.keys()]
