@@ -18,6 +18,7 @@ from .errors import HonoursError
 from .i18n import _, at, ngettext
 from .ledger import held_numbers, raise_certificate_serial
 from .readers.plan import ImportPlan, RowSpec
+from .recipients import held_numbers as numbers_held
 
 #: Rows are validated and added in chunks of this size, for the progress bar.
 CHUNK = 5_000
@@ -97,7 +98,8 @@ def apply_plan(
                 db, path[-1], parent=str(parent.id) if parent else None,
                 kind=spec.kind or "person", sort=spec.sort, measure=spec.measure,
                 columns=spec.columns, description=spec.description, honour=spec.honour,
-                author_label=spec.author_label,
+                author_label=spec.author_label, certificate_mode=spec.certificate_mode,
+                verb=spec.verb,
             )
             if spec.quota or spec.exclusive:
                 created = set_rules(db, created, quota=spec.quota,
@@ -111,6 +113,7 @@ def apply_plan(
     grouped = _group_rows(db, plan.rows, base, base_path, by_path, report)
     index = RollIndex(db, [row.name for row in plan.rows])
     taken = held_numbers(db)
+    inferred: list[roll.InferredKind] = []
     for category, rows in grouped:
         if any(row.order is not None for row in rows):
             rows = sorted(rows, key=lambda row: (row.order is None, row.order or 0))
@@ -126,11 +129,13 @@ def apply_plan(
                 roll.NewWinner(
                     row.name, affiliation=row.affiliation, note=row.note,
                     proposer=row.proposer, certificate=row.certificate, origin=row.origin,
+                    proposer_kind=_proposer_kind(row, category),
+                    certificates=row.certificates,
                 )
                 for row in chunk
             ]
             documents, problems = roll.prepare_winners(
-                db, category, entries, allow_duplicate, existing
+                db, category, entries, allow_duplicate, existing, inferred
             )
             report.problems += problems
             documents = _unique_certificates(documents, taken, report)
@@ -148,6 +153,8 @@ def apply_plan(
             if progress:
                 progress(len(chunk))
 
+    if inferred:
+        report.notes.append(roll.describe_inferred(inferred))
     if plan.settings:
         if was_empty:
             for key, value in plan.settings.items():
@@ -234,19 +241,32 @@ def _resolve(db, key, base, base_path, by_path) -> roll.Category | str:
         ).format(category=key)
 
 
+def _proposer_kind(row: RowSpec, category: roll.Category) -> str:
+    """A work's proposer kind from the file; a 类型 column of people or units, or
+    one that says 作品 (an exported roll's list kind), is the list's kind: not read."""
+    if category.kind != "work":
+        return ""
+    try:
+        if vocabulary.KINDS.code(row.proposer_kind) == "work":
+            return ""
+    except vocabulary.UnknownValue:
+        pass  # several kinds (个人、单位), or a wrong one: prepare_winners says which
+    return row.proposer_kind
+
+
 def _unique_certificates(documents: list[dict], taken: set[str], report: ImportReport):
     """Drop certificate numbers already issued to someone else (reported)."""
     kept = []
     for document in documents:
-        number = document.get("certificate")
-        if number and number in taken:
+        numbers = numbers_held(document)
+        clash = [number for number in numbers if number in taken]
+        if clash or len(set(numbers)) < len(numbers):
             report.problems.append(
                 _("{name}: certificate number {number} is already issued").format(
-                    name=document["name"], number=number
+                    name=document["name"], number=(clash or numbers)[0]
                 )
             )
             continue
-        if number:
-            taken.add(number)
+        taken.update(numbers)
         kept.append(document)
     return kept

@@ -18,14 +18,18 @@ from operator import methodcaller
 
 from .collation import KINDS, RULES
 from .i18n import _
+from .recipients import CERTIFICATE_MODES
 
 CATEGORIES, WINNERS, SETTINGS = "categories", "winners", "settings"
 #: Where a repair puts winners whose category no longer exists.
 ORPHANS_TITLE = "未归类（修复）"
 _TEXT_FIELDS = {
-    CATEGORIES: ("measure", "description", "honour", "author_label"),
-    WINNERS: ("affiliation", "note", "proposer", "certificate"),
+    CATEGORIES: ("measure", "description", "honour", "author_label", "certificate_mode",
+                 "verb"),
+    WINNERS: ("affiliation", "note", "proposer", "certificate", "proposer_kind"),
 }
+#: A category's certificate mode, when set (honours/recipients.py).
+_MODES = ("", *CERTIFICATE_MODES)
 _SORTS = (*RULES, "manual")
 
 
@@ -111,6 +115,9 @@ def _category(record: str, document: dict, category_ids: set[int]) -> list[Probl
     for field in _TEXT_FIELDS[CATEGORIES]:
         if not isinstance(document.get(field, ""), str):
             bad(_("{field} is not text").format(field=field))
+    if document.get("certificate_mode", "") not in _MODES:
+        bad(_("the certificate mode {value!r} is not one of {choices}").format(
+            value=document.get("certificate_mode"), choices=", ".join(CERTIFICATE_MODES)))
     return problems
 
 
@@ -133,6 +140,7 @@ def _winners(winners: dict, category_ids: set[int]) -> list[Problem]:
         and set(categories) <= category_ids
         and set(map(type, values("position", 0))) <= {int}
         and all(set(map(type, values(field, ""))) <= {str} for field in _TEXT_FIELDS[WINNERS])
+        and all(map(_numbers_sound, values("certificates", {})))
     )
     if sound:
         return []
@@ -145,6 +153,7 @@ def _winners(winners: dict, category_ids: set[int]) -> list[Problem]:
             and type(get("position", 0)) is int and type(get("affiliation", "")) is str
             and type(get("note", "")) is str and type(get("proposer", "")) is str
             and type(get("certificate", "")) is str and name and not name.isspace()
+            and type(get("proposer_kind", "")) is str and _numbers_sound(get("certificates", {}))
         ):
             continue
         problems += _winner(record, document, category_ids)
@@ -168,7 +177,15 @@ def _winner(record: str, document: dict, category_ids: set[int]) -> list[Problem
     for field in _TEXT_FIELDS[WINNERS]:
         if not isinstance(document.get(field, ""), str):
             bad(_("{field} is not text").format(field=field))
+    if not _numbers_sound(document.get("certificates", {})):
+        bad(_("certificates is not a table of proposers and their certificate numbers"))
     return problems
+
+
+def _numbers_sound(value) -> bool:
+    """A joint work's numbers: proposer -> certificate number, all text."""
+    return type(value) is dict and all(
+        type(key) is str and type(number) is str for key, number in value.items())
 
 
 def _cycles(categories: dict) -> list[Problem]:
@@ -281,11 +298,18 @@ def _mend_fields(table: str, record: str, document: dict, done: list[str]) -> No
         columns = document.get("columns", 5)
         if not _is_int(columns) or not 1 <= columns <= 50:
             fix("columns", 5, _("set to 5"))
+        if document.get("certificate_mode", "") not in _MODES:
+            fix("certificate_mode", "", _("removed (one certificate per proposer)"))
     else:
         name = document.get("name")
         if not isinstance(name, str) or not name.strip():
             fix("name", str(name).strip() if name not in (None, "") else f"（无名）{record}",
                 _("set from the damaged value"))
+        numbers = document.get("certificates", {})
+        if not _numbers_sound(numbers):
+            kept = ({str(key): str(value) for key, value in numbers.items() if value is not None}
+                    if isinstance(numbers, dict) else {})
+            fix("certificates", kept, _("made text (the ledger keeps every number issued)"))
     if not _is_int(document.get("position", 0)):
         fix("position", 0, _("set to 0"))
     for field in _TEXT_FIELDS[table]:

@@ -27,6 +27,18 @@ from tinydb import Query, TinyDB
 
 from .errors import HonoursError, os_reason
 from .i18n import _, ngettext
+from .recipients import (
+    PER_WORK,
+    PERSON,
+    UNIT,
+    assign,
+    issued,
+    numbers_fields,
+    proposer_kinds,
+    recipients,
+    split_proposers,
+)
+from .recipients import held_numbers as numbers_of
 from .roll import (
     PATH_SEPARATOR,
     WINNERS,
@@ -186,8 +198,10 @@ class Ledger:
 
 
 class Assignment(NamedTuple):
-    """A number to give one winner (a tuple: a frozen dataclass cost 2 µs to make,
-    a fifth of planning 100,000 numbers)."""
+    """A number to give one recipient of a winner (a tuple: a frozen dataclass cost
+    2 µs to make, a fifth of planning 100,000 numbers).  ``place`` and
+    ``recipients``: for a work with several recipients (its joint proposers), which
+    one of them it is."""
 
     winner: int
     number: str
@@ -196,6 +210,43 @@ class Assignment(NamedTuple):
     year: str
     recipient: str
     category: str
+    place: int = 0
+    recipients: tuple[str, ...] = ()
+
+
+class Recipient(NamedTuple):
+    """One certificate a winner gives: to whom, its number ("" when none yet), the
+    recipient's kind (person or unit), whether that kind was taken from the name,
+    and how many proposers share it (per-work)."""
+
+    name: str
+    number: str
+    kind: str
+    inferred: bool = False
+    together: int = 1
+
+
+def recipients_of(section, entry) -> list[Recipient]:
+    """Who receives ``entry``'s certificates, in order, with their numbers: a
+    person or unit itself; a work's proposers, each with their own certificate, or
+    together on one when the category says per-work (docs/certificates.md)."""
+    if section.kind != "work":
+        return [Recipient(entry.name, entry.certificate, section.kind)]
+    proposer = entry.proposer or entry.name
+    names = recipients("work", entry.name, proposer, section.certificate_mode)
+    pairs = issued(entry.certificate, entry.certificates, names, proposer)
+    if len(names) == 1 and pairs and pairs[0][0] == names[0]:
+        numbers = [pairs[0][1]]  # the common case, without the general matching
+    else:
+        numbers = assign(names, pairs)[0]
+    proposers = split_proposers(proposer) or [proposer]
+    kinds = proposer_kinds(proposers, entry.proposer_kind)
+    if section.certificate_mode == PER_WORK or len(names) != len(kinds):
+        person = all(kind == PERSON for kind, _inferred in kinds)
+        return [Recipient(names[0], numbers[0], PERSON if person else UNIT,
+                          any(inferred for _kind, inferred in kinds), len(proposers))]
+    return [Recipient(name, number, kind, inferred)
+            for name, number, (kind, inferred) in zip(names, numbers, kinds)]
 
 
 def plan_numbers(
@@ -210,7 +261,9 @@ def plan_numbers(
     pattern = values["certificate-pattern"]
     check_certificate_pattern(pattern)
     view = view or roll_view(db, reference)
-    if all(entry.certificate for section in view.walk() for entry in section.entries):
+    if all(entry.certificate if section.kind != "work" else
+           all(r.number for r in recipients_of(section, entry))
+           for section in view.walk() for entry in section.entries):
         return []  # every number issued: nothing to collect the taken numbers for
     taken = set(ledger.numbers)
     taken |= held_numbers(db)
@@ -220,18 +273,26 @@ def plan_numbers(
     for section in view.walk():
         is_work, path = section.kind == "work", section.path
         for entry in section.entries:
-            if entry.certificate:
-                continue
-            serial += 1
-            number = pattern.format(serial=serial, year=year)
-            while number in taken:
+            if not is_work:
+                if entry.certificate:
+                    continue
+                given = [(0, entry.name)]
+                names: tuple[str, ...] = ()
+            else:
+                found = recipients_of(section, entry)
+                given = [(place, r.name) for place, r in enumerate(found) if not r.number]
+                names = tuple(r.name for r in found) if len(found) > 1 else ()
+            for place, recipient in given:
                 serial += 1
                 number = pattern.format(serial=serial, year=year)
-            taken.add(number)
-            planned.append(Assignment(  # winner, number, serial, pattern, year, recipient, category
-                entry.id, number, serial, pattern, year,
-                entry.proposer if is_work else entry.name, path,
-            ))
+                while number in taken:
+                    serial += 1
+                    number = pattern.format(serial=serial, year=year)
+                taken.add(number)
+                planned.append(Assignment(  # winner, number, serial, pattern, year, recipient,
+                    entry.id, number, serial, pattern, year,  # category, place, recipients
+                    recipient, path, place, names,
+                ))
     return planned
 
 
@@ -243,15 +304,31 @@ def apply_numbers(
     (the roll view they were planned on), which then shows the roll as it is now
     without building it again."""
     now = datetime.now().isoformat(timespec="seconds")
-    numbers = {a.winner: a.number for a in planned}
-    update_documents(db.table(WINNERS), {winner: {"certificate": number}
-                                         for winner, number in numbers.items()})
-    if view is not None and numbers:
+    changes = {a.winner: {"certificate": a.number} for a in planned if not a.recipients}
+    joint: dict[int, list[Assignment]] = {}
+    for assignment in planned:
+        if assignment.recipients:
+            joint.setdefault(assignment.winner, []).append(assignment)
+    if joint:
+        records = winner_records(db)
+        for winner, given in joint.items():
+            record = records[str(winner)]
+            names = list(given[0].recipients)
+            whole = record.get("proposer") or record["name"]
+            numbers = assign(names, issued(record.get("certificate", ""),
+                                           record.get("certificates"), names, whole))[0]
+            for assignment in given:
+                numbers[assignment.place] = assignment.number
+            changes[winner] = numbers_fields(record, names, numbers)
+    update_documents(db.table(WINNERS), changes)
+    if view is not None and changes:
         for section in view.walk():
             for entry in section.entries:
-                number = numbers.get(entry.id)
-                if number is not None:
-                    entry.certificate = number
+                fields = changes.get(entry.id)
+                if fields is not None:
+                    entry.certificate = fields.get("certificate", entry.certificate)
+                    if "certificates" in fields:
+                        entry.certificates = fields["certificates"]
     for assignment in planned:
         ledger.numbers[assignment.number] = _issued_now(assignment, now, command)
     if planned:
@@ -282,7 +359,14 @@ def revoke(ledger: Ledger, numbers: dict[str, tuple[str, str]], because: str) ->
 
 
 def held_numbers(db: TinyDB) -> set[str]:
-    return {doc["certificate"] for doc in winner_records(db).values() if doc.get("certificate")}
+    """Every number a winner holds (a work's joint proposers' too)."""
+    held = set()
+    for doc in winner_records(db).values():
+        if doc.get("certificates"):
+            held.update(numbers_of(doc))
+        elif doc.get("certificate"):
+            held.add(doc["certificate"])
+    return held
 
 
 # --------------------------------------------------------------------------- the register
@@ -302,20 +386,30 @@ def register_view(
     from .render.view import RegisterRow, RegisterView
 
     view = view or roll_view(db, reference)
-    planned = {a.winner: a for a in pending or []}
+    planned = {(a.winner, a.place): a for a in pending or []}
     rows = []
     for section in view.walk():
         is_work = section.kind == "work"
-        honour, path, kind = section.honour, section.path, section.kind
+        honour, path, kind, verb = section.honour, section.path, section.kind, section.verb
         label = section.author_label if is_work else ""
         for entry in section.entries:
-            future = planned.get(entry.id) if planned else None
-            # RegisterRow's fields in order (keywords cost a third more, 100,000 times)
-            rows.append(RegisterRow(
-                len(rows) + 1, entry.certificate or (future.number if future else ""),
-                entry.proposer if is_work else entry.name, honour, path, kind,
-                entry.name if is_work else "", future is not None, entry.affiliation, label,
-            ))
+            if not is_work:
+                future = planned.get((entry.id, 0)) if planned else None
+                # RegisterRow's fields in order (keywords cost a third more, 100,000 times)
+                rows.append(RegisterRow(
+                    len(rows) + 1, entry.certificate or (future.number if future else ""),
+                    entry.name, honour, path, kind, "", future is not None, entry.affiliation,
+                    label, kind, 1, verb,
+                ))
+                continue
+            for place, recipient in enumerate(recipients_of(section, entry)):
+                future = None if recipient.number else planned.get((entry.id, place))
+                rows.append(RegisterRow(
+                    len(rows) + 1, recipient.number or (future.number if future else ""),
+                    recipient.name, honour, path, kind, entry.name, future is not None,
+                    entry.affiliation, label, recipient.kind, recipient.together, verb,
+                    recipient.inferred,
+                ))
     if by_number:
         serials = {n: r.serial for n, r in (ledger.numbers.items() if ledger else ())}
         serials.update((a.number, a.serial) for a in pending or [])
@@ -354,11 +448,11 @@ def register_notes(db: TinyDB, ledger: Ledger, register, reference: str | None) 
         notes.append(
             ngettext(
                 "{count} issued number is not on this register ({numbers}): its winner was "
-                "removed, or the change that gave it was undone; "
-                "`honours register --revoked` lists it.",
+                "removed (or its proposer taken off the work), or the change that gave it "
+                "was undone; `honours register --revoked` lists it.",
                 "{count} issued numbers are not on this register ({numbers}): their winners "
-                "were removed, or the changes that gave them were undone; "
-                "`honours register --revoked` lists them.",
+                "were removed (or their proposers taken off the work), or the changes that "
+                "gave them were undone; `honours register --revoked` lists them.",
                 len(missing),
             ).format(count=len(missing), numbers=shown)
         )

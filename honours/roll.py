@@ -17,7 +17,8 @@ from tinydb.table import Document, Table
 from .collation import KINDS, RULES, InvalidName, sort_records, validate_entry
 from .collation.names import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
 from .errors import HonoursError
-from .i18n import _, at
+from .i18n import _, at, ngettext
+from .recipients import CERTIFICATE_MODES, DEFAULT_MODE, RECIPIENT_KINDS
 
 CATEGORIES = "categories"
 WINNERS = "winners"
@@ -50,6 +51,8 @@ class Category:
     author_label: str = ""  # what a work's proposer is called: 提案者, 作者, 申报单位 …
     quota: int | None = None  # at most this many winners here and below (honours/eligibility.py)
     exclusive: bool = False  # a winner may not also be in another exclusive list of the award
+    certificate_mode: str = ""  # a work's certificates: per-proposer or per-work ("": inherited)
+    verb: str = ""  # the verb that confers the honour: 荣获, 被评为 … ("": inherited or chosen)
     children: list[Category] = field(default_factory=list)
 
     @classmethod
@@ -68,6 +71,8 @@ class Category:
             author_label=doc.get("author_label", ""),
             quota=_quota_of(doc.get("quota")),
             exclusive=doc.get("exclusive") is True,
+            certificate_mode=_mode_of(doc.get("certificate_mode")),
+            verb=doc.get("verb") if type(doc.get("verb")) is str else "",
         )
 
     def as_dict(self) -> dict:
@@ -85,7 +90,14 @@ class Category:
             "author_label": self.author_label,
             **({"quota": self.quota} if self.quota else {}),
             **({"exclusive": True} if self.exclusive else {}),
+            **({"certificate_mode": self.certificate_mode} if self.certificate_mode else {}),
+            **({"verb": self.verb} if self.verb else {}),
         }
+
+
+def _mode_of(value: object) -> str:
+    """A stored certificate mode: per-proposer or per-work, else none (inherited)."""
+    return value if value in CERTIFICATE_MODES else ""
 
 
 def _quota_of(value: object) -> int | None:
@@ -103,6 +115,8 @@ class Winner:
     note: str = ""
     proposer: str = ""
     certificate: str = ""
+    proposer_kind: str = ""  # person or unit, or one per proposer: person,unit
+    certificates: dict[str, str] = field(default_factory=dict)  # joint proposers' numbers
 
     @classmethod
     def from_doc(cls, doc) -> Winner:
@@ -115,11 +129,14 @@ class Winner:
             note=doc.get("note", ""),
             proposer=doc.get("proposer", ""),
             certificate=doc.get("certificate", ""),
+            proposer_kind=doc.get("proposer_kind", ""),
+            certificates=dict(doc.get("certificates") or {}),
         )
 
     def as_dict(self) -> dict:
         data = {"id": self.id, "name": self.name, "position": self.position}
-        for extra in ("affiliation", "note", "proposer", "certificate"):
+        for extra in ("affiliation", "note", "proposer", "proposer_kind", "certificate",
+                      "certificates"):
             if getattr(self, extra):
                 data[extra] = getattr(self, extra)
         return data
@@ -223,6 +240,23 @@ def _check_attributes(kind: str | None, sort: str | None, columns: int | None) -
         )
 
 
+#: The longest verb a category may set for its honour (荣获, 被授予, 被命名为 …).
+MAX_VERB_LENGTH = 8
+
+
+def _check_certificate_settings(mode: str, verb: str) -> None:
+    from . import vocabulary
+
+    if mode and mode not in CERTIFICATE_MODES:
+        raise RollError(str(vocabulary.CERTIFICATE_MODES.refusal(mode)))
+    verb = verb.strip()
+    if len(verb) > MAX_VERB_LENGTH or any(char.isspace() for char in verb):
+        raise RollError(
+            _("the verb {verb!r} must be one short word of at most {limit} characters, "
+              "e.g. 荣获 or 被授予").format(verb=verb, limit=MAX_VERB_LENGTH)
+        )
+
+
 def _clean_title(title: str) -> str:
     try:
         return validate_entry(title, max_length=MAX_TITLE_LENGTH, what="title")
@@ -248,8 +282,11 @@ def add_category(
     description: str = "",
     honour: str = "",
     author_label: str = "",
+    certificate_mode: str = "",
+    verb: str = "",
 ) -> Category:
     _check_attributes(kind, sort, columns)
+    _check_certificate_settings(certificate_mode, verb)
     title = _clean_title(title)
     if PATH_SEPARATOR in title:
         raise RollError(
@@ -282,6 +319,10 @@ def add_category(
     }
     if author_label.strip():
         doc["author_label"] = author_label.strip()
+    if certificate_mode:
+        doc["certificate_mode"] = certificate_mode
+    if verb.strip():
+        doc["verb"] = verb.strip()
     doc_id = db.table(CATEGORIES).insert(doc)
     return Category.from_doc(db.table(CATEGORIES).get(doc_id=doc_id))
 
@@ -290,6 +331,7 @@ def edit_category(db: TinyDB, reference: str, **changes) -> Category:
     category = resolve_category(db, reference)
     changes = {k: v for k, v in changes.items() if v is not None}
     _check_attributes(changes.get("kind"), changes.get("sort"), changes.get("columns"))
+    _check_certificate_settings(changes.get("certificate_mode", ""), changes.get("verb", ""))
     if "title" in changes:
         changes["title"] = _clean_title(changes["title"])
         if PATH_SEPARATOR in changes["title"]:
@@ -304,7 +346,7 @@ def edit_category(db: TinyDB, reference: str, **changes) -> Category:
                     title=changes["title"]
                 )
             )
-    for free_text in ("description", "honour", "author_label"):
+    for free_text in ("description", "honour", "author_label", "verb"):
         if free_text in changes:
             changes[free_text] = changes[free_text].strip()
     if changes:
@@ -452,6 +494,79 @@ class NewWinner:
     proposer: str = ""
     certificate: str = ""  # kept from an import; otherwise issued by the register
     origin: str = ""  # where it came from (argument 2, line 7 …) for messages
+    proposer_kind: str = ""  # person or unit (个人/单位), or one per proposer: 个人、单位
+    certificates: dict[str, str] | None = None  # joint proposers' numbers (roll JSON)
+
+
+@dataclass
+class InferredKind:
+    """A proposer whose kind was not given and was taken from the name (warned of)."""
+
+    name: str
+    kind: str  # person or unit
+    rule: str  # recipients.BY_DOTS, BY_LENGTH, BY_ENDING or BY_DEFAULT
+    origin: str = ""
+
+
+def describe_inferred(inferred: list[InferredKind], limit: int = 10) -> str:
+    """The warning for proposers whose kind was taken from the name (person or unit
+    decides 同志 and 你/你单位 on their certificates)."""
+    words = {"person": _("person"), "unit": _("unit")}
+    shown = "、".join(f"{found.name}（{words[found.kind]}）" for found in inferred[:limit])
+    if len(inferred) > limit:
+        shown += _(" … ({count} in all)").format(count=len(inferred))
+    return ngettext(
+        "the kind of {count} proposer was not given and is taken from the name: {names}; "
+        "give --proposer-kind person|unit (or a 提案者类型 column) where it is wrong",
+        "the kind of {count} proposers was not given and is taken from the names: {names}; "
+        "give --proposer-kind person|unit (or a 提案者类型 column) where it is wrong",
+        len(inferred),
+    ).format(count=len(inferred), names=shown)
+
+
+def proposer_kind_code(value: str, proposers: list[str]) -> str:
+    """The stored form of a proposer kind as typed (个人, unit, 个人、单位 …) for
+    ``proposers``: one kind for all, or one for each, in order."""
+    from . import vocabulary
+    from .recipients import SEPARATORS, kinds_text
+
+    parts = [part.strip() for part in SEPARATORS.split(value) if part.strip()]
+    try:
+        kinds = [vocabulary.KINDS.code(part, RECIPIENT_KINDS) for part in parts]
+    except vocabulary.UnknownValue as error:
+        raise RollError(str(error)) from None
+    if len(kinds) > 1 and len(kinds) != len(proposers):
+        raise RollError(
+            _("{count} proposer kinds for {proposers} ({number} proposers): give one kind "
+              "for all, or one for each in order").format(
+                count=len(kinds), proposers="、".join(proposers), number=len(proposers))
+        )
+    return kinds_text(kinds)
+
+
+def settle_proposer_kind(proposer: str, given: str, origin: str = "",
+                         kept: dict[str, str] | None = None,
+                         inferred: list[InferredKind] | None = None) -> str:
+    """The ``proposer_kind`` to store for ``proposer``: the kind ``given`` (as typed),
+    else each proposer's kind from ``kept`` (name -> kind, the proposers a work had)
+    or inferred from the name, each inference added to ``inferred``."""
+    from .recipients import infer_kind, kinds_text, split_proposers
+
+    proposers = split_proposers(proposer)
+    if not proposers:
+        return ""
+    if given.strip():
+        return proposer_kind_code(given, proposers)
+    kinds = []
+    for name in proposers:
+        if kept and name in kept:
+            kinds.append(kept[name])
+            continue
+        kind, rule = infer_kind(name)
+        kinds.append(kind)
+        if inferred is not None:
+            inferred.append(InferredKind(name, kind, rule, origin))
+    return kinds_text(kinds)
 
 
 def names_in(db: TinyDB, category: Category) -> set[str]:
@@ -472,10 +587,13 @@ def prepare_winners(
     entries: Iterable[NewWinner],
     allow_duplicate: bool = False,
     existing: set[str] | None = None,
+    inferred: list[InferredKind] | None = None,
 ) -> tuple[list[dict], list[str]]:
     """Validate entries against the category; returns (documents, problems).
 
     Nothing is written: the caller decides what to do when there are problems.
+    A work's proposer kind not given is inferred from the name and added to
+    ``inferred`` (the caller warns of it).
     ``existing`` (the names already in the category, from :func:`names_in`)
     saves a scan when adding in chunks; the accepted names are added to it.
     """
@@ -483,6 +601,7 @@ def prepare_winners(
     limit = MAX_TITLE_LENGTH if category.kind == "work" else MAX_NAME_LENGTH
     what = "title" if category.kind == "work" else "name"
     documents, problems, seen = [], [], set()
+    inferred = [] if inferred is None else inferred
     for entry in entries:
         where = entry.origin or ""
         try:
@@ -513,7 +632,41 @@ def prepare_winners(
             problems.append(at(
                 where, _("the work {name!r} needs a proposer (--proposer)").format(name=name)))
             continue
+        if category.kind == "work":
+            found: list[InferredKind] = []
+            try:
+                kind = settle_proposer_kind(extras["proposer"], entry.proposer_kind, where,
+                                            inferred=found)
+            except RollError as error:
+                problems.append(at(where, str(error)))
+                continue
+            if kind:
+                extras["proposer_kind"] = kind
+        elif entry.proposer_kind.strip():
+            problems.append(at(where, _(
+                "a proposer kind is only for works; {category!r} is not a list of works")
+                .format(category=category.title)))
+            continue
+        joint = extras.get("certificate", "").split("、")
+        if category.kind == "work" and len(joint) > 1 and not entry.certificates:
+            from .recipients import split_proposers
+
+            names = split_proposers(extras["proposer"])
+            if len(names) != len(joint):  # a roll's CSV: one number per proposer, in order
+                problems.append(at(where, _(
+                    "{count} certificate numbers for {number} proposers ({proposers})").format(
+                        count=len(joint), number=len(names), proposers="、".join(names))))
+                continue
+            entry.certificates = dict(zip(names, (number.strip() for number in joint)))
+        if entry.certificates and category.kind == "work":
+            numbers = {key.strip(): value.strip() for key, value in entry.certificates.items()
+                       if key.strip()}
+            if any(numbers.values()):
+                extras["certificates"] = numbers
+                extras.pop("certificate", None)
         seen.add(name)
+        if category.kind == "work":
+            inferred += found
         documents.append({"category": category.id, "name": name, **extras})
     existing |= seen
     return documents, problems
@@ -578,9 +731,20 @@ def remove_winner(db: TinyDB, category: Category, reference: str) -> Winner:
     return winner
 
 
-def edit_winner(db: TinyDB, category: Category, reference: str, **changes) -> Winner:
+def edit_winner(db: TinyDB, category: Category, reference: str,
+                inferred: list[InferredKind] | None = None, **changes) -> Winner:
+    """Change a winner's fields.  A work's proposer kind follows its proposers: the
+    kind given (``proposer_kind``), else each kept proposer's own, else inferred
+    (added to ``inferred``).  Certificate numbers are the caller's to settle
+    (:func:`numbers_before` and :func:`renumber`)."""
+    from .recipients import proposer_kinds, split_proposers
+
     winner = resolve_winner(db, category, reference)
     changes = {k: v for k, v in changes.items() if v is not None}
+    if category.kind != "work" and changes.get("proposer_kind"):
+        raise RollError(
+            _("a proposer kind is only for works; {category!r} is not a list of works")
+            .format(category=category.title))
     if "name" in changes:
         limit = MAX_TITLE_LENGTH if category.kind == "work" else MAX_NAME_LENGTH
         try:
@@ -602,6 +766,19 @@ def edit_winner(db: TinyDB, category: Category, reference: str, **changes) -> Wi
                 )
             except InvalidName as error:
                 raise RollError(str(error)) from None
+    if category.kind == "work" and ("proposer" in changes or "proposer_kind" in changes):
+        if changes.get("proposer") == "":
+            raise RollError(_("a work needs a proposer"))
+        proposer = changes.get("proposer", winner.proposer)
+        old = split_proposers(winner.proposer)
+        kinds = [kind for kind, _inferred in proposer_kinds(old, winner.proposer_kind)]
+        kept = dict(zip(old, kinds))
+        new = split_proposers(proposer)
+        for index, name in enumerate(new):  # a corrected spelling keeps the kind at its place
+            if name not in kept and index < len(old) and old[index] not in new:
+                kept[name] = kinds[index]
+        changes["proposer_kind"] = settle_proposer_kind(
+            proposer, changes.get("proposer_kind", ""), kept=kept, inferred=inferred)
     if changes:
         db.table(WINNERS).update(changes, doc_ids=[winner.id])
     return Winner.from_doc(db.table(WINNERS).get(doc_id=winner.id))
@@ -633,6 +810,106 @@ def move_winner(
     for place, doc_id in enumerate(order):
         table.update({"position": place, "category": target.id}, doc_ids=[doc_id])
     return Winner.from_doc(table.get(doc_id=winner.id))
+
+
+# -- whose certificate number is whose --------------------------------------------------
+
+
+@dataclass
+class Renumbering:
+    """What a change did to the certificate numbers of works (:func:`renumber`)."""
+
+    #: (number, recipient it was issued to, category path): no recipient keeps it
+    revoked: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (number, recipient it was issued to, recipient holding it now): a renamed proposer
+    moved: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def certificate_mode_of(chain: list[Category]) -> str:
+    """A work's certificates: the nearest mode set on the category or an ancestor,
+    else one per proposer."""
+    for category in reversed(chain):
+        if category.certificate_mode:
+            return category.certificate_mode
+    return DEFAULT_MODE
+
+
+def honour_verb_of(chain: list[Category]) -> str:
+    """The verb set for the honour on the category or an ancestor ("": chosen by it)."""
+    for category in reversed(chain):
+        if category.verb:
+            return category.verb
+    return ""
+
+
+def _work_modes(db: TinyDB) -> dict[int, tuple[str, str]]:
+    """Each category of works: (certificate mode, path)."""
+    by_id = {c.id: c for c in all_categories(db)}
+    modes = {}
+    for category in by_id.values():
+        if category.kind == "work":
+            chain = lineage(db, category, by_id)
+            modes[category.id] = (certificate_mode_of(chain),
+                                  PATH_SEPARATOR.join(c.title for c in chain))
+    return modes
+
+
+def numbers_before(db: TinyDB, categories: Iterable[int] | None = None,
+                   winners: Iterable[int] = ()) -> dict[int, list[tuple[str, str]]]:
+    """Before a change of works' recipients (an edited proposer, a category's mode,
+    a move): the (recipient, number) pairs of the works among ``winners``, or in
+    ``categories`` (None: every category; a category's mode is inherited), that hold
+    numbers, for :func:`renumber` after the change."""
+    from .recipients import issued, recipients
+
+    modes = _work_modes(db)
+    wanted = set(modes) if categories is None else set(categories)
+    ids = {str(winner) for winner in winners}
+    before = {}
+    for doc_id, doc in winner_records(db).items():
+        category = doc["category"]
+        if category not in modes or not (category in wanted or doc_id in ids):
+            continue
+        if not (doc.get("certificate") or doc.get("certificates")):
+            continue
+        proposer = doc.get("proposer", "")
+        now = recipients("work", doc["name"], proposer, modes[category][0])
+        pairs = issued(doc.get("certificate", ""), doc.get("certificates"), now,
+                       proposer or doc["name"])
+        if any(number for _name, number in pairs):
+            before[int(doc_id)] = pairs
+    return before
+
+
+def renumber(db: TinyDB, before: dict[int, list[tuple[str, str]]]) -> Renumbering:
+    """Give the numbers recorded by :func:`numbers_before` to the works' recipients
+    as they are now (:func:`honours.recipients.assign`: a name keeps its number; a
+    renamed proposer keeps the number of the name it replaces at its place); what
+    no recipient keeps is returned as revoked, for the ledger."""
+    from .recipients import assign, numbers_fields, recipients
+
+    modes = _work_modes(db)
+    result = Renumbering()
+    table = db.table(WINNERS)
+    records = winner_records(db)
+    updates = {}
+    for doc_id, pairs in before.items():
+        doc = records.get(str(doc_id))
+        if doc is None:
+            continue
+        mode, path = modes.get(doc["category"], (DEFAULT_MODE, ""))
+        kind = "work" if doc["category"] in modes else "person"
+        now = recipients(kind, doc["name"], doc.get("proposer", ""), mode)
+        numbers, left = assign(now, pairs)
+        owner = {number: name for name, number in pairs}
+        result.revoked += [(number, name, path) for name, number in left]
+        result.moved += [(number, owner[number], name) for name, number in zip(now, numbers)
+                         if number and owner[number] != name]
+        fields = numbers_fields(doc, now, numbers)
+        if any(doc.get(key, type(value)()) != value for key, value in fields.items()):
+            updates[doc_id] = fields
+    update_documents(table, updates)
+    return result
 
 
 # -- settings of the roll -----------------------------------------------------------------
@@ -825,10 +1102,15 @@ def roll_view(db: TinyDB, reference: str | None = None):
             own_author_label=category.author_label,
             quota=category.quota,
             exclusive=category.exclusive,
+            certificate_mode=certificate_mode_of(chain),
+            own_certificate_mode=category.certificate_mode,
+            verb=honour_verb_of(chain),
+            own_verb=category.verb,
             entries=[  # Entry's fields in order (keywords cost a third more, per winner)
                 Entry(doc_id, doc["name"], place, doc.get("position", 0),
                       doc.get("proposer", ""), doc.get("affiliation", ""), doc.get("note", ""),
-                      doc.get("certificate", ""))
+                      doc.get("certificate", ""), doc.get("proposer_kind", ""),
+                      doc.get("certificates"))
                 for place, (doc_id, doc) in enumerate(winners, start=1)
             ],
         )

@@ -147,6 +147,12 @@ PADDINGS = Vocabulary(N_("padding"), (
     Word("ideographic", "全角空格", ("全角",)),
 ))
 
+#: How many certificates a work gets: one for each of its proposers, or one for the work.
+CERTIFICATE_MODES = Vocabulary(N_("certificate mode"), (
+    Word("per-proposer", "每位提案者一份", ("每位提案者", "每人一份", "每人")),
+    Word("per-work", "每件作品一份", ("每件作品", "每件一份", "每件")),
+))
+
 REGISTER_ORDERS = Vocabulary(N_("order"), (
     Word("roll", "榜单顺序", ("光荣榜顺序",)),
     Word("number", "编号顺序", ("编号",)),

@@ -86,11 +86,23 @@ def test_chinese_dates():
 
 
 def test_person_or_unit():
-    assert is_person("马罡", "person")
-    assert not is_person("民革界别", "unit")
-    assert is_person("朱豪杰", "work")  # a work proposed by a person
-    assert not is_person("金山区妇女联合会", "work")
-    assert not is_person("民进界别", "work")
+    from honours.recipients import infer_kind
+    from honours.render.view import RegisterRow
+
+    def row(recipient, kind, recipient_kind=""):
+        return RegisterRow(1, "", recipient, "", "", kind, recipient_kind=recipient_kind)
+
+    assert is_person(row("马罡", "person"))
+    assert not is_person(row("民革界别", "unit"))
+    assert is_person(row("朱豪杰", "work"))  # a work proposed by a person
+    assert not is_person(row("金山区妇女联合会", "work"))
+    assert not is_person(row("民进界别", "work"))
+    assert not is_person(row("朱豪杰", "work", "unit"))  # the stored kind decides
+    # rare and dotted names are people (today's code took them for units)
+    for name in ("王𬌗", "刘䶮", "阿卜杜热合曼·艾则孜", "张建中"):
+        assert infer_kind(name)[0] == "person", name
+    for name in ("黎川一中", "人民日报", "中国民主促进会上海市金山区委员会"):
+        assert infer_kind(name)[0] == "unit", name
 
 
 def test_date_setting_is_validated(honours):

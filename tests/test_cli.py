@@ -195,7 +195,8 @@ def test_works_need_a_proposer(honours):
     honours("add", "优秀提案", "关于某事的建议", "--proposer", "刘 振")
     record = json.loads(honours("list", "优秀提案", "--format", "json").output)[0]
     assert record == {
-        "place": 1, "id": 1, "name": "关于某事的建议", "position": 0, "proposer": "刘振"
+        "place": 1, "id": 1, "name": "关于某事的建议", "position": 0, "proposer": "刘振",
+        "proposer_kind": "person",  # not given: taken from the name (and warned of)
     }
 
 

@@ -21,21 +21,18 @@ else:  # pragma: no cover - Python 3.10
 PLACEHOLDERS = (
     "recipient", "salutation", "honour", "category", "work", "affiliation", "author",
     "you", "verb", "merit", "citation", "year", "issuer", "title", "date", "certificate",
+    "conferral",
 )
 #: Chinese names of the placeholders (the names offices write in Word templates).
 CHINESE_NAMES = {
     "姓名": "recipient", "获奖者": "recipient", "称谓": "salutation", "荣誉": "honour",
     "类别": "category", "作品": "work", "单位": "affiliation", "署名": "author",
     "年度": "year", "落款": "issuer", "标题": "title", "日期": "date", "编号": "certificate",
-    "正文": "citation",
+    "正文": "citation", "获评": "conferral",
 }
 #: Recipients' kinds, each with its own wording in a template ([person], [unit], [work]).
 KINDS = ("person", "unit", "work")
 _DIGITS = "〇一二三四五六七八九"
-#: Last characters of organisations' names (a work's proposer may be a unit).
-_UNIT_ENDINGS = tuple(
-    "会组委部局处室所院校司团队站厂社别党盟办厅署中协行馆台社村镇街区县市省"
-)
 
 
 def chinese_date(value: str) -> str:
@@ -50,17 +47,16 @@ def chinese_date(value: str) -> str:
     return text
 
 
-def is_person(recipient: str, kind: str) -> bool:
-    """Whether 同志 goes after the name: people yes, units no; a work's proposer
-    is taken for a person when it is a short Chinese name that does not end like
-    an organisation's (会, 组, 委 …)."""
-    if kind == "person":
-        return True
-    if kind != "work":
-        return False
-    name = recipient.replace(" ", "").replace("\u3000", "")
-    han = all("\u3400" <= ch <= "\u9fff" or ch == "·" for ch in name)
-    return han and 2 <= len(name) <= 4 and not name.endswith(_UNIT_ENDINGS)
+def is_person(row) -> bool:
+    """Whether 同志 goes after the name: the register row's recipient kind (a
+    work's proposer's, stored or taken from the name: honours.recipients), else the
+    kind of its list."""
+    kind = getattr(row, "recipient_kind", "") or row.kind
+    if kind == "work":  # a row made without its recipient's kind
+        from ..recipients import infer_kind
+
+        kind = infer_kind(row.recipient)[0]
+    return kind == "person"
 
 
 Template = dict  # kind -> block name -> text
@@ -179,9 +175,10 @@ class Certificate:
 
 def fields_for(row, values: dict[str, str], when: str) -> dict[str, str]:
     """Every placeholder's value for register ``row``, English and Chinese names."""
-    from .wording import author_verb, merit_clause
+    from .wording import author_verb, conferral, merit_clause
 
-    person = is_person(row.recipient, row.kind)
+    person = is_person(row)
+    several = getattr(row, "together", 1) > 1  # joint proposers on one certificate
     year = values.get("year", "")
     fields = {
         "recipient": row.recipient,
@@ -191,7 +188,7 @@ def fields_for(row, values: dict[str, str], when: str) -> dict[str, str]:
         "work": row.work,
         "affiliation": getattr(row, "affiliation", ""),
         "author": getattr(row, "author_label", ""),
-        "you": "你" if person else "你单位",
+        "you": ("你们" if several else "你") if person else ("你们" if several else "你单位"),
         "verb": author_verb(getattr(row, "author_label", "")),
         "merit": merit_clause(year, row.honour),
         "year": year,
@@ -199,6 +196,7 @@ def fields_for(row, values: dict[str, str], when: str) -> dict[str, str]:
         "title": values.get("title", ""),
         "date": when,
         "certificate": row.certificate,
+        "conferral": conferral(row.honour, getattr(row, "verb", "")),
     }
     # the sentence of the default wording for this kind: one Word template
     # ({正文}) then serves people, units and works alike
@@ -206,6 +204,17 @@ def fields_for(row, values: dict[str, str], when: str) -> dict[str, str]:
     fields["citation"] = _default_template()[kind]["body"].split("\n")[0].format(**fields)
     fields.update({chinese: fields[english] for chinese, english in CHINESE_NAMES.items()})
     return fields
+
+
+def spread_recipient(fields: dict[str, str], row) -> dict[str, str]:
+    """``fields`` with a person's two-character name spread by an ideographic space
+    (马罡 -> 马　罡), as certificates print it; a unit's name as it is."""
+    from ..render.view import pad_name
+
+    if not fields["salutation"]:
+        return fields
+    padded = pad_name(row.recipient, "\u3000")
+    return {**fields, "recipient": padded, "姓名": padded, "获奖者": padded}
 
 
 _DEFAULT: list = []
@@ -220,8 +229,6 @@ def _default_template() -> Template:
 def fill(template: Template, layout, row, values: dict[str, str], when: str) -> Certificate:
     """The texts of every block of ``layout`` for register ``row``, in the
     wording of the row's kind (person, unit or work)."""
-    from ..render.view import pad_name
-
     fields = fields_for(row, values, when)
     kind = row.kind if row.kind in KINDS else "person"
     texts = {}
@@ -230,9 +237,7 @@ def fill(template: Template, layout, row, values: dict[str, str], when: str) -> 
         if source is None:
             continue
         check_placeholders(source, f"{layout.source} block {block.name!r}")
-        own = dict(fields)
-        if block.spread_names and fields["salutation"]:
-            own["recipient"] = own["姓名"] = own["获奖者"] = pad_name(row.recipient, "\u3000")
+        own = spread_recipient(fields, row) if block.spread_names else fields
         texts[block.name] = source.format(**own)
     return Certificate(row.sequence, row.certificate, row.recipient, texts, fields)
 
@@ -262,8 +267,17 @@ def select_rows(rows, names: list[str]):
     in register order; an unknown name is an error listing close names."""
     import difflib
 
+    from ..recipients import split_proposers
+
+    def keys(row) -> set[str]:
+        """The row's recipient, and each proposer of a certificate they share (per-work)."""
+        found = {_bare(row.recipient)}
+        if getattr(row, "together", 1) > 1:
+            found.update(_bare(name) for name in split_proposers(row.recipient))
+        return found
+
     wanted = {_bare(name): name for name in names}
-    recipients = {_bare(row.recipient): row.recipient for row in rows}
+    recipients = {key: row.recipient for row in rows for key in keys(row)}
     unknown = [given for bare, given in wanted.items() if bare not in recipients]
     if unknown:
         lines = []
@@ -280,4 +294,4 @@ def select_rows(rows, names: list[str]):
                 _("no certificate for {name!r}{hint}").format(name=given, hint=hint)
             )
         raise CertificateError("; ".join(lines))
-    return [row for row in rows if _bare(row.recipient) in wanted]
+    return [row for row in rows if keys(row) & wanted.keys()]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..i18n import _
 from . import CertificateError
-from .text import CHINESE_NAMES, PLACEHOLDERS, fields_for
+from .text import CHINESE_NAMES, PLACEHOLDERS, fields_for, spread_recipient
 
 #: A placeholder: a name in braces, no spaces or braces inside.
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,24})\}")
@@ -176,7 +176,7 @@ def fill_word_template(document, rows, values: dict[str, str], when: str) -> byt
         for paragraph in part._element.iter(_q("w:p")):
             replace_in_paragraph(paragraph, shared)
     for number, row in enumerate(rows):
-        fields = fields_for(row, values, when)
+        fields = spread_recipient(fields_for(row, values, when), row)  # 马　罡, as in the PDF
         elements = [copy.deepcopy(child) for child in original]
         for element in elements:
             for paragraph in element.iter(_q("w:p")):  # the element itself included

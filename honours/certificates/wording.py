@@ -30,6 +30,18 @@ AUTHOR_VERBS = {
 DEFAULT_VERB = "提交"
 #: Words that end an award's title but not an honour: 某某中学表彰 + 优秀教师 -> 某某中学优秀教师.
 AWARD_ENDINGS = ("表彰名单", "表彰决定", "光荣榜", "表彰", "名单", "评选")
+#: Words that end a list's own title and name no honour: …入围候选人名单 -> …入围候选人.
+LIST_WORDS = ("表彰名单", "名单")
+#: A level below the award that only introduces the lists (表彰名单如下): it names no honour.
+LIST_ONLY = re.compile(
+    r"^(?:受表彰|表彰|获奖|评选|拟表彰)?(?:名单|决定|人员|对象)?(?:如下|公示|公布)?[:：]?$"
+)
+
+#: The verbs that confer an honour, as offices write them: 荣获…奖, 被授予…称号, 被评为….
+AWARD_VERB, TITLE_VERB, DEFAULT_HONOUR_VERB = "荣获", "被授予", "被评为"
+#: Endings of an honour that is an award (荣获…奖) and of one that is a title (被授予…称号).
+AWARD_WORDS = ("奖", "奖章", "奖状", "奖杯", "奖牌")
+TITLE_WORD = "称号"
 
 
 def carries_year(honour: str) -> bool:
@@ -52,11 +64,18 @@ def default_honour(titles: list[str]) -> str:
     if not titles:
         return ""
     award = titles[0]
-    if len(titles) == 1:
-        return award
+    # a level that only introduces the lists (表彰名单如下) names nothing
+    titles = [award] + [title for title in titles[1:] if not _list_only(title)]
+    if len(titles) == 1:  # the list's own title: what it names, not "名单"
+        return _without_list_word(award, LIST_WORDS)
     item = titles[1]
     if item in award:
         return award[: award.index(item) + len(item)]
+    if award in item:  # 全国关心下一代工作 + 全国关心下一代工作突出贡献奖: said once
+        return item
+    for length in range(min(len(award), len(item)) - 1, 1, -1):
+        if award.endswith(item[:length]):  # 2015年全国关心下一代工作 + 全国关心下一代工作先进集体
+            return award + item[length:]
     for length in range(len(item) - 1, 1, -1):  # the longest shared beginning
         stem, rest = item[:length], item[length:]
         at = award.find(stem)
@@ -67,11 +86,42 @@ def default_honour(titles: list[str]) -> str:
     scope = SCOPE.match(award)
     if scope:
         return scope.group(0) + item
-    for ending in AWARD_ENDINGS:
-        if award.endswith(ending) and len(award) > len(ending):
-            award = award[: -len(ending)]
-            break
-    return award + item
+    return _without_list_word(award) + item
+
+
+def _without_list_word(title: str, endings: tuple[str, ...] = AWARD_ENDINGS) -> str:
+    """某某中学表彰 -> 某某中学, 入围候选人名单 -> 入围候选人: the words that name a
+    list or a ceremony, not an honour (a title that is only such a word is kept)."""
+    for ending in endings:
+        if title.endswith(ending) and len(title) > len(ending):
+            return title[: -len(ending)]
+    return title
+
+
+def _list_only(title: str) -> bool:
+    return bool(LIST_ONLY.match(title.replace(" ", "")))
+
+
+def honour_verb(honour: str, verb: str = "") -> str:
+    """The verb that confers ``honour``: ``verb`` when the category sets one, else
+    荣获 for an award (…奖, …奖章, …奖状), 被授予 for a title (…称号), else 被评为."""
+    if verb:
+        return verb
+    if honour.endswith(AWARD_WORDS):
+        return AWARD_VERB
+    if honour.endswith(TITLE_WORD):
+        return TITLE_VERB
+    return DEFAULT_HONOUR_VERB
+
+
+def conferral(honour: str, verb: str = "") -> str:
+    """The honour with its verb, as the certificate says it: 荣获全国五一劳动奖章,
+    被授予全国优秀教师称号, 被评为优秀教师.  被授予 names a 称号: one is added to an
+    honour that does not end with it (被授予 + 优秀教师 -> 被授予优秀教师称号)."""
+    chosen = honour_verb(honour, verb)
+    if chosen == TITLE_VERB and not honour.endswith(TITLE_WORD):
+        return f"{chosen}{honour}{TITLE_WORD}"
+    return f"{chosen}{honour}"
 
 
 def default_author_label(titles: list[str]) -> str:

@@ -9,6 +9,7 @@ from .. import vocabulary
 from ..i18n import _
 from .choices import complete_category, completed, parsed
 from .common import change, console, escape, examples, fail, store, warn
+from .recipients import report_renumbering, revoke_certificates
 
 app = typer.Typer(
     help=_(
@@ -68,6 +69,26 @@ AuthorLabelOption = Annotated[
             "(提案者, 作者, 申报单位 …; inherited by subcategories); default: 提案者 "
             "for proposals, else 作者."
         ),
+    ),
+]
+CertificatesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--certificates", metavar="per-proposer|per-work",
+        callback=parsed(vocabulary.CERTIFICATE_MODES),
+        autocompletion=completed(vocabulary.CERTIFICATE_MODES),
+        help=_("A work's certificates: per-proposer (每位提案者一份, the default: each of "
+               "its joint proposers gets one, with its own number) or per-work (每件作品一份: "
+               "one for the proposers together); inherited by subcategories."),
+    ),
+]
+VerbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--verb",
+        help=_("The verb before the honour on certificates (荣获, 被评为, 被授予 …; "
+               "inherited by subcategories); default: 荣获 for an award ending in 奖, "
+               "被授予 for a 称号, else 被评为. An empty value goes back to the default."),
     ),
 ]
 QuotaOption = Annotated[
@@ -140,6 +161,8 @@ def add(
     author_label: AuthorLabelOption = None,
     quota: QuotaOption = None,
     exclusive: ExclusiveOption = None,
+    certificates: CertificatesOption = None,
+    verb: VerbOption = None,
 ) -> None:
     from .. import roll
     from ..eligibility import set_rules
@@ -149,7 +172,8 @@ def add(
         category = roll.add_category(
             db, title, parent=parent, kind=kind or "person", sort=sort, measure=measure,
             columns=columns, description=description or "", honour=honour or "",
-            author_label=author_label or "",
+            author_label=author_label or "", certificate_mode=certificates or "",
+            verb=verb or "",
         )
         category = set_rules(db, category, quota=quota or None, exclusive=exclusive or None)
         path = roll.path_of(db, category)
@@ -228,13 +252,27 @@ def show(category: CategoryArg) -> None:
     }
     rows[_("quota")] = _quota_text(db, found)
     rows[_("exclusive")] = _("yes") if found.exclusive else _("no")
+    chain = roll.lineage(db, found)
     if found.kind == "work" or found.author_label:
-        chain = roll.lineage(db, found)
         rows[_("author label")] = found.author_label or _("{label} (inherited or default)").format(
             label=roll.author_label_of(chain))
+    if found.kind == "work" or found.certificate_mode:
+        rows[_("certificates")] = vocabulary.CERTIFICATE_MODES.label(
+            roll.certificate_mode_of(chain)) + (
+            "" if found.certificate_mode else " " + _("(inherited or default)"))
+    honour = roll.honour_of(chain)
+    verb = roll.honour_verb_of(chain)
+    rows[_("verb")] = found.verb or _("{verb} (inherited or chosen by the honour)").format(
+        verb=honour_verb(honour, verb))
     for key, value in rows.items():
         table.add_row(key, escape(value))
     console().print(table)
+
+
+def honour_verb(honour: str, verb: str) -> str:
+    from ..certificates.wording import honour_verb as chosen
+
+    return chosen(honour, verb)
 
 
 def _quota_text(db, category) -> str:
@@ -266,6 +304,8 @@ def edit(
     author_label: AuthorLabelOption = None,
     quota: QuotaOption = None,
     exclusive: ExclusiveOption = None,
+    certificates: CertificatesOption = None,
+    verb: VerbOption = None,
 ) -> None:
     from .. import roll
     from ..eligibility import set_rules
@@ -273,17 +313,21 @@ def edit(
     given = {
         "title": title, "kind": kind, "sort": sort, "measure": measure, "columns": columns,
         "description": description, "honour": honour, "author_label": author_label,
+        "certificate_mode": certificates, "verb": verb,
     }
     if all(value is None for value in given.values()) and quota is None and exclusive is None:
         raise fail(
             _("nothing to change: give --title, --kind, --sort, --measure, --columns, "
-              "--description, --honour, --author-label, --quota or --exclusive")
+              "--description, --honour, --author-label, --certificates, --verb, --quota or "
+              "--exclusive")
         )
     with change("category-edit") as recorded:
         db = recorded.db
         before = roll.resolve_category(db, category)
         old_path = roll.path_of(db, before)
+        numbers = roll.numbers_before(db) if certificates or kind else {}
         changed = roll.edit_category(db, category, **given)
+        report_renumbering(recorded, roll.renumber(db, numbers))
         changed = set_rules(db, changed, quota=quota, exclusive=exclusive)
         path = roll.path_of(db, changed)
         if quota:  # counted here, in the change, rather than by reading the file again
@@ -319,7 +363,7 @@ def _field_name(key: str) -> str:
         "measure": _("measure word"), "columns": _("grid columns"),
         "description": _("description"), "honour": _("honour"),
         "author_label": _("author label"), "quota": _("quota"),
-        "exclusive": _("exclusive"),
+        "exclusive": _("exclusive"), "certificate_mode": _("certificates"), "verb": _("verb"),
     }[key]
 
 
@@ -329,6 +373,8 @@ def _shown(key: str, value):
         return vocabulary.KINDS.label(value)
     if key == "sort":
         return vocabulary.RULES.label(value)
+    if key == "certificate_mode":
+        return vocabulary.CERTIFICATE_MODES.label(value) if value else _("inherited or default")
     if key == "exclusive":
         return _("yes") if value else _("no")
     if key == "quota" and value is None:
@@ -359,7 +405,9 @@ def move(
     with change("category-move") as recorded:
         db = recorded.db
         old_path = roll.path_of(db, roll.resolve_category(db, category))
+        numbers = roll.numbers_before(db)
         moved = roll.move_category(db, category, parent=parent, to_top=top, position=position)
+        report_renumbering(recorded, roll.renumber(db, numbers))
         path = roll.path_of(db, moved)
         recorded.describe(_("moved category {old} to {path}, position {position}").format(
             old=old_path, path=path, position=moved.position + 1))
@@ -381,7 +429,6 @@ def remove(
     ] = False,
 ) -> None:
     from .. import roll
-    from .winners import revoke_certificates
 
     with change("category-remove") as recorded:
         db = recorded.db

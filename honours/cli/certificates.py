@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from .. import vocabulary
 from ..i18n import _, ngettext
 from .common import (
     console,
@@ -26,7 +27,8 @@ def register(app: typer.Typer) -> None:
         "certificates",
         help=_(
             "Print the certificates (荣誉证书): one page per winner, people and units; "
-            "a work's certificate goes to its proposer, as in the register.\n\n"
+            "a work's go to its proposers, one each (or one for them together where the "
+            "category says --certificates per-work), as in the register.\n\n"
             "Certificate numbers come from the register: winners without one are issued "
             "the next number as part of writing the file, as `honours register -o` does; "
             "a command that fails issues none. The text comes from the template, the "
@@ -247,6 +249,15 @@ def _chosen(register, values: dict[str, str], only: list[str]):
     rows = select_rows(register.rows, split_names(only)) if only else register.rows
     if not rows:
         raise fail(_("there are no winners to print certificates for"))
+    guessed = list(dict.fromkeys(row.recipient for row in rows if row.kind_inferred))
+    if guessed:
+        warn(ngettext(
+            "the kind of {count} proposer is not stored and is taken from the name: {names}; "
+            "`honours edit CATEGORY WORK --proposer-kind person|unit` stores it",
+            "the kind of {count} proposers is not stored and is taken from the names: "
+            "{names}; `honours edit CATEGORY WORK --proposer-kind person|unit` stores it",
+            len(guessed),
+        ).format(count=len(guessed), names=vocabulary.listed(guessed)))
     return rows, _date_and_warnings(values)
 
 

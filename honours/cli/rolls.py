@@ -318,9 +318,9 @@ def register_command(
         if pending:
             note(
                 ngettext(
-                    "{count} winner has no certificate number yet{marked}; "
+                    "{count} certificate has no number yet{marked}; "
                     "`honours register --issue` issues it.",
-                    "{count} winners have no certificate number yet{marked}; "
+                    "{count} certificates have no number yet{marked}; "
                     "`honours register --issue` issues them.",
                     pending,
                 ).format(
@@ -454,7 +454,7 @@ def _print_register(register) -> None:
             table.add_column(column, overflow="fold", no_wrap=column in ("序号", "证书编号"))
         return table
 
-    cells: list[list] = register_table(register, columns=columns)
+    cells: list[list] = register_table(register, with_works=True, columns=columns)
     cells[0] = list(map(str, cells[0]))
     for number, row in enumerate(register.rows):
         if row.pending:

@@ -21,11 +21,19 @@ from .common import (
     store,
     warn,
 )
+from .recipients import report_renumbering, revoke_certificates, warn_inferred_kinds
 
 if TYPE_CHECKING:
     from .. import roll
 
 FORMATS = ("table", "text", "json", "csv")
+#: ``--proposer-kind`` of add and edit: person or unit, once for all proposers or one each.
+ProposerKindOption = typer.Option(
+    "--proposer-kind", metavar="person|unit",
+    help=_("Whether a work's proposer is a person (…同志：你提交的) or a unit (…：你单位提交的); "
+           "for joint proposers one kind for all, or one each in order (person,unit). "
+           "Not given: taken from the name, with a warning."),
+)
 #: ``--strict`` of add and import: a person already on another list is refused, not warned of.
 StrictOption = typer.Option(
     "--strict",
@@ -109,8 +117,9 @@ def _save(
         db = recorded.db
         category = roll.resolve_category(db, category_ref)
         existing, position = roll.roster(db, category)
+        inferred: list[roll.InferredKind] = []
         documents, problems = roll.prepare_winners(db, category, entries, allow_duplicate,
-                                                   existing)
+                                                   existing, inferred)
         names = [document["name"] for document in documents]
         verdict = RollIndex(db, names).vet(category, documents, strict)
         problems += verdict.problems
@@ -125,6 +134,7 @@ def _save(
             )
         for warning in verdict.warnings:
             warn(warning)
+        warn_inferred_kinds(inferred)
         roll.insert_winners(db, category, documents, position)
         recorded.describe(
             _("added {names} to {category}").format(
@@ -188,7 +198,13 @@ def add(
     ] = None,
     note_text: Annotated[str | None, typer.Option("--note", "-n", help=_("A note."))] = None,
     proposer: Annotated[
-        str | None, typer.Option("--proposer", help=_("Proposer of a work (required for works)."))
+        str | None, typer.Option(
+            "--proposer",
+            help=_("Proposer of a work (required for works); joint proposers separated by "
+                   "、 or commas each get a certificate."))
+    ] = None,
+    proposer_kind: Annotated[
+        str | None, ProposerKindOption
     ] = None,
     allow_duplicate: Annotated[
         bool, typer.Option("--allow-duplicate", help=_("Accept a name already in the category."))
@@ -197,7 +213,8 @@ def add(
 ) -> None:
     from .. import roll
 
-    extras = {"affiliation": affiliation or "", "note": note_text or "", "proposer": proposer or ""}
+    extras = {"affiliation": affiliation or "", "note": note_text or "", "proposer": proposer or "",
+              "proposer_kind": proposer_kind or ""}
     if not names:
         _prompt_loop(category, extras, allow_duplicate, strict)
         return
@@ -246,22 +263,6 @@ def remove(
             numbers="、".join(revoked)))
 
 
-def revoke_certificates(recorded, gone: "list[roll.Winner]", where: str) -> list[str]:
-    """Record in the ledger that removed winners' certificate numbers are revoked."""
-    from ..ledger import Ledger, revoke
-
-    numbers = {w.certificate: (w.proposer or w.name, where) for w in gone if w.certificate}
-    if not numbers:
-        return []
-    ledger = Ledger.load(recorded.store)
-    revoke(ledger, numbers, recorded.command)
-    recorded.before.append(ledger.save)
-    recorded.describe(
-        _("revoked certificate numbers {numbers}").format(numbers="、".join(numbers))
-    )
-    return list(numbers)
-
-
 def edit(
     category: CategoryArg,
     winner: WinnerArg,
@@ -271,22 +272,34 @@ def edit(
     ] = None,
     note_text: Annotated[str | None, typer.Option("--note", "-n", help=_("New note."))] = None,
     proposer: Annotated[
-        str | None, typer.Option("--proposer", help=_("New proposer (of a work)."))
+        str | None, typer.Option(
+            "--proposer",
+            help=_("New proposer (of a work). A proposer kept keeps their certificate "
+                   "number; a new name in the place of one that is gone takes its number "
+                   "(a corrected spelling); a proposer left out has their number revoked."))
     ] = None,
+    proposer_kind: Annotated[str | None, ProposerKindOption] = None,
 ) -> None:
     from .. import roll
 
-    if name is None and affiliation is None and note_text is None and proposer is None:
-        raise fail(_("nothing to change: give --name, --affiliation, --note or --proposer"))
+    if (name is None and affiliation is None and note_text is None and proposer is None
+            and proposer_kind is None):
+        raise fail(_("nothing to change: give --name, --affiliation, --note, --proposer or "
+                     "--proposer-kind"))
     with change("edit") as recorded:
         db = recorded.db
         found = roll.resolve_category(db, category)
         before = roll.resolve_winner(db, found, winner)
+        numbers = roll.numbers_before(db, (), winners=[before.id])
+        inferred: list[roll.InferredKind] = []
         changed = roll.edit_winner(
-            db, found, winner, name=name, affiliation=affiliation, note=note_text,
-            proposer=proposer,
+            db, found, winner, inferred, name=name, affiliation=affiliation, note=note_text,
+            proposer=proposer, proposer_kind=proposer_kind,
         )
+        warn_inferred_kinds(inferred)
         differences = _differences(before, changed)
+        settled = roll.renumber(db, numbers)
+        report_renumbering(recorded, settled)
         if differences:
             recorded.describe(
                 _("edited {name} in {category}: {changes}").format(
@@ -311,7 +324,7 @@ def edit(
 def _differences(before: "roll.Winner", after: "roll.Winner") -> list[str]:
     labels = {
         "name": _("name"), "affiliation": _("affiliation"), "note": _("note"),
-        "proposer": _("proposer"),
+        "proposer": _("proposer"), "proposer_kind": _("proposer kind"),
     }
     return [
         _("{field} {old!r} → {new!r}").format(
@@ -353,6 +366,8 @@ def move(
             )
         if target is not None and target.id != found.id:
             _vet_move(db, found, winner, target)
+        numbers = roll.numbers_before(
+            db, (), winners=[roll.resolve_winner(db, found, winner).id])
         moved = roll.move_winner(db, found, winner, to=target, position=position)
         # The place a reader sees: in the list's display order, not the manual one.
         shown = [w.id for w in roll.winners_of(db, destination)]
@@ -363,6 +378,7 @@ def move(
                 target=roll.path_of(db, destination), place=place,
             )
         )
+        report_renumbering(recorded, roll.renumber(db, numbers))
     console().print(
         _("moved {name} to {category}, place {place}").format(
             name=escape(moved.name), category=escape(destination.title), place=place

@@ -14,8 +14,8 @@ from .plan import CategorySpec, ImportPlan, RowSpec, UnreadableFile
 MAX_SERIAL = 10**9
 
 _CATEGORY_FIELDS = ("kind", "sort", "measure", "columns", "description", "honour",
-                    "author_label")
-_WINNER_TEXT = ("proposer", "affiliation", "note", "certificate")
+                    "author_label", "certificate_mode", "verb")
+_WINNER_TEXT = ("proposer", "affiliation", "note", "certificate", "proposer_kind")
 
 
 def read_json(data: bytes, origin: str) -> ImportPlan:
@@ -107,6 +107,9 @@ def _category(document: object, parent: tuple[str, ...], where: str, plan: Impor
                           if isinstance(values["author_label"], str) else ""),
             quota=_quota(document.get("quota"), where, plan),
             exclusive=document.get("exclusive") is True,
+            certificate_mode=(values["certificate_mode"]
+                              if isinstance(values["certificate_mode"], str) else ""),
+            verb=values["verb"] if isinstance(values["verb"], str) else "",
             expected_count=None,
         )
     )
@@ -120,12 +123,22 @@ def _category(document: object, parent: tuple[str, ...], where: str, plan: Impor
             plan.problems.append(_("{where}: a winner needs a \"name\" string").format(where=at))
             continue
         order = winner.get("order")
+        numbers = winner.get("certificates")
+        if numbers is not None and not (
+            isinstance(numbers, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in numbers.items())
+        ):
+            plan.problems.append(_(
+                "{where}: \"certificates\" must map each proposer to a certificate number"
+            ).format(where=at))
+            numbers = None
         plan.rows.append(
             RowSpec(
                 origin=at,
                 name=winner["name"],
                 category=path,
                 order=order if isinstance(order, int) else None,
+                certificates=numbers or None,
                 **{f: str(winner.get(f) or "") for f in _WINNER_TEXT},
             )
         )

@@ -31,6 +31,8 @@ class CategorySpec:
     author_label: str = ""  # what a work's author is called (提案者, 作者 …)
     quota: int | None = None  # at most this many winners (honours/eligibility.py)
     exclusive: bool = False  # one exclusive list per award for a winner
+    certificate_mode: str = ""  # a work's certificates: per-proposer or per-work
+    verb: str = ""  # the verb before the honour (荣获 …)
     expected_count: int | None = None  # the count printed in the heading, to check
 
 
@@ -51,6 +53,8 @@ class RowSpec:
     note: str = ""
     certificate: str = ""
     order: int | None = None
+    proposer_kind: str = ""  # a work's proposer: person or unit (个人/单位), or one each
+    certificates: dict[str, str] | None = None  # joint proposers' numbers (roll JSON)
 
 
 @dataclass

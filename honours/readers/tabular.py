@@ -22,11 +22,13 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
                     "organisation", "organization", "unit", "position title"),
     "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
     "certificate": ("证书编号", "证书号", "certificate", "certificate number"),
+    "proposer_kind": ("提案者类型", "提案人类型", "作者类型", "类型", "proposer kind",
+                      "proposer_kind"),
 }
 #: Name columns that hold people's names: their cells are checked for doubts.
 PERSON_HEADERS = ("姓名", "名字", "获奖者", "获奖人")
 #: Columns recognised and deliberately not imported (the tool computes them).
-IGNORED_HEADERS = ("序号", "编号", "类型", "kind", "position", "no", "no.", "#")
+IGNORED_HEADERS = ("序号", "编号", "kind", "position", "no", "no.", "#")
 
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -40,7 +42,7 @@ def field_name(field: str) -> str:
     return {
         "name": _("name"), "category": _("category"), "title": _("title of the work"),
         "proposer": _("proposer"), "affiliation": _("affiliation"), "note": _("note"),
-        "certificate": _("certificate number"),
+        "certificate": _("certificate number"), "proposer_kind": _("proposer kind"),
     }[field]
 
 
@@ -142,6 +144,7 @@ def rows_to_plan(
                 affiliation=values.get("affiliation", ""),
                 note=values.get("note", ""),
                 certificate=values.get("certificate", ""),
+                proposer_kind=values.get("proposer_kind", ""),
             )
         )
     if mapping is None:

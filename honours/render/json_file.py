@@ -27,6 +27,9 @@ def section_document(section: Section) -> dict:
         **({"author_label": section.own_author_label} if section.own_author_label else {}),
         **({"quota": section.quota} if section.quota else {}),
         **({"exclusive": True} if section.exclusive else {}),
+        **({"certificate_mode": section.own_certificate_mode}
+           if section.own_certificate_mode else {}),
+        **({"verb": section.own_verb} if section.own_verb else {}),
         "count": section.count,
         "winners": [
             {
@@ -34,7 +37,8 @@ def section_document(section: Section) -> dict:
                 "order": entry.manual_position,
                 **{
                     field: getattr(entry, field)
-                    for field in ("proposer", "affiliation", "note", "certificate")
+                    for field in ("proposer", "proposer_kind", "affiliation", "note",
+                                  "certificate", "certificates")
                     if getattr(entry, field)
                 },
             }

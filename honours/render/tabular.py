@@ -29,7 +29,8 @@ def winner_rows(view: RollView) -> list[list[str | int]]:
                 entry.name if is_work else "",
                 entry.affiliation,
                 entry.note,
-                entry.certificate,
+                # a work's joint proposers' numbers, in their order
+                entry.certificate or "、".join(filter(None, (entry.certificates or {}).values())),
             ])
     return rows
 

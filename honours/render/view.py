@@ -84,6 +84,8 @@ class Entry:
     affiliation: str = ""
     note: str = ""
     certificate: str = ""
+    proposer_kind: str = ""  # a work's: person or unit, or one per proposer (person,unit)
+    certificates: dict[str, str] | None = None  # joint proposers' numbers (recipients.py)
 
 
 @dataclass
@@ -107,6 +109,10 @@ class Section:
     own_author_label: str = ""  # the label set on this category itself, if any
     quota: int | None = None  # at most this many winners here and below (eligibility.py)
     exclusive: bool = False  # one exclusive list per award for a winner
+    certificate_mode: str = "per-proposer"  # a work's certificates: per-proposer or per-work
+    own_certificate_mode: str = ""  # the mode set on this category itself, if any
+    verb: str = ""  # the verb set for the honour (荣获 …), inherited; "": chosen by the honour
+    own_verb: str = ""  # the verb set on this category itself, if any
     entries: list[Entry] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
 
@@ -176,6 +182,10 @@ class RegisterRow:
     pending: bool = False  # the number is not issued yet: what `register --issue` would give
     affiliation: str = ""  # 单位/职务 of the winner
     author_label: str = ""  # for works: 提案者, 作者 … (what the recipient is called)
+    recipient_kind: str = ""  # person or unit ("": the kind of the list)
+    together: int = 1  # how many proposers share this one certificate (per-work)
+    verb: str = ""  # the verb set for the honour ("": chosen by the honour)
+    kind_inferred: bool = False  # the recipient's kind was not stored: taken from the name
 
 
 @dataclass

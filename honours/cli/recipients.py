@@ -1,0 +1,63 @@
+"""What the winners commands and the category commands say about recipients:
+proposers' kinds taken from their names, and certificate numbers that follow a
+renamed proposer or are revoked (recorded in the ledger)."""
+
+from typing import TYPE_CHECKING
+
+from ..i18n import _
+from .common import note, warn
+
+if TYPE_CHECKING:
+    from .. import roll
+
+
+def warn_inferred_kinds(inferred: "list[roll.InferredKind]") -> None:
+    """One warning for the proposers whose kind was taken from the name."""
+    from .. import roll
+
+    if inferred:
+        warn(roll.describe_inferred(inferred))
+
+
+def revoke_certificates(recorded, gone: "list[roll.Winner]", where: str) -> list[str]:
+    """Record in the ledger that removed winners' certificate numbers are revoked
+    (every number of a work: each of its proposers')."""
+    numbers = {}
+    for winner in gone:
+        for recipient, number in winner.certificates.items():
+            if number:
+                numbers[number] = (recipient, where)
+        if winner.certificate:
+            numbers[winner.certificate] = (winner.proposer or winner.name, where)
+    return revoke_numbers(recorded, numbers)
+
+
+def revoke_numbers(recorded, numbers: dict[str, tuple[str, str]]) -> list[str]:
+    """Record in the ledger that these numbers (number -> (recipient, category path))
+    lost their recipient, and say so in the journal."""
+    from ..ledger import Ledger, revoke
+
+    if not numbers:
+        return []
+    ledger = Ledger.load(recorded.store)
+    revoke(ledger, numbers, recorded.command)
+    recorded.before.append(ledger.save)
+    recorded.describe(
+        _("revoked certificate numbers {numbers}").format(numbers="、".join(numbers))
+    )
+    return list(numbers)
+
+
+def report_renumbering(recorded, settled: "roll.Renumbering") -> None:
+    """Say what a change did to works' certificate numbers: numbers that follow a
+    renamed proposer, numbers revoked (recorded in the ledger)."""
+    for number, old, new in settled.moved:
+        note(_("certificate number {number} issued to {old} is now {new}'s").format(
+            number=number, old=old, new=new))
+        recorded.describe(_("certificate number {number} moved from {old} to {new}").format(
+            number=number, old=old, new=new))
+    revoked = revoke_numbers(
+        recorded, {number: (name, path) for number, name, path in settled.revoked})
+    if revoked:
+        note(_("certificate numbers revoked (never issued again): {numbers}").format(
+            numbers="、".join(revoked)))
