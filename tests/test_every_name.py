@@ -193,14 +193,16 @@ def test_every_name_of_a_table_is_read_whole(rows, empty):
         assert document.skipped["empty"] == len(rows)
 
 
-@settings(max_examples=60, deadline=None)
-@given(names=st.lists(single_name, min_size=1, max_size=40))
-def test_the_fast_path_finds_the_doubts_the_general_reader_finds(names):
-    text = "\n".join(names) + "\n"
-    fast = read_pasted(text, "person")
+@settings(max_examples=80, deadline=None)
+@given(names=st.lists(st.one_of(single_name, st.sampled_from(["李Anna", "Anna李", "王"])),
+                      min_size=1, max_size=40),
+       head=st.sampled_from(["", "名单（按姓氏笔画排序）\n", "优秀教师：\n\n"]))
+def test_the_fast_path_finds_the_doubts_the_general_reader_finds(names, head):
+    text = head + "\n".join(names) + "\n"
     general = read_document(lines_of_text(text), "person")
-    assert fast.doubts == general.doubts
-    assert names_read(fast) == names
+    for fast in (read_pasted(text, "person"), read_pasted_lines(text.split("\n"), "person")):
+        assert fast.doubts == general.doubts
+        assert names_read(fast) == names
 
 
 # ------------------------------------------------------------------ the commands

@@ -62,21 +62,18 @@ def doubt_of(name: str) -> tuple[str, int] | None:
 
 
 @cache
-def plain_doubt_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Lines of plain names (one a line: no space, dot or bracket) that
-    :func:`doubt_of` doubts, found by a search over the whole text rather than
-    a look at each name: one Chinese character, five or more, or Chinese and
-    Latin letters together (every plain line holds a Chinese character).  Each
-    is searched in the text after a line end ("\\n" + text), group 1 the line:
-    a pattern that starts with a line end is searched for that character first,
-    which is many times faster than trying ``^`` at every position."""
+def plain_doubt_pattern() -> re.Pattern[str]:
+    """Lines of plain names (one a line: no space, dot or bracket) of one
+    Chinese character or of five or more and nothing else, which
+    :func:`doubt_of` doubts (:data:`SINGLE`, :data:`LONG`), found by one search
+    over the whole text rather than a look at each name.  It is searched in the
+    text after a line end ("\\n" + text), group 1 the line: a pattern that
+    starts with a line end is searched for that character first, many times
+    faster than trying ``^`` at every position."""
     han = _han_class()
-    return (
-        (SINGLE, re.compile(rf"\n([{han}])(?=\n|\Z)")),
-        (LONG, re.compile(rf"\n([{han}]{{{USUAL_NAME_LENGTH + 1},}})(?=\n|\Z)")),
-        (MIXED, re.compile(r"\n([^\nA-Za-z]*[A-Za-z][^\n]*)")),
-    )
+    return re.compile(rf"\n([{han}](?:[{han}]{{{USUAL_NAME_LENGTH},}})?)(?=\n|\Z)")
 
 
-#: Any Latin letter: without one, no line of a text mixes scripts.
+#: A Latin letter: a plain line that holds one mixes scripts (:data:`MIXED`; every
+#: plain line holds a Chinese character).
 LATIN = re.compile("[A-Za-z]")

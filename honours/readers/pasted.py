@@ -43,7 +43,17 @@ from functools import cache, cached_property
 from ..collation import display_form, is_han
 from ..collation.names import _ANNOTATION
 from ..unitnames import looks_like_unit
-from .doubts import LETTER_SPACED, SPACED_RUN, Doubt, doubt_of, plain_doubt_patterns
+from .doubts import (
+    LATIN,
+    LETTER_SPACED,
+    LONG,
+    MIXED,
+    SINGLE,
+    SPACED_RUN,
+    Doubt,
+    doubt_of,
+    plain_doubt_pattern,
+)
 
 #: Whitespace that pads or separates cells: ASCII space, ideographic space, no-break space.
 PADDING = " \u3000\u00a0"
@@ -1199,7 +1209,10 @@ def read_pasted_lines(
     target.entries = tail
     target.columns = max(target.columns, 1)
     if chosen == "person":
-        target.doubts += _plain_doubts(lines[start:], None, start + 1, label)
+        # The run's own text: cut from the whole text when at hand (the head is short).
+        run = None if text is None else text[sum(map(len, lines[:start])) + start:]
+        target.doubts += _plain_doubts(lines[start:] if run is None else [], run, start + 1,
+                                       label)
     if target.rule is None and document.default_rule:
         target.rule = document.default_rule
     return document
@@ -1289,21 +1302,26 @@ def _plain_doubts(
     line ``first``: a few searches over the text, no loop over its names
     (``only_han``: the text is known to hold Chinese characters and line ends
     only, so that no line mixes scripts)."""
-    from .doubts import LATIN, MIXED
-
-    found: list[tuple[int, Doubt]] = []
+    doubts: list[Doubt] = []
     for start, block in _blocks(lines, text):
-        block = "\n" + block  # every line after a line end (the patterns' first character)
-        for reason, pattern in plain_doubt_patterns():
-            if reason == MIXED and (only_han or LATIN.search(block) is None):
-                continue
-            counted, position = -1, 0  # the line end put before the first line
-            for match in pattern.finditer(block):
-                counted += block.count("\n", position, match.start(1))
-                position = match.start(1)
-                name = match.group(1)
-                number = first + start + counted
-                found.append(
-                    (number, Doubt(name, label.format(number=number), 0, reason, len(name))))
-    found.sort(key=lambda item: item[0])
-    return [doubt for _number, doubt in found]
+        block = "\n" + block  # every line after a line end (the pattern's first character)
+        found = [  # (where the line begins in the block, the line, why)
+            (match.start(1), match.group(1), SINGLE if match.end(1) - match.start(1) == 1
+             else LONG)
+            for match in plain_doubt_pattern().finditer(block)
+        ]
+        position = 0
+        while not only_han and (letter := LATIN.search(block, position)) is not None:
+            begin = block.rfind("\n", 0, letter.start()) + 1  # the line that mixes scripts
+            end = block.find("\n", letter.start())
+            end = len(block) if end < 0 else end
+            found.append((begin, block[begin:end], MIXED))
+            position = end
+        found.sort(key=lambda item: item[0])
+        counted, position = -1, 0  # the line end put before the first line
+        for begin, name, reason in found:  # line numbers counted once, in order
+            counted += block.count("\n", position, begin)
+            position = begin
+            number = first + start + counted
+            doubts.append(Doubt(name, label.format(number=number), 0, reason, len(name)))
+    return doubts
