@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .collation import is_han
+from .unitnames import looks_like_unit
 
 #: The category setting: one certificate for each proposer of a work, or one per work.
 PER_PROPOSER, PER_WORK = "per-proposer", "per-work"
@@ -24,12 +25,6 @@ RECIPIENT_KINDS = (PERSON, UNIT)
 SEPARATORS = re.compile(r"[、，,；;]")
 #: The dots inside a minority name written the Chinese way: 阿卜杜热合曼·艾则孜.
 NAME_DOTS = "·•・‧∙⋅．"
-#: Last characters of organisations' names: a name ending so is a unit.
-UNIT_ENDINGS = tuple(
-    "会组委部局处室所院校司团队站厂社别党盟办厅署协馆台村镇街区县市省报刊科联"
-)
-#: A school numbered the short way (黎川一中); 中 alone ends many people's names (张建中).
-NUMBERED_SCHOOL = re.compile("[一二三四五六七八九十]中$")
 #: Why a kind was inferred (the warning says which rule decided).
 BY_DOTS, BY_LENGTH, BY_ENDING, BY_DEFAULT = "dots", "length", "ending", "default"
 
@@ -49,7 +44,7 @@ def infer_kind(name: str) -> tuple[str, str]:
     of Han parts (阿卜杜热合曼·艾则孜) or a name of 2–4 Han characters of any
     block (王𬌗, 刘䶮) is a person; anything else is taken for a unit."""
     bare = "".join(name.split())
-    if bare.endswith(UNIT_ENDINGS) or NUMBERED_SCHOOL.search(bare):
+    if looks_like_unit(bare, last_character_from=2):
         return UNIT, BY_ENDING
     parts = [part for part in re.split(f"[{NAME_DOTS}]", bare)]
     if len(parts) > 1 and all(part and all(map(is_han, part)) for part in parts):

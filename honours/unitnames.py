@@ -23,18 +23,21 @@ UNIT_ENDINGS = (
     "图书馆", "博物馆", "文化馆", "纪念馆", "电视台", "广播电台", "报社", "出版社",
     "派出所", "消防站", "大队", "中队", "支队", "总队", "车间", "班组",
 )
-#: One-character endings (局, 院, 村, 镇 …): also the last character of some
-#: given names (李镇, 王院), so they mark a unit only on a cell of five characters
-#: or more, never on a cell that could be a person's name.
-UNIT_LAST_CHARACTERS = "局院所厂村镇处部委会社站队团馆署厅办司行店场"
+#: One-character endings (局, 院, 村, 镇, 界别's 别 …): also the last character of
+#: some given names (李镇, 王院), so a reader of pasted names trusts them only on a
+#: cell of five characters or more; a proposer's name, never a grid of people,
+#: trusts them from two (区政协, 民革界别).
+UNIT_LAST_CHARACTERS = "局院所厂村镇处部委会社站队团馆署厅办司行店场组室校别党盟协台街区县市省报刊科联"
 
 #: A numbered school after a place: 福州一中, 杭州二中, 厦门十一中 (four characters or
 #: more: 张一中 is a person's name).
 _NUMBERED_SCHOOL = re.compile(r"[^一二三四五六七八九十百\d][一二三四五六七八九十百\d]{1,3}[中小]$")
 
 
-def looks_like_unit(text: str) -> bool:
-    """Whether ``text`` reads as an organisation's name by how it ends."""
+def looks_like_unit(text: str, last_character_from: int = 5) -> bool:
+    """Whether ``text`` reads as an organisation's name by how it ends; a
+    one-character ending (:data:`UNIT_LAST_CHARACTERS`) counts on a text of
+    ``last_character_from`` characters or more."""
     text = text.strip()
     if len(text) < 2:
         return False
@@ -42,4 +45,4 @@ def looks_like_unit(text: str) -> bool:
         return True
     if len(text) >= 4 and _NUMBERED_SCHOOL.search(text):
         return True
-    return len(text) >= 5 and text[-1] in UNIT_LAST_CHARACTERS
+    return len(text) >= last_character_from and text[-1] in UNIT_LAST_CHARACTERS

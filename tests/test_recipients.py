@@ -255,10 +255,10 @@ def test_the_kind_given_decides_the_wording(honours, tmp_path):
 
 def test_an_inferred_kind_is_warned_of_and_can_be_corrected(honours, tmp_path):
     honours("category", "add", "优秀提案", "--kind", "work")
-    added = honours("add", "优秀提案", "甲提案", "--proposer", "新华书店")
-    assert "taken from the name" in added.output and "新华书店（person）" in added.output
+    added = honours("add", "优秀提案", "甲提案", "--proposer", "华为技术")
+    assert "taken from the name" in added.output and "华为技术（person）" in added.output
     honours("edit", "优秀提案", "甲提案", "--proposer-kind", "unit")
-    assert certificate_pages(honours, tmp_path)[0].startswith("新华书店：你单位提交的")
+    assert certificate_pages(honours, tmp_path)[0].startswith("华为技术：你单位提交的")
     stored = json.loads(honours.db.read_text("utf-8"))["winners"]
     assert [record["proposer_kind"] for record in stored.values()] == ["unit"]
 
