@@ -27,7 +27,10 @@ UNIT_ENDINGS = (
 #: some given names (李镇, 王院), so a reader of pasted names trusts them only on a
 #: cell of five characters or more; a proposer's name, never a grid of people,
 #: trusts them from two (区政协, 民革界别).
-UNIT_LAST_CHARACTERS = "局院所厂村镇处部委会社站队团馆署厅办司行店场组室校别党盟协台街区县市省报刊科联"
+UNIT_LAST_CHARACTERS = (
+    "局院所厂村镇处部委会社站队团馆署厅办司行店场"
+    "组室校别党盟协台街区县市省报刊科联"
+)
 
 #: A numbered school after a place: 福州一中, 杭州二中, 厦门十一中 (four characters or
 #: more: 张一中 is a person's name).
