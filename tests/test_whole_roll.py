@@ -181,7 +181,8 @@ def test_each_proposer_gets_a_certificate_and_a_number(roll):
     assert len(pages) == expected
     for proposer in ("朱豪杰", "顾磊帆", "许华丽", "阿卜杜热合曼·艾则孜", "王𬌗"):
         assert any(page.startswith(proposer + "同志：你撰写的《") for page in pages), proposer
-    assert any(page.startswith("江西省关心下一代工作委员会办公室：你单位撰写的《") for page in pages)
+    unit = "江西省关心下一代工作委员会办公室：你单位撰写的《"
+    assert any(page.startswith(unit) for page in pages)
     numbers = [re.search(r"GGW2015-\d{4}", page).group(0) for page in pages]
     assert len(set(numbers)) == len(numbers)
     award = next(page for page in pages if page.startswith("王峰同志"))
