@@ -10,7 +10,6 @@ from itertools import islice
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.markup import escape
-from rich.padding import Padding
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -105,13 +104,13 @@ class _Grid:
         """Cells of one width, a long name over as many as it needs; a name wider
         than the row wrapped at the terminal's width, each line starting where
         the name starts."""
-        row_width = max(int(grid.width(grid.columns, GAP)), max_width)
         gap = " " * GAP
         for row in grid.rows:
-            if len(row) == 1 and cell_len(row[0][0]) > row_width:
-                lines = wrap_cells(row[0][0], row_width)
-            else:
-                lines = [gap.join(set_cell_size(name, int(grid.width(span, GAP)))
+            if len(row) == 1 and cell_len(row[0][0]) > max_width:
+                lines = wrap_cells(row[0][0], max_width)
+            else:  # a name wider than its cells has the row to itself (rows are whole)
+                lines = [gap.join(set_cell_size(name, max(int(grid.width(span, GAP)),
+                                                          cell_len(name)))
                                   for name, span in row).rstrip()]
             for line in lines:
                 yield Segment(line)

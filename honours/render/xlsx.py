@@ -42,8 +42,8 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .tabular import WINNER_COLUMNS, winner_rows
 from .grid import ORDINARY, layout
+from .tabular import WINNER_COLUMNS, winner_rows
 from .text import grid_names, line_cells, work_proposer_line, wrap_cells
 from .view import (
     ExportOptions,
