@@ -713,9 +713,10 @@ class _RollLayout:
                  size: float = FONT_SIZE, alignment: Alignment = _WRAPPED) -> _RollRow:
         """A line of text (heading, title, proposer) over the columns from
         ``first`` to the last, wrapping there; as tall as its lines."""
-        lines = _wrapped_lines(self.span_width(first, self.last) * FONT_SIZE / size, text)
-        height = lines * LINE_HEIGHT * size / FONT_SIZE + ROW_PADDING if lines > 1 else (
-            None if size == FONT_SIZE else LINE_HEIGHT * size / FONT_SIZE + ROW_PADDING)
+        scale = size / FONT_SIZE  # larger text: fewer characters a line, taller lines
+        lines = _wrapped_lines(self.span_width(first, self.last) / scale, text)
+        height = (lines * LINE_HEIGHT * scale + ROW_PADDING
+                  if lines > 1 or size != FONT_SIZE else None)
         values = [None] * (first - 1) + [text]
         merged = [(first, self.last)] if self.last > first else []
         return values, font, alignment, height, merged
@@ -744,7 +745,7 @@ class _RollLayout:
                     merged.append((column, column + span * each - 1))
                 if span == grid.columns:
                     lines = max(lines, _wrapped_lines(grid.width(span, 0.0), name))
-            rows.append((values, None, _WRAPPED if merged else None,
+            rows.append((values, None, _WRAPPED if merged or lines > 1 else None,
                          _height(lines, ROW_PADDING), merged))
         return rows
 
