@@ -164,9 +164,15 @@ def test_html_grid_keeps_its_columns_and_a_long_name_spans_cells(roll, tmp_path)
 # -- the terminal -----------------------------------------------------------------------
 
 
-def show(roll, monkeypatch, columns: int) -> list[str]:
+def show(roll, monkeypatch, columns: int, terminal: bool = True) -> list[str]:
+    """What ``show`` prints ``columns`` wide: to a terminal (rich takes the
+    output for one with TTY_COMPATIBLE), or to a file."""
     monkeypatch.setenv("COLUMNS", str(columns))
-    return roll("show").output.splitlines()
+    if terminal:
+        monkeypatch.setenv("TTY_COMPATIBLE", "1")
+        monkeypatch.setenv("NO_COLOR", "1")
+    output = re.sub(r"\x1b\[[0-9;]*m", "", roll("show").output)  # bold headings
+    return output.splitlines()
 
 
 @pytest.mark.parametrize("columns", [60, 100])
@@ -178,6 +184,15 @@ def test_show_wraps_long_lines_and_never_cuts(roll, monkeypatch, columns):
     joined = "".join(line.strip() for line in lines)
     for whole in (LONG_UNIT, LONG_TITLE, LONG_PERSON, "青格勒吉日格乐", *UNITS):
         assert whole in joined
+
+
+def test_show_into_a_file_prints_every_line_whole(roll, monkeypatch):
+    """Into a file or a pipe nothing wraps (``honours check`` reads the text back:
+    a heading wrapped onto two lines would read as two), and nothing is cut."""
+    lines = show(roll, monkeypatch, 60, terminal=False)
+    assert "…" not in "\n".join(lines)
+    for whole in (LONG_UNIT, LONG_TITLE, LONG_PERSON, f"{AWARD}"):
+        assert any(whole in line for line in lines), whole
 
 
 def test_show_hangs_wrapped_lines_under_their_first_character(roll, monkeypatch):

@@ -121,7 +121,10 @@ def show(category: OptionalCategory = None, padding: PaddingOption = "space") ->
     if not view.sections:
         note(_("the roll is empty: `honours category add TITLE` starts it"))
         return
-    console().print(render_terminal(view, pad))
+    out = console()
+    # On a terminal long lines wrap; into a file or a pipe each line stays whole,
+    # so that `honours show > roll.txt; honours check roll.txt` reads it back.
+    out.print(render_terminal(view, pad, wrap=out.is_terminal))
     _quota_notes(db, view)
 
 

@@ -33,11 +33,15 @@ class _Hanging:
     under the first character after it."""
 
     def __init__(self, text: str, lead: str = "", indent: int = 0, style: str | None = None,
-                 justify: str | None = None) -> None:
+                 justify: str | None = None, wrap: bool = True) -> None:
         self.text, self.lead, self.indent = text, lead, indent
-        self.style, self.justify = style, justify
+        self.style, self.justify, self.wrap = style, justify, wrap
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.wrap:
+            yield Text(" " * self.indent + self.lead + self.text, style=self.style or "",
+                       justify=self.justify)
+            return
         width = options.max_width
         hang = self.indent + cell_len(self.lead)
         if width - hang < NARROWEST:
@@ -65,8 +69,8 @@ class _Grid:
     would lay it out: a ``Table`` renders every cell through its whole layout
     machinery, which took a minute for a 100,000-name roll."""
 
-    def __init__(self, section: Section, padding: str) -> None:
-        self.section, self.padding = section, padding
+    def __init__(self, section: Section, padding: str, wrap: bool = True) -> None:
+        self.section, self.padding, self.wrap = section, padding, wrap
 
     def layout(self, max_width: int) -> GridLayout:
         return layout(grid_names(self.section, self.padding), self.section.columns, max_width,
@@ -86,7 +90,7 @@ class _Grid:
         grid = self.layout(options.max_width)
         if grid.spans or any(cell_len(name) > grid.cell for row in grid.rows
                              for name, _ in row):
-            yield from self._spanned(grid, options.max_width)
+            yield from self._spanned(grid, options.max_width if self.wrap else None)
             return
         rows = grid_rows(self.section, self.padding, columns=grid.columns)
         widths = [0] * grid.columns
@@ -100,13 +104,13 @@ class _Grid:
             yield Segment.line()
 
     @staticmethod
-    def _spanned(grid: GridLayout, max_width: int) -> RenderResult:
+    def _spanned(grid: GridLayout, max_width: int | None) -> RenderResult:
         """Cells of one width, a long name over as many as it needs; a name wider
-        than the row wrapped at the terminal's width, each line starting where
-        the name starts."""
+        than the row wrapped at ``max_width`` (``None``: not wrapped), each line
+        starting where the name starts."""
         gap = " " * GAP
         for row in grid.rows:
-            if len(row) == 1 and cell_len(row[0][0]) > max_width:
+            if max_width is not None and len(row) == 1 and cell_len(row[0][0]) > max_width:
                 lines = wrap_cells(row[0][0], max_width)
             else:  # a name wider than its cells has the row to itself (rows are whole)
                 lines = [gap.join(set_cell_size(name, max(int(grid.width(span, GAP)),
@@ -117,34 +121,39 @@ class _Grid:
                 yield Segment.line()
 
 
-def _section(section: Section, padding: str) -> list:
+def _section(section: Section, padding: str, wrap: bool) -> list:
     # a wrapped heading hangs under its title, a wrapped title under its text
     parts: list = [_Hanging(section.heading[len(section.number):], section.number,
-                            style="bold"), Text("")]
+                            style="bold", wrap=wrap), Text("")]
     if section.description:
-        parts += [_Hanging(section.description, style="dim"), Text("")]
+        parts += [_Hanging(section.description, style="dim", wrap=wrap), Text("")]
     if section.kind == "work":
         for entry in section.entries:
-            parts.append(_Hanging(entry.name, f"{entry.position}. "))
+            parts.append(_Hanging(entry.name, f"{entry.position}. ", wrap=wrap))
             if entry.proposer:
                 line = proposer_line(entry.proposer, padding, section.author_label)
                 lead = proposer_line("", padding, section.author_label)  # ■ 提案者：
-                parts.append(_Hanging(line[len(lead):], lead, PROPOSER_INDENT))
+                parts.append(_Hanging(line[len(lead):], lead, PROPOSER_INDENT, wrap=wrap))
         if section.entries:
             parts.append(Text(""))
     elif section.entries:
-        parts += [_Grid(section, padding), Text("")]
+        parts += [_Grid(section, padding, wrap), Text("")]
     for child in section.children:
-        parts += _section(child, padding)
+        parts += _section(child, padding, wrap)
     return parts
 
 
-def render_terminal(view: RollView, padding: str = " ") -> Group:
+def render_terminal(view: RollView, padding: str = " ", wrap: bool = True) -> Group:
+    """The roll for a terminal.  ``wrap``: lines wider than the terminal are
+    wrapped (on a terminal); without it (output to a file or a pipe) every line
+    is printed whole, as ``honours check`` reads the text back: a heading
+    wrapped onto two lines would read as two."""
     parts: list = []
     if view.printed_title:
-        parts += [_Hanging(view.printed_title, style="bold", justify="center"), Text("")]
+        parts += [_Hanging(view.printed_title, style="bold", justify="center", wrap=wrap),
+                  Text("")]
     for section in view.sections:
-        parts += _section(section, padding)
+        parts += _section(section, padding, wrap)
     return Group(*parts)
 
 
