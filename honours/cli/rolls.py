@@ -45,8 +45,8 @@ ExportPaddingOption = Annotated[
         callback=parsed(vocabulary.PADDINGS), autocompletion=completed(vocabulary.PADDINGS),
         help=_(
             "Between the characters of a two-character name: space or ideographic "
-            "(U+3000). Default: ideographic in docx and pdf (columns line up in print), "
-            "space in the other formats."
+            "(U+3000). Default: ideographic in docx, pdf, xlsx and html (columns line up "
+            "in a Chinese font), space in the other formats."
         ),
     ),
 ]
@@ -57,8 +57,6 @@ AffiliationOption = Annotated[
         help=_("Print each winner's affiliation after the name: 张三（数学组）."),
     ),
 ]
-#: Formats printed as documents, where U+3000 lines names up in a CJK font.
-PRINT_FORMATS = ("docx", "pdf")
 OptionalCategory = Annotated[
     str | None,
     typer.Argument(
@@ -123,7 +121,10 @@ def show(category: OptionalCategory = None, padding: PaddingOption = "space") ->
     if not view.sections:
         note(_("the roll is empty: `honours category add TITLE` starts it"))
         return
-    console().print(render_terminal(view, pad))
+    out = console()
+    # On a terminal long lines wrap; into a file or a pipe each line stays whole,
+    # so that `honours show > roll.txt; honours check roll.txt` reads it back.
+    out.print(render_terminal(view, pad, wrap=out.is_terminal))
     _quota_notes(db, view)
 
 
@@ -217,7 +218,9 @@ def export(
     chosen = _format_from(output, fmt, ROLL_FORMATS)
     if output is None:
         raise fail(_("give the file to write: -o FILE (or -o - for standard output)"))
-    pad = _padding(padding or ("ideographic" if chosen in PRINT_FORMATS else "space"))
+    from ..render.text import default_padding
+
+    pad = _padding(padding) if padding else default_padding(chosen)
     if font and chosen != "pdf":
         raise fail(_("--font is for --format pdf"))
     refuse_existing(output, force)

@@ -3,7 +3,9 @@
 One self-contained file (no scripts, no external style sheets or fonts) that a
 clerk can open in any browser and print on A4: the title, headings by depth,
 name grids as tables in the section's column count, and works as an ordered
-list, each with its proposer line.  Every piece of text is HTML-escaped, so a
+list, each with its proposer line.  Two-character names are padded with
+U+3000 by default, as in print, so that they line up with three-character
+ones in a Chinese font.  Every piece of text is HTML-escaped, so a
 name such as ``<b>`` prints as itself.
 """
 
@@ -11,8 +13,9 @@ from __future__ import annotations
 
 from html import escape
 
-from .text import grid_names, grid_rows, work_proposer_line
-from .view import ExportOptions, RollView, Section, fitting_columns
+from .grid import layout
+from .text import default_padding, grid_names, proposer_line, work_proposer_line
+from .view import ExportOptions, RollView, Section
 
 #: The page's text width in mm (A4 less the @page margins) and the body size in pt,
 #: to choose how many names fit a row.
@@ -52,20 +55,37 @@ table.grid td {{
 tr, li {{ break-inside: avoid; page-break-inside: avoid; }}
 ol.works {{ padding-left: 2em; }}
 ol.works li {{ margin: 0.5em 0; }}
-ol.works p.proposer {{ margin: 0.2em 0 0; }}
+ol.works p.proposer {{ margin: 0.2em 0 0; display: flex; }}
+/* a wrapped proposer hangs under its first character, not under the label */
+ol.works p.proposer span.label {{ flex: none; }}
 @media print {{ body {{ max-width: none; padding: 0; }} }}
 """
 
 
 def _grid(section: Section, options: ExportOptions) -> list[str]:
+    """The names in the section's columns, all of one width (fewer columns only
+    when its ordinary names do not fit: :func:`~.grid.layout`); a long name
+    spans as many cells as it needs (``colspan``), so one long unit name does
+    not take the whole grid down to fewer columns."""
     from ..certificates.docx import estimate_width
 
     names = grid_names(section, options.padding, options.with_affiliation)
-    columns = fitting_columns(names, section.columns, TEXT_WIDTH,
-                              lambda name: estimate_width(name, BODY_PT), CELL_PADDING)
-    lines = ['<table class="grid">', "<tbody>"]
-    for row in grid_rows(section, options.padding, options.with_affiliation, columns):
-        cells = "".join(f"<td>{escape(name)}</td>" for name in row)
+
+    def width_of(name: str) -> float:
+        return estimate_width(name, BODY_PT) + CELL_PADDING
+
+    grid = layout(names, section.columns, TEXT_WIDTH, width_of, 0.0)
+    grid = layout(names, grid.columns, TEXT_WIDTH, width_of, 0.0,
+                  cell=TEXT_WIDTH / grid.columns)
+    share = f"{100 / grid.columns:.4g}%"
+    lines = ['<table class="grid">', "<colgroup>"]
+    lines += [f'<col style="width: {share}">'] * grid.columns
+    lines += ["</colgroup>", "<tbody>"]
+    for row in grid.rows:
+        cells = "".join(
+            f'<td colspan="{span}">{escape(name)}</td>' if span > 1 else f"<td>{escape(name)}</td>"
+            for name, span in row)
+        cells += "<td></td>" * (grid.columns - sum(span for _, span in row))
         lines.append(f"<tr>{cells}</tr>")
     lines += ["</tbody>", "</table>"]
     return lines
@@ -77,7 +97,10 @@ def _works(section: Section, options: ExportOptions) -> list[str]:
         # value= keeps the printed number even if a list is ever split.
         item = f'<li value="{entry.position}"><p class="title">{escape(entry.name)}</p>'
         if entry.proposer:
-            item += f'<p class="proposer">{escape(work_proposer_line(section, entry, options))}</p>'
+            line = work_proposer_line(section, entry, options)
+            label = proposer_line("", options.padding, section.author_label)  # ■ 提案者：
+            item += (f'<p class="proposer"><span class="label">{escape(label)}</span>'
+                     f'<span>{escape(line[len(label):])}</span></p>')
         lines.append(item + "</li>")
     lines.append("</ol>")
     return lines
@@ -102,7 +125,8 @@ def _section(section: Section, options: ExportOptions) -> list[str]:
     return lines
 
 
-def render_html(view: RollView, padding: str = " ", with_affiliation: bool = False) -> str:
+def render_html(view: RollView, padding: str = default_padding("html"),
+                with_affiliation: bool = False) -> str:
     options = ExportOptions(padding=padding, with_affiliation=with_affiliation)
     # The page title: the roll's, or the category's when only a part is exported.
     title = view.printed_title or (view.sections[0].title if view.sections else "") or "光荣榜"

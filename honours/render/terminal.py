@@ -1,5 +1,6 @@
 """The roll in the terminal with rich: the text layout, with grids aligned by
-display width (rich measures East Asian wide characters)."""
+display width (rich measures East Asian wide characters), and every line that
+is longer than the terminal wrapped by Chinese rules, never cut."""
 
 from __future__ import annotations
 
@@ -9,39 +10,75 @@ from itertools import islice
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.markup import escape
-from rich.padding import Padding
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from .text import ALL_WIDE, grid_rows, line_cells, proposer_line
-from .view import RollView, Section, fitting_columns
+from .grid import GridLayout, layout
+from .text import ALL_WIDE, grid_names, grid_rows, line_cells, proposer_line, wrap_cells
+from .view import RollView, Section
 
 #: Spaces between the columns of a name grid.
 GAP = 3
+#: Spaces before a work's proposer line.
+PROPOSER_INDENT = 3
+#: A hanging indent is dropped when it would leave a line narrower than this.
+NARROWEST = 8
+
+
+class _Hanging:
+    """A line of text that wraps at the terminal's width by Chinese rules
+    (:func:`~.text.wrap_cells`), never cut: the first line starts with ``lead``
+    (a heading's or work's number, a proposer's label), the wrapped lines hang
+    under the first character after it."""
+
+    def __init__(self, text: str, lead: str = "", indent: int = 0, style: str | None = None,
+                 justify: str | None = None, wrap: bool = True) -> None:
+        self.text, self.lead, self.indent = text, lead, indent
+        self.style, self.justify, self.wrap = style, justify, wrap
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.wrap:
+            yield Text(" " * self.indent + self.lead + self.text, style=self.style or "",
+                       justify=self.justify)
+            return
+        width = options.max_width
+        hang = self.indent + cell_len(self.lead)
+        if width - hang < NARROWEST:
+            hang = min(self.indent, max(0, width - NARROWEST))
+        lines = wrap_cells(self.text, width - hang)
+        first = " " * self.indent + self.lead + lines[0]
+        if cell_len(first) > width:  # the lead itself does not fit beside the text
+            lines = wrap_cells(self.lead + self.text, width - hang)
+            first = " " * hang + lines[0]
+        for number, line in enumerate(lines):
+            yield Text(first if number == 0 else " " * hang + line, style=self.style or "",
+                       justify=self.justify)
+
 
 class _Grid:
-    """A name grid as wide as the terminal allows: the section's columns, or fewer
-    when the longest name would not fit (a name is never cut or wrapped inside),
-    decided when rich knows the width.
+    """A name grid as wide as the terminal allows, laid out when rich knows the
+    width (:func:`~.grid.layout`): the section's columns (fewer only when its
+    ordinary names do not fit), a long name spanning cells of its row, and one
+    wider than the terminal wrapped by Chinese rules, its lines under its first
+    character.  A name is never cut.
 
-    Laid out line by line, each column as wide as its widest name (display width:
-    rich's ``cell_len``, CJK counting two): a rich ``Table`` renders every cell
-    through its whole layout machinery, which took a minute for a 100,000-name
-    roll.  A grid still wider than the terminal (one name wider than it) is left
-    to the table."""
+    A grid whose every name fits one cell is laid out line by line, each column
+    as wide as its widest name (display width: rich's ``cell_len``, CJK counting
+    two), as a rich ``Table`` (:meth:`table`, which the tests compare with)
+    would lay it out: a ``Table`` renders every cell through its whole layout
+    machinery, which took a minute for a 100,000-name roll."""
 
-    def __init__(self, section: Section, padding: str) -> None:
-        self.section, self.padding = section, padding
+    def __init__(self, section: Section, padding: str, wrap: bool = True) -> None:
+        self.section, self.padding, self.wrap = section, padding, wrap
 
-    def _rows(self, max_width: int) -> list[list[str]]:
-        rows = grid_rows(self.section, self.padding)
-        names = [cell for row in rows for cell in row if cell]
-        columns = fitting_columns(names, self.section.columns, max_width, cell_len, GAP)
-        return grid_rows(self.section, self.padding, columns=columns)
+    def layout(self, max_width: int) -> GridLayout:
+        return layout(grid_names(self.section, self.padding), self.section.columns, max_width,
+                      cell_len, GAP)
 
     def table(self, max_width: int) -> Table:
-        rows = self._rows(max_width)
+        """The grid as a rich ``Table`` (when no name spans cells)."""
+        rows = grid_rows(self.section, self.padding, columns=self.layout(max_width).columns)
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, GAP, 0, 0))
         for _ in range(len(rows[0]) if rows else 1):
             table.add_column(no_wrap=True, overflow="fold")
@@ -50,47 +87,73 @@ class _Grid:
         return table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        rows = self._rows(options.max_width)
-        columns = len(rows[0]) if rows else 1
-        widths = [0] * columns
+        grid = self.layout(options.max_width)
+        if grid.spans or any(cell_len(name) > grid.cell for row in grid.rows
+                             for name, _ in row):
+            yield from self._spanned(grid, options.max_width if self.wrap else None)
+            return
+        rows = grid_rows(self.section, self.padding, columns=grid.columns)
+        widths = [0] * grid.columns
         for row in rows:
             for index, cell in enumerate(row):
                 widths[index] = max(widths[index], cell_len(cell))
-        if not rows or sum(widths) + GAP * (columns - 1) > options.max_width:
-            yield self.table(options.max_width)
-            return
         gap = " " * GAP
         for row in rows:
             line = gap.join(set_cell_size(cell, width) for cell, width in zip(row, widths))
             yield Segment(line)
             yield Segment.line()
 
+    @staticmethod
+    def _spanned(grid: GridLayout, max_width: int | None) -> RenderResult:
+        """Cells of one width, a long name over as many as it needs; a name wider
+        than the row wrapped at ``max_width`` (``None``: not wrapped), each line
+        starting where the name starts."""
+        gap = " " * GAP
+        for row in grid.rows:
+            if max_width is not None and len(row) == 1 and cell_len(row[0][0]) > max_width:
+                lines = wrap_cells(row[0][0], max_width)
+            else:  # a name wider than its cells has the row to itself (rows are whole)
+                lines = [gap.join(set_cell_size(name, max(int(grid.width(span, GAP)),
+                                                          cell_len(name)))
+                                  for name, span in row).rstrip()]
+            for line in lines:
+                yield Segment(line)
+                yield Segment.line()
 
-def _section(section: Section, padding: str) -> list:
-    parts: list = [Text(section.heading, style="bold"), Text("")]
+
+def _section(section: Section, padding: str, wrap: bool) -> list:
+    # a wrapped heading hangs under its title, a wrapped title under its text
+    parts: list = [_Hanging(section.heading[len(section.number):], section.number,
+                            style="bold", wrap=wrap), Text("")]
     if section.description:
-        parts += [Text(section.description, style="dim"), Text("")]
+        parts += [_Hanging(section.description, style="dim", wrap=wrap), Text("")]
     if section.kind == "work":
         for entry in section.entries:
-            parts.append(Text(f"{entry.position}. {entry.name}"))
+            parts.append(_Hanging(entry.name, f"{entry.position}. ", wrap=wrap))
             if entry.proposer:
                 line = proposer_line(entry.proposer, padding, section.author_label)
-                parts.append(Padding(Text(line), (0, 0, 0, 3)))
+                lead = proposer_line("", padding, section.author_label)  # ■ 提案者：
+                parts.append(_Hanging(line[len(lead):], lead, PROPOSER_INDENT, wrap=wrap))
         if section.entries:
             parts.append(Text(""))
     elif section.entries:
-        parts += [_Grid(section, padding), Text("")]
+        parts += [_Grid(section, padding, wrap), Text("")]
     for child in section.children:
-        parts += _section(child, padding)
+        parts += _section(child, padding, wrap)
     return parts
 
 
-def render_terminal(view: RollView, padding: str = " ") -> Group:
+def render_terminal(view: RollView, padding: str = " ", wrap: bool = True) -> Group:
+    """The roll for a terminal.  ``wrap``: lines wider than the terminal are
+    wrapped (on a terminal); without it (output to a file or a pipe) every line
+    is printed whole, as ``honours check`` reads the text back: a heading
+    wrapped onto two lines would read as two."""
     parts: list = []
     if view.printed_title:
-        parts += [Text(view.printed_title, style="bold", justify="center"), Text("")]
+        parts += [_Hanging(view.printed_title, style="bold", justify="center", wrap=wrap),
+                  Text("")]
     for section in view.sections:
-        parts += _section(section, padding)
+        parts += _section(section, padding, wrap)
     return Group(*parts)
 
 

@@ -8,7 +8,8 @@ import re
 
 from rich.cells import cell_len
 
-from .view import ExportOptions, RollView, Section, pad_name
+from ..certificates.fit import WIDOW, Line, is_widow, wrap
+from .view import PADDINGS, ExportOptions, RollView, Section, pad_name
 
 #: Text of CJK unified ideographs only (most names): two cells a character.
 ALL_WIDE = re.compile("[\u4e00-\u9fff]+")
@@ -26,6 +27,65 @@ def line_cells(text: str) -> int:
     if ALL_WIDE.fullmatch(text):
         return 2 * len(text)
     return cell_len(text)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` broken into lines of at most ``width`` display cells by Chinese
+    rules (certificates/fit.py: no line starts with closing punctuation or ends
+    with an opening one, a Latin word is kept whole); a word wider than a line
+    is folded where the line is full.  Every character is kept; a line break in
+    the text starts a new line."""
+    width = max(2, width)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        if line_cells(paragraph) <= width:
+            lines.append(paragraph)
+            continue
+        wrapped = _unwidowed(paragraph, width)
+        if wrapped is not None:
+            lines += wrapped
+            continue
+        line, used = "", 0
+        for character in paragraph:  # a word longer than the line: folded
+            size = line_cells(character)
+            if line and used + size > width:
+                lines.append(line)
+                line, used = "", 0
+            line += character
+            used += size
+        lines.append(line)
+    return lines
+
+
+def _unwidowed(paragraph: str, width: int) -> list[str] | None:
+    """The paragraph wrapped at ``width`` cells, or a little narrower when that
+    pulls a last line of one or two characters (a widow: 建 / 议) back into
+    company without adding a line; None when a word is wider than a line."""
+    def lines_at(cells: int) -> list[str] | None:
+        wrapped = wrap(paragraph, 1.0, cells, 0.0, lambda part, _size: line_cells(part))
+        return None if wrapped is None else [line.text for line in wrapped]
+
+    lines = lines_at(width)
+    if lines is None or not is_widow([Line(line, 0.0, 0.0) for line in lines]):
+        return lines
+    for narrower in range(width - 1, max(1, width - 4 * WIDOW) - 1, -1):
+        tried = lines_at(narrower)
+        if tried is None or len(tried) > len(lines):
+            break
+        if not is_widow([Line(line, 0.0, 0.0) for line in tried]):
+            return tried
+    return lines
+
+
+#: Export formats whose grids are printed in a CJK font, where U+3000 (one
+#: character wide) lines a two-character name up with three-character ones.
+IDEOGRAPHIC_FORMATS = ("docx", "pdf", "xlsx", "html")
+
+
+def default_padding(fmt: str) -> str:
+    """The padding of two-character names a format gets unless asked otherwise:
+    the one rule for every format (``export --padding`` overrides it)."""
+    return PADDINGS["ideographic" if fmt in IDEOGRAPHIC_FORMATS else "space"]
 
 
 def display_name(name: str, padding: str, affiliation: str = "") -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from copy import copy
 from io import BytesIO
@@ -41,8 +42,9 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .grid import ORDINARY, layout
 from .tabular import WINNER_COLUMNS, winner_rows
-from .text import grid_rows, line_cells, work_proposer_line
+from .text import grid_names, line_cells, work_proposer_line, wrap_cells
 from .view import (
     ExportOptions,
     RegisterView,
@@ -59,8 +61,18 @@ REGISTER_SHEET = "证书发放名册"
 #: Column width limits in Excel's units (about one Latin character; a CJK character is two).
 MIN_WIDTH = 6
 MAX_WIDTH = 60
-#: Columns of the 名单 sheet wider than this wrap their text instead.
-WRAP_WIDTH = 36
+#: To fit the page, a text column is made no narrower than this (it wraps).
+WRAP_MIN = 12
+#: The printed width of a sheet at 100 % in column units (A4 less 1.5 cm margins:
+#: 180 mm portrait, 267 mm landscape; a unit is 2.1 mm in Excel with 宋体 11 pt,
+#: 2.5 mm in LibreOffice with the font it substitutes): sheets are made no wider,
+#: so that "fit to width" prints them at full size.
+PORTRAIT_UNITS = 72
+LANDSCAPE_UNITS = 108
+#: Room a cell needs beside its text (Excel's padding), in column units.
+CELL_PAD = 2
+#: The 光荣榜 sheet's column of work numbers (1. 2. … 13.).
+NUMBER_WIDTH = 5
 #: Row height of the register's rows, in points: room for a handwritten signature.
 REGISTER_ROW_HEIGHT = 28
 #: 1.5 cm page margins, in inches as openpyxl wants them.
@@ -551,6 +563,43 @@ def _column_widths(rows: Sequence[Sequence[object]], extra: int = 2) -> dict[int
             for index, width in widths.items()}
 
 
+def _bounded(widths: dict[int, float], rows: Sequence[Sequence[object]],
+             wrappable: Iterable[int], page: float) -> list[int]:
+    """Bound ``widths`` (in place) so that the sheet fits ``page`` units, its
+    printed width at 100 %; the columns made narrower than their text, whose
+    text must wrap.  Only ``wrappable`` columns are narrowed: each keeps at
+    least :data:`WRAP_MIN` (or its own width, if less), and the room left is
+    shared in proportion to how much text each column holds in all ``rows``
+    (a long category path repeated on every row gets more than a column of
+    short names), none getting more than its text needs."""
+    wrappable = [index for index in wrappable if index in widths]
+    room = page - sum(width for index, width in widths.items() if index not in wrappable)
+    if sum(widths[index] for index in wrappable) <= room:
+        return []
+    given = {index: min(widths[index], WRAP_MIN) for index in wrappable}
+    weights = {index: 1 + sum(_width(value) * count for value, count in
+                              Counter(_column(rows, index - 1)).items())
+               for index in wrappable}
+    hungry = [index for index in wrappable if given[index] < widths[index]]
+    left = room - sum(given.values())
+    while hungry and left > 0.5:
+        total = sum(weights[index] for index in hungry)
+        shares = {index: left * weights[index] / total for index in hungry}
+        full = [index for index in hungry if given[index] + shares[index] >= widths[index]]
+        if not full:
+            for index in hungry:
+                given[index] += shares[index]
+            break
+        for index in full:
+            left -= widths[index] - given[index]
+            given[index] = widths[index]
+            hungry.remove(index)
+    narrowed = [index for index in wrappable if given[index] < widths[index]]
+    for index in narrowed:
+        widths[index] = int(given[index])
+    return narrowed
+
+
 def _column(rows: Sequence[Sequence[object]], index: int) -> Iterable[object]:
     """The values of a column (0-based), ``None`` in rows too short to reach it."""
     if min(map(len, rows)) > index:
@@ -559,7 +608,7 @@ def _column(rows: Sequence[Sequence[object]], index: int) -> Iterable[object]:
 
 
 def _most_lines(rows: Sequence[Sequence[object]], columns: Iterable[int],
-                widths: dict[int, int]) -> list[int]:
+                widths: dict[int, float]) -> list[int]:
     """For each row, the most lines a value of ``columns`` (1-based) takes wrapped
     in its column (at least 1); each distinct value measured once."""
     most = [1] * len(rows)
@@ -574,6 +623,12 @@ def _most_lines(rows: Sequence[Sequence[object]], columns: Iterable[int],
     return most
 
 
+def _height(lines: int, extra: float = 0) -> float | None:
+    """A row's height for ``lines`` lines of 11 pt text (``None``: the default
+    height of one line, which Excel sets itself)."""
+    return lines * LINE_HEIGHT + extra if lines > 1 else None
+
+
 def _set_widths(sheet: WriteOnlyWorksheet, widths: dict[int, float]) -> None:
     for index, width in widths.items():
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -581,17 +636,20 @@ def _set_widths(sheet: WriteOnlyWorksheet, widths: dict[int, float]) -> None:
 
 # -- the roll ----------------------------------------------------------------------------
 
+#: Columns of the 名单 sheet whose text may wrap (category path, name, title,
+#: affiliation, note); the others (序号, 类型, 证书编号) are kept on one line.
+WINNER_TEXT_COLUMNS = (1, 3, 5, 6, 7)
+#: 序号: its own narrow column, centred, so the number never runs into the name.
+SEQUENCE_COLUMN = 2
+
 
 def _winners_sheet(sheet: WriteOnlyWorksheet, view: RollView) -> _Rows:
     rows = winner_rows(view)
     # Extra width leaves room for the autofilter's drop-down button in the header cells.
     widths = _column_widths([WINNER_COLUMNS, *rows], extra=4)
-    # Long paths and titles wrap in a column of readable width rather than
+    # Long paths and titles wrap in columns of readable width rather than
     # widening the sheet until "fit to width" prints it too small to read.
-    wrapped = [index for index in range(1, len(WINNER_COLUMNS) + 1)
-               if widths.get(index, 0) > WRAP_WIDTH]
-    for index in wrapped:
-        widths[index] = WRAP_WIDTH
+    wrapped = _bounded(widths, rows, WINNER_TEXT_COLUMNS, LANDSCAPE_UNITS)
     _set_widths(sheet, widths)
     # Keep the header in view while scrolling, and let the clerk filter by category.
     sheet.freeze_panes = "A2"
@@ -599,78 +657,158 @@ def _winners_sheet(sheet: WriteOnlyWorksheet, view: RollView) -> _Rows:
     _print_setup(sheet, "landscape", "1:1")
 
     top = Alignment(vertical="top")
+    centred = Alignment(horizontal="center", vertical="top")
     alignments = [
-        Alignment(vertical="top", wrap_text=True) if index in wrapped else top
+        Alignment(vertical="top", wrap_text=True) if index in wrapped
+        else centred if index == SEQUENCE_COLUMN else top
         for index in range(1, len(WINNER_COLUMNS) + 1)
     ]
     out = _rows(sheet)
-    out.append(WINNER_COLUMNS, font=_BOLD)
-    heights = [None] * len(rows)
+    out.append(WINNER_COLUMNS, font=_BOLD, alignment=Alignment(horizontal="center"),
+               border=_BOX)
+    heights: list[float | None] = [None] * len(rows)
     if wrapped:
-        # one line more than estimated when wrapped: substituted fonts run wider
-        heights = [(lines + 1 if lines > 1 else 1) * LINE_HEIGHT
-                   for lines in _most_lines(rows, wrapped, widths)]
-    out.append_rows(rows, heights, alignment=alignments)
+        heights = [_height(lines, ROW_PADDING) for lines in _most_lines(rows, wrapped, widths)]
+    out.append_rows(rows, heights, alignment=alignments, border=_BOX)
     return out
 
 
-def _grid_width(view: RollView) -> int:
-    return max((max(1, s.columns) for s in view.walk() if s.entries and s.kind != "work"),
-               default=1)
+#: One row of the 光荣榜 sheet: its values, font, alignment, height, and the
+#: cells merged in it as (first column, last column).
+_RollRow = tuple[list, Font | None, Alignment | None, float | None, list[tuple[int, int]]]
+
+_TOP = Alignment(vertical="top")
+_WRAPPED = Alignment(vertical="top", wrap_text=True)
+_NUMBER = Alignment(horizontal="right", vertical="top")
 
 
-#: One row of the 光荣榜 sheet: its values and whether it is a heading (bold).
-_RollRow = tuple[list[str], bool]
+class _RollLayout:
+    """The 光荣榜 sheet's columns: an optional narrow column for the numbers of
+    works (so a wrapped title hangs under its first character, not under the
+    number), then the grid's columns, all of one width, spread over the printed
+    width of an A4 portrait page at 100 %."""
+
+    def __init__(self, view: RollView, options: ExportOptions) -> None:
+        sections = list(view.walk())
+        self.options = options
+        self.grids = [s for s in sections if s.entries and s.kind != "work"]
+        works = [s for s in sections if s.entries and s.kind == "work"]
+        self.lead = 1 if works else 0
+        if works:
+            longest = max(entry.position for s in works for entry in s.entries)
+            self.number_width = max(NUMBER_WIDTH, len(f"{longest}.") + CELL_PAD)
+        else:
+            self.number_width = 0
+        self.columns = max((max(1, s.columns) for s in self.grids), default=1)
+        self.cell = min(MAX_WIDTH, (PORTRAIT_UNITS - self.number_width) / self.columns)
+        self.last = self.lead + self.columns  # the last column, 1-based
+        self.widths = {index: self.cell for index in range(self.lead + 1, self.last + 1)}
+        if self.lead:
+            self.widths[1] = self.number_width
+
+    def span_width(self, first: int, last: int) -> float:
+        return sum(self.widths[index] for index in range(first, last + 1))
+
+    def text_row(self, text: str, first: int, font: Font | None = None,
+                 size: float = FONT_SIZE, alignment: Alignment = _WRAPPED) -> _RollRow:
+        """A line of text (heading, title, proposer) over the columns from
+        ``first`` to the last, wrapping there; as tall as its lines."""
+        scale = size / FONT_SIZE  # larger text: fewer characters a line, taller lines
+        lines = _wrapped_lines(self.span_width(first, self.last) / scale, text)
+        height = (lines * LINE_HEIGHT * scale + ROW_PADDING
+                  if lines > 1 or size != FONT_SIZE else None)
+        values = [None] * (first - 1) + [text]
+        merged = [(first, self.last)] if self.last > first else []
+        return values, font, alignment, height, merged
+
+    def grid_rows(self, section: Section) -> list[_RollRow]:
+        """The section's names in its columns (:func:`~.grid.layout`), each cell
+        as many sheet columns as the section's ordinary names need (merged: a
+        three-column grid of units on a sheet of five-column grids of people),
+        a long name over as many cells as it needs, one wider than the row
+        wrapped in it."""
+        names = grid_names(section, self.options.padding, self.options.with_affiliation)
+        wanted = min(self.columns, max(1, section.columns))
+        each = max(1, min(self.columns, -int(-_ordinary_units(names) // self.cell)))
+        wanted = max(1, min(wanted, self.columns // each))
+        grid = layout(names, wanted, wanted * each * self.cell, _units, 0.0,
+                      cell=each * self.cell)
+        rows: list[_RollRow] = []
+        for placed in grid.rows:
+            values: list = [None] * self.lead
+            merged = []
+            lines = 1
+            for name, span in placed:
+                column = len(values) + 1
+                values += [name] + [None] * (span * each - 1)
+                if span * each > 1:
+                    merged.append((column, column + span * each - 1))
+                if span == grid.columns:
+                    lines = max(lines, _wrapped_lines(grid.width(span, 0.0), name))
+            rows.append((values, None, _WRAPPED if merged or lines > 1 else None,
+                         _height(lines, ROW_PADDING), merged))
+        return rows
 
 
-def _section_rows(section: Section, options: ExportOptions, rows: list[_RollRow],
-                  grids: list[list[str]]) -> None:
+def _units(text: str) -> float:
+    """The width a grid name needs in a cell, in column units."""
+    return _width(text) * CHARACTER_UNITS / 2 + CELL_PAD
+
+
+def _ordinary_units(names: Sequence[str]) -> float:
+    """The width that the section's ordinary names (all but its longest tenth) need."""
+    ranked = sorted(map(_units, names))
+    return ranked[int(ORDINARY * (len(ranked) - 1))] if ranked else 0.0
+
+
+def _section_rows(section: Section, sheet: _RollLayout, rows: list[_RollRow]) -> None:
     """The section as text.py lays it out, a cell per grid name and a blank row
-    between blocks.  Headings and work titles sit in column A and run over the
-    empty cells to their right, so they do not widen the grid's first column."""
-    rows.append(([section.heading], True))
-    rows.append(([], False))
+    between blocks.  Headings, descriptions, work titles and proposer lines are
+    merged over the grid's columns and wrap there; a work's number has its own
+    column, so its title and proposer wrap under their first character."""
+    blank: _RollRow = ([], None, None, None, [])
+    rows.append(sheet.text_row(section.heading, 1, _BOLD))
+    rows.append(blank)
     if section.description:
-        rows.append(([section.description], False))
-        rows.append(([], False))
+        rows.append(sheet.text_row(section.description, 1))
+        rows.append(blank)
     if section.kind == "work":
+        first = 1 + sheet.lead
         for entry in section.entries:
-            rows.append(([f"{entry.position}. {entry.name}"], False))
+            values, font, alignment, height, merged = sheet.text_row(entry.name, first)
+            values[0] = f"{entry.position}."
+            rows.append((values, font, [_NUMBER, *[_WRAPPED] * (len(values) - 1)],
+                         height, merged))
             if entry.proposer:
-                rows.append(([work_proposer_line(section, entry, options)], False))
-            rows.append(([], False))
+                rows.append(sheet.text_row(work_proposer_line(section, entry, sheet.options),
+                                           first))
+            rows.append(blank)
     elif section.entries:
-        for row in grid_rows(section, options.padding, options.with_affiliation):
-            rows.append((row, False))
-            grids.append(row)
-        rows.append(([], False))
+        rows += sheet.grid_rows(section)
+        rows.append(blank)
     for child in section.children:
-        _section_rows(child, options, rows, grids)
+        _section_rows(child, sheet, rows)
 
 
 def _roll_sheet(sheet: WriteOnlyWorksheet, view: RollView, options: ExportOptions) -> _Rows:
-    width = _grid_width(view)
+    columns = _RollLayout(view, options)
     rows: list[_RollRow] = []
-    grids: list[list[str]] = []
-    for section in view.sections:
-        _section_rows(section, options, rows, grids)
-    # Widths come from the grids only (they are what must line up), and every
-    # grid column gets the same width so that a five-column grid of people below
-    # a three-column grid of units still looks like one even table.
-    widest = max((_width(name) for row in grids for name in row), default=0)
-    _set_widths(sheet, {index: min(MAX_WIDTH, max(MIN_WIDTH, widest + 4))
-                        for index in range(1, width + 1)})
-    _print_setup(sheet, "portrait", None)
-    out = _rows(sheet)
     if view.printed_title:
-        if width > 1:
-            sheet.merged_cells.add(CellRange(min_row=1, min_col=1, max_row=1, max_col=width))
-        out.append([view.printed_title],
-                   font=Font(name=FONT_NAME, charset=134, bold=True, size=16),
-                   alignment=Alignment(horizontal="center"))
-        out.append([])
-    for values, heading in rows:
-        out.append(values, font=_BOLD if heading else None)
+        rows.append(columns.text_row(
+            view.printed_title, 1, Font(name=FONT_NAME, charset=134, bold=True, size=16),
+            16, Alignment(horizontal="center", vertical="center", wrap_text=True)))
+        rows.append(([], None, None, None, []))
+    for section in view.sections:
+        _section_rows(section, columns, rows)
+    _set_widths(sheet, columns.widths)
+    _print_setup(sheet, "portrait", None)
+    for number, (_, _, _, _, merged) in enumerate(rows, start=1):
+        for first, last in merged:
+            sheet.merged_cells.add(CellRange(min_row=number, min_col=first, max_row=number,
+                                             max_col=last))
+    out = _rows(sheet)
+    for values, font, alignment, height, _ in rows:
+        out.append(values, font=font, alignment=alignment, height=height)
     return out
 
 
@@ -727,24 +865,37 @@ def render_roll(view: RollView, options: ExportOptions) -> bytes:
 # -- the certificate register ------------------------------------------------------------
 
 
-#: Height of one line of 11 pt text, in points.
+#: Height of one line of 11 pt text, in points, and the room above and below
+#: the lines of a row.
 LINE_HEIGHT = 15
+ROW_PADDING = 3
+#: What a CJK character takes of a column, in column units: 1.83 in Excel and WPS
+#: with 宋体 11 pt (a unit is 8 pixels, the character 14.7), 1.6 in LibreOffice;
+#: a little more is assumed, since Excel does not fit rows on open and a row
+#: must be tall enough for its lines.
+CHARACTER_UNITS = 1.9
+
+
+def _usable(width: float | None) -> int:
+    """The display cells of text a column ``width`` units wide holds on a line."""
+    return max(2, int(((width or MAX_WIDTH) - CELL_PAD / 2) * 2 / CHARACTER_UNITS))
 
 
 def _wrapped_lines(width: float | None, value: object) -> int:
-    """About how many lines ``value`` takes once wrapped in a column ``width`` wide."""
+    """How many lines ``value`` takes once wrapped in a column ``width`` wide, by
+    the Chinese line-breaking rules (:func:`~.text.wrap_cells`)."""
     text = "" if value is None else str(value)
     if _on_one_line(text, len(text), width):
         return 1
-    usable = max(1, int(width or MAX_WIDTH) - 2)
-    return sum(max(1, -(-line_cells(line) // usable)) for line in text.splitlines() or [""])
+    usable = _usable(width)
+    return sum(len(wrap_cells(line, usable)) for line in text.splitlines() or [""])
 
 
 def _on_one_line(text: str, longest: int, width: float | None) -> bool:
     """Whether text (or texts joined), none longer than ``longest``, fits on one
     line of a column ``width`` wide: no line break is printable, and no
     character is wider than two cells."""
-    return 2 * longest <= max(1, int(width or MAX_WIDTH) - 2) and text.isprintable()
+    return 2 * longest <= _usable(width) and text.isprintable()
 
 
 #: Widths of 签收 and 日期: wide enough for a handwritten name and date.
@@ -764,6 +915,7 @@ def render_register(register: RegisterView) -> bytes:
     widths = _column_widths([columns, *rows], extra=4)
     widths[columns.index("签收") + 1] = SIGN_WIDTH
     widths[columns.index("日期") + 1] = DATE_WIDTH
+    _bounded(widths, rows, text_columns, LANDSCAPE_UNITS)  # every text column wraps already
     _set_widths(sheet, widths)
     # Printing: A4 landscape, one page wide, header repeated on every page.
     _print_setup(sheet, "landscape", "1:2")
