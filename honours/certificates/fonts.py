@@ -273,3 +273,50 @@ def resolve_font(option: str | None, layout_font: Path | None) -> FontChoice:
     if layout_font is not None:
         return open_font(layout_font, "the layout's font")
     return find_font()
+
+
+_FAMILIES: dict[Path, tuple[str, ...]] = {}
+
+
+def _families_of(path: Path) -> tuple[str, ...]:
+    """The family names of a font file's faces, lower case (read once a process)."""
+    if path not in _FAMILIES:
+        try:
+            _FAMILIES[path] = tuple(_family(font).lower() for _index, font in _faces(path))
+        except Exception:  # a damaged file: it matches no name
+            _FAMILIES[path] = ()
+    return _FAMILIES[path]
+
+
+def _weight(path: Path) -> int:
+    """0 black or heavy, 1 bold, 2 any other weight (from the file name)."""
+    name = path.stem.lower()
+    if "black" in name or "heavy" in name:
+        return 0
+    return 1 if "bold" in name and "semibold" not in name else 2
+
+
+def find_named(keys: tuple[str, ...], heavy: bool = False) -> FontChoice | None:
+    """The installed face whose file name or family name holds the earliest of
+    ``keys`` (lower case), searched as :func:`find_font` searches; of one name,
+    regular weights first, or with ``heavy`` black, then bold, first.  None when
+    no installed font has any of those names and Chinese characters."""
+    def rank(path: Path) -> int:
+        names = (path.name.lower(),) + _families_of(path)
+        return next((place for place, key in enumerate(keys)
+                     if any(key in name for name in names)), len(keys))
+
+    ranked = sorted(
+        ((rank(path), _weight(path) if heavy else -_weight(path), str(path), path)
+         for path in _candidates()),
+        key=lambda item: item[:3])
+    for place, _weight_order, _name, path in ranked:
+        if place == len(keys):
+            break
+        try:
+            choice = _best_face(path, _faces(path))
+        except Exception:
+            continue
+        if choice is not None:
+            return choice
+    return None
