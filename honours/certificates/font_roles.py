@@ -6,10 +6,11 @@ Each role is looked for among the installed fonts (:func:`.fonts.find_named`:
 file and family names, fontconfig on Linux, the font folders elsewhere): the
 Windows and macOS faces first (FZXBSJW.TTF, simhei.ttf, simkai.ttf,
 simfang.ttf, simsun.ttc, STHeiti, STKaiti, STFangsong, Songti …), then the free
-faces of Linux distributions that stand in for them (Noto Serif CJK for 宋体,
-仿宋 and, in its Black or Bold weight, 小标宋; Noto Sans CJK for 黑体; AR PL
-UKai for 楷体; AR PL UMing for 宋体).  A role none of its faces is installed
-for takes the body's face, and the body any installed Chinese font.
+faces of Linux distributions that stand in for them (AR PL UMing, then Noto
+Serif CJK, for 宋体 and 仿宋; Noto Serif CJK in its Black or Bold weight for
+小标宋; WenQuanYi Zen Hei, then Noto Sans CJK, for 黑体; AR PL UKai for 楷体).
+A role none of its faces is installed for takes the body's face, and the body
+any installed Chinese font.
 
 The user chooses faces with ``--font ROLE=FILE`` (``--font FILE``: every role)
 or a layout file's ``[fonts]`` section; the command line wins over the file.
@@ -49,17 +50,21 @@ class Role:
     heavy: bool = False  # of one family, the black or bold weight first
 
 
-_SONG = ("simsun", "宋体", "songti", "stsong", "notoserifcjk", "noto serif cjk",
-         "sourcehanserif", "source han serif", "uming")
+#: Of the free faces, TrueType ones before CFF ones of the same style (AR PL
+#: UMing before Noto Serif CJK, WenQuanYi Zen Hei before Noto Sans CJK): text set
+#: in fpdf2's embedding of a CID-keyed CFF face is read back by poppler and PDF
+#: viewers but not by pdfminer, and only garbled by pypdf.
+_SONG = ("simsun", "宋体", "songti", "stsong", "uming", "notoserifcjk", "noto serif cjk",
+         "sourcehanserif", "source han serif")
 SPECS = {
     TITLE: Role(TITLE, 22.0, "方正小标宋简体",
                 ("fzxbsjw", "fzxbsk", "方正小标宋", "fzxiaobiaosong", "notoserifcjk",
                  "noto serif cjk", "sourcehanserif", "source han serif", "songti",
                  "stsong", "simsun", "uming"), heavy=True),
     HEADING1: Role(HEADING1, 16.0, "黑体",
-                   ("simhei", "黑体", "stheiti", "heiti", "notosanscjk", "noto sans cjk",
-                    "sourcehansans", "source han sans", "pingfang", "wqy-zenhei",
-                    "wenquanyi zen hei", "msyh")),
+                   ("simhei", "黑体", "stheiti", "heiti", "wqy-zenhei", "wenquanyi zen hei",
+                    "notosanscjk", "noto sans cjk", "sourcehansans", "source han sans",
+                    "pingfang", "msyh")),
     HEADING2: Role(HEADING2, 16.0, "楷体",
                    ("simkai", "楷体", "stkaiti", "kaiti", "fzkai", "ukai")),
     BODY: Role(BODY, 16.0, "仿宋",

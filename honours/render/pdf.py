@@ -278,21 +278,25 @@ class _Roll:
             height = LINE * max(len(lines) for lines in cells)
             self.room_for(height)
             top = self.cursor.y
+            one = BODY_SIZE * PT
             for left, lines in zip(lefts, cells):
                 self.cursor.y = top
-                for line in lines:  # wrapped lines start under the name's first character
-                    self.draw(left, line, BODY_SIZE)
+                for number, line in enumerate(lines):
+                    # a wrapped name's further lines one character in: never read
+                    # as the next name
+                    self.draw(left + (one if number else 0.0), line, BODY_SIZE)
                     self.cursor.y += LINE
             self.cursor.y = top + height
 
     def name_lines(self, name: str, width: float, measured: float) -> list[str]:
         """A name (``measured`` wide) in its cells, ``width`` wide: a name wider
-        than the whole row wraps by the rules; one that fits is its one line,
-        as wrap() makes it, without wrap() (the margin covers wrap's adding up of
-        widths a token at a time)."""
+        than the whole row wraps by the rules, its further lines a character
+        narrower (they start one in); one that fits is its one line, as wrap()
+        makes it, without wrap() (the margin covers wrap's adding up of widths a
+        token at a time)."""
         if measured < width - 1e-6:
             return [name.rstrip(" ")]
-        return [line.text for line in wrap(name, BODY_SIZE, width, 0.0, self.measure) or []]
+        return [line.text for line in self._lines(name, BODY_SIZE, width, BODY_SIZE * PT)]
 
     def section(self, section: Section) -> None:
         self.cursor.y += LINE * 0.5 if self.cursor.y > TOP else 0
