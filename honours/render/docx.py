@@ -3,8 +3,8 @@
 The roll is set as GB/T 9704-2012 sets official documents:
 
 - A4, margins 37 mm top, 35 bottom, 28 left, 26 right: a text block of
-  156 × 225 mm on the document grid of 22 lines × 28 characters of 三号
-  (``w:docGrid`` linesAndChars), lines a fixed 28.95 pt;
+  156 × 225 mm holding 22 lines × 28 characters of 三号 (the document grid's
+  lines, 28.95 pt, and characters condensed by 0.25 pt: :func:`_standard_grid`);
 - the faces of :mod:`honours.certificates.font_roles`, named as Windows names
   them unless the user chose a face: the title 方正小标宋简体 22 pt (二号),
   centred; headings 黑体 (the award's, centred, and the first level 一、), then
@@ -84,6 +84,9 @@ REGISTER_SIZE = Pt(12)  # 小四: a register is a working table, not a notice
 LINES_A_PAGE, CHARACTERS_A_LINE = 22, 28
 LINE_PITCH = 579  # twentieths of a point: 22 × 28.95 pt fill 225 mm (637.8 pt)
 LINE_SPACING = Pt(LINE_PITCH / 20)
+#: The body's characters condensed by this, in twentieths of a point: 28 of 三号
+#: in the 156 mm line (_standard_grid).
+CONDENSED = -5
 MAX_HEADING_LEVEL = 9
 
 #: GB/T 9704 page margins for A4: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
@@ -243,10 +246,12 @@ def _outer_page_numbers(document, family: str) -> None:
 
 
 def _off_grid(paragraph) -> None:
-    """The paragraph not snapped to the document grid (w:snapToGrid off)."""
+    """The paragraph (or paragraph style) not snapped to the document grid
+    (w:snapToGrid off)."""
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
-    ppr = paragraph._p.get_or_add_pPr()
+    owner = paragraph._p if hasattr(paragraph, "_p") else paragraph.element
+    ppr = owner.get_or_add_pPr()
     ppr.insert_element_before(
         snap, "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
         "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
@@ -289,9 +294,14 @@ def _setup_styles(document, body_size: Length, line_spacing: Length | float,
 
 
 def _standard_grid(document) -> None:
-    """The document grid of GB/T 9704: 22 lines of 28 characters of 三号
-    (w:docGrid linesAndChars; w:charSpace is the character pitch less the
-    default font size, in 4096ths of a point)."""
+    """The page of GB/T 9704: 22 lines of 28 characters of 三号.  The lines are
+    the document grid's (w:docGrid, 28.95 pt a line); the characters are
+    condensed by a quarter point (字间距紧缩 0.25 磅: 15.75 pt each, 28 in
+    156 mm).  Not a character grid (linesAndChars): Word fits a 三号 character
+    to its 15.79 pt, but LibreOffice gives each character wider than the grid
+    two cells, 14 a line.  w:charSpace is the 28-character pitch less the
+    default font size in 4096ths of a point, what Word's page setup shows when
+    its character grid is turned on."""
     section = document.sections[0]
     usable = Length(section.page_width - section.left_margin - section.right_margin).pt
     pitch = usable / CHARACTERS_A_LINE
@@ -302,9 +312,19 @@ def _standard_grid(document) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
     grid.set(qn("w:charSpace"), str(char_space))
+    rpr = document.styles["Normal"].element.get_or_add_rPr()
+    condensed = OxmlElement("w:spacing")
+    condensed.set(qn("w:val"), str(CONDENSED))
+    rpr.insert_element_before(
+        condensed, "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+        "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em",
+        "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    # the title's 二号 characters are wider than a grid cell: off the grid, or
+    # each would take two
+    _off_grid(document.styles["Title"])
 
 
 def _page(document, landscape: bool, margins: tuple[Length, Length, Length, Length]) -> int:
@@ -382,11 +402,13 @@ def grid_width(text: str) -> float:
 def _grid_table(document, section: Section, options: ExportOptions, usable: int) -> None:
     names = grid_names(section, options.padding, options.with_affiliation)
     columns = max(1, section.columns)
-    rows = grid_layout(names, columns, Length(usable).mm, grid_width, Length(CELL_MARGINS).mm)
+    line = Length(usable).mm
+    rows = grid_layout(names, columns, line, grid_width, Length(CELL_MARGINS).mm)
     table = document.add_table(rows=len(rows), cols=columns)
     _no_borders(table)
     _no_padding(table)
     _fixed_widths(table, [usable // columns] * columns)
+    one = Mm(GRID_CHARACTER_MM)
     for row, placed in zip(table.rows, rows):
         cells = row.cells
         for place in placed:
@@ -394,6 +416,8 @@ def _grid_table(document, section: Section, options: ExportOptions, usable: int)
             if place.span > 1:  # a long name over the cells it needs (w:gridSpan)
                 cell = cell.merge(cells[place.column + place.span - 1])
             cell.text = _clean(place.name)
+            if grid_width(place.name) > line:  # wraps: its further lines one character in
+                _hanging(cell.paragraphs[0], one, one)
 
 
 def _hanging(paragraph, left: Length, hanging: Length) -> None:
