@@ -276,6 +276,8 @@ def resolve_font(option: str | None, layout_font: Path | None) -> FontChoice:
 
 
 _FAMILIES: dict[Path, tuple[str, ...]] = {}
+_CHINESE_FACE: dict[Path, FontChoice | None] = {}
+_INSTALLED: dict[str | None, list[Path]] = {}
 
 
 def _families_of(path: Path) -> tuple[str, ...]:
@@ -296,27 +298,46 @@ def _weight(path: Path) -> int:
     return 1 if "bold" in name and "semibold" not in name else 2
 
 
+def _simplified_face(path: Path) -> FontChoice | None:
+    """The face of a font file found by a Chinese font's name: the first whose
+    family says simplified Chinese (CN, SC), else the first.  Its character map
+    is not read (half a second for a CJK face): the name says it is Chinese, and
+    what it lacks the document's coverage check finds."""
+    try:
+        faces = [(index, _family(font)) for index, font in _faces(path)]
+    except Exception:  # a damaged file
+        return None
+    if not faces:
+        return None
+    index, family = min(faces, key=lambda face: (next(
+        (place for place, marker in enumerate(_SIMPLIFIED_MARKERS) if marker in face[1]),
+        len(_SIMPLIFIED_MARKERS)), face[0]))
+    return FontChoice(path, index, family)
+
+
 def find_named(keys: tuple[str, ...], heavy: bool = False) -> FontChoice | None:
     """The installed face whose file name or family name holds the earliest of
     ``keys`` (lower case), searched as :func:`find_font` searches; of one name,
     regular weights first, or with ``heavy`` black, then bold, first.  None when
-    no installed font has any of those names and Chinese characters."""
+    no installed font has any of those names."""
     def rank(path: Path) -> int:
         names = (path.name.lower(),) + _families_of(path)
         return next((place for place, key in enumerate(keys)
                      if any(key in name for name in names)), len(keys))
 
+    # the search and the faces read once a process (five roles look them up)
+    where = os.environ.get("HONOURS_FONT_DIRS")
+    if where not in _INSTALLED:
+        _INSTALLED[where] = _candidates()
     ranked = sorted(
         ((rank(path), _weight(path) if heavy else -_weight(path), str(path), path)
-         for path in _candidates()),
+         for path in _INSTALLED[where]),
         key=lambda item: item[:3])
     for place, _weight_order, _name, path in ranked:
         if place == len(keys):
             break
-        try:
-            choice = _best_face(path, _faces(path))
-        except Exception:
-            continue
-        if choice is not None:
-            return choice
+        if path not in _CHINESE_FACE:
+            _CHINESE_FACE[path] = _simplified_face(path)
+        if _CHINESE_FACE[path] is not None:
+            return _CHINESE_FACE[path]
     return None
