@@ -247,6 +247,24 @@ def open_document(data: bytes):
     return docx.Document(BytesIO(data))
 
 
+def spanned_rows(section, padding: str) -> list[list[str]]:
+    """The grid's rows as python-docx reads them: each name once for each cell it
+    spans (by the DOCX writer's measure), the last row padded with empty cells."""
+    from honours.render.docx import CELL_MARGINS, grid_width
+    from honours.render.text import grid_names
+    from honours.render.view import grid_layout
+
+    columns = max(1, section.columns)
+    rows = []
+    for placed in grid_layout(grid_names(section, padding), columns, 156,
+                              grid_width, CELL_MARGINS.mm):
+        row = [""] * columns
+        for place in placed:
+            row[place.column:place.column + place.span] = [place.name] * place.span
+        rows.append(row)
+    return rows
+
+
 def east_asian_font(style) -> str | None:
     from docx.oxml.ns import qn
 
@@ -275,9 +293,10 @@ def test_docx_roll(view):
     assert len(document.tables) == len(sections)
     for table, section in zip(document.tables, sections):
         cells = [[cell.text for cell in row.cells] for row in table.rows]
-        # as many columns as the section asks for, fewer when a long name needs the room
-        assert len(table.columns) <= section.columns
-        assert cells == grid_rows(section, IDEOGRAPHIC, columns=len(table.columns))
+        # the section's columns; a long name over the cells it needs (python-docx
+        # gives a merged cell once for each column it spans)
+        assert len(table.columns) == section.columns
+        assert cells == spanned_rows(section, IDEOGRAPHIC)
         borders = table._tbl.tblPr.find(qn("w:tblBorders"))
         assert {edge.get(qn("w:val")) for edge in borders} == {"nil"}
     members = document.tables[[s.path for s in sections].index(MEMBERS)]
@@ -285,11 +304,13 @@ def test_docx_roll(view):
         MEMBERS_2024, IDEOGRAPHIC
     )
     hostile = document.tables[-1]
-    assert [c.text for row in hostile.rows for c in row.cells if c.text] == HOSTILE
+    assert list(dict.fromkeys(
+        c.text for row in hostile.rows for c in row.cells if c.text)) == HOSTILE
 
     assert east_asian_font(document.styles["Normal"]) == "仿宋"
-    for level in (1, 2, 3):
-        assert east_asian_font(document.styles[f"Heading {level}"]) == "黑体"
+    # GB/T 9704 7.3.3: the award's heading and the first level 黑体, the second 楷体
+    for level, face in ((1, "黑体"), (2, "黑体"), (3, "楷体"), (4, "仿宋")):
+        assert east_asian_font(document.styles[f"Heading {level}"]) == face
     page = document.sections[0]
     assert abs(page.page_width.mm - 210) < 0.5 and abs(page.page_height.mm - 297) < 0.5
 

@@ -481,3 +481,71 @@ def resolve_font(option: str | None, layout_font: Path | None) -> FontChoice:
     if layout_font is not None:
         return open_font(layout_font, "the layout's font")
     return find_font()
+
+
+_FAMILIES: dict[Path, tuple[str, ...]] = {}
+_CHINESE_FACE: dict[Path, FontChoice | None] = {}
+_INSTALLED: dict[str | None, list[Path]] = {}
+
+
+def _families_of(path: Path) -> tuple[str, ...]:
+    """The family names of a font file's faces, lower case (read once a process)."""
+    if path not in _FAMILIES:
+        try:
+            _FAMILIES[path] = tuple(_family(font).lower() for _index, font in _faces(path))
+        except Exception:  # a damaged file: it matches no name
+            _FAMILIES[path] = ()
+    return _FAMILIES[path]
+
+
+def _weight(path: Path) -> int:
+    """0 black or heavy, 1 bold, 2 any other weight (from the file name)."""
+    name = path.stem.lower()
+    if "black" in name or "heavy" in name:
+        return 0
+    return 1 if "bold" in name and "semibold" not in name else 2
+
+
+def _simplified_face(path: Path) -> FontChoice | None:
+    """The face of a font file found by a Chinese font's name: the first whose
+    family says simplified Chinese (CN, SC), else the first.  Its character map
+    is not read (half a second for a CJK face): the name says it is Chinese, and
+    what it lacks the document's coverage check finds."""
+    try:
+        faces = [(index, _family(font)) for index, font in _faces(path)]
+    except Exception:  # a damaged file
+        return None
+    if not faces:
+        return None
+    index, family = min(faces, key=lambda face: (next(
+        (place for place, marker in enumerate(_SIMPLIFIED_MARKERS) if marker in face[1]),
+        len(_SIMPLIFIED_MARKERS)), face[0]))
+    return FontChoice(path, index, family)
+
+
+def find_named(keys: tuple[str, ...], heavy: bool = False) -> FontChoice | None:
+    """The installed face whose file name or family name holds the earliest of
+    ``keys`` (lower case), searched as :func:`find_font` searches; of one name,
+    regular weights first, or with ``heavy`` black, then bold, first.  None when
+    no installed font has any of those names."""
+    def rank(path: Path) -> int:
+        names = (path.name.lower(),) + _families_of(path)
+        return next((place for place, key in enumerate(keys)
+                     if any(key in name for name in names)), len(keys))
+
+    # the search and the faces read once a process (five roles look them up)
+    where = os.environ.get("HONOURS_FONT_DIRS")
+    if where not in _INSTALLED:
+        _INSTALLED[where] = _candidates()
+    ranked = sorted(
+        ((rank(path), _weight(path) if heavy else -_weight(path), str(path), path)
+         for path in _INSTALLED[where]),
+        key=lambda item: item[:3])
+    for place, _weight_order, _name, path in ranked:
+        if place == len(keys):
+            break
+        if path not in _CHINESE_FACE:
+            _CHINESE_FACE[path] = _simplified_face(path)
+        if _CHINESE_FACE[path] is not None:
+            return _CHINESE_FACE[path]
+    return None

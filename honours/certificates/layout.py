@@ -1,5 +1,7 @@
 """The layout file (TOML): paper size and orientation, and each text block's
-position, size, font size, alignment and font, in millimetres and points."""
+position, size, font size, alignment and font, in millimetres and points; and
+a ``[fonts]`` section naming the face of each role of a printed roll (title,
+heading1, heading2, body, page-number: font_roles.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from ..i18n import _
 from . import CertificateError
+from .font_roles import ROLES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -74,6 +77,7 @@ class Layout:
     font: Path | None = None
     docx_font: str = "楷体"
     source: str = "the default layout"
+    fonts: dict[str, Path] = field(default_factory=dict)  # [fonts]: role -> font file
 
     def block(self, name: str) -> Block:
         for block in self.blocks:
@@ -86,8 +90,10 @@ def default_layout_text() -> str:
     return resources.files(__package__).joinpath("data/layout.toml").read_text("utf-8")
 
 
-def load_layout(path: str | Path | None = None) -> Layout:
-    """The layout in ``path``, or the default one (blank A4 landscape)."""
+def load_layout(path: str | Path | None = None, blocks_required: bool = True) -> Layout:
+    """The layout in ``path``, or the default one (blank A4 landscape);
+    ``blocks_required=False``: a file with no [[block]] is a layout too (a roll
+    reads only its [fonts] and [paper] font)."""
     if path is None:
         return parse_layout(default_layout_text(), _("the default layout"), base=None)
     path = Path(path)
@@ -97,7 +103,7 @@ def load_layout(path: str | Path | None = None) -> Layout:
         raise CertificateError(
             _("cannot read the layout file {path}: {error}").format(path=path, error=error)
         ) from None
-    return parse_layout(text, str(path), base=path.parent)
+    return parse_layout(text, str(path), base=path.parent, blocks_required=blocks_required)
 
 
 #: Upper bounds of layout numbers (mm, or points for sizes): a certificate is a
@@ -161,7 +167,27 @@ def _choice(where: str, key: str, value, choices) -> str:
     return value
 
 
-def parse_layout(text: str, source: str, base: Path | None = None) -> Layout:
+def _fonts_section(source: str, fonts, base: Path | None) -> dict[str, Path]:
+    """[fonts]: a font file for each role named (font_roles.ROLES)."""
+    where = _("{source} [fonts]").format(source=source)
+    if not isinstance(fonts, dict):
+        raise CertificateError(
+            _("{where}: give role = \"font file\" lines").format(where=where))
+    bad = set(fonts) - set(ROLES)
+    if bad:
+        raise CertificateError(
+            _("{where}: unknown role(s) {keys}; the roles are {roles}").format(
+                where=where, keys=", ".join(sorted(bad)), roles=", ".join(ROLES)))
+    chosen = {}
+    for role, value in fonts.items():
+        path = _font_path(f"{where} {role}", value, base)
+        if path is not None:
+            chosen[role] = path
+    return chosen
+
+
+def parse_layout(text: str, source: str, base: Path | None = None,
+                 blocks_required: bool = True) -> Layout:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -170,12 +196,12 @@ def parse_layout(text: str, source: str, base: Path | None = None) -> Layout:
                 source=source, error=error
             )
         ) from None
-    unknown = set(data) - {"paper", "block"}
+    unknown = set(data) - {"paper", "block", "fonts"}
     if unknown:
         raise CertificateError(
             _(
                 "{source}: unknown section(s) {sections}; a layout has "
-                "[paper] and [[block]] sections"
+                "[paper], [fonts] and [[block]] sections"
             ).format(source=source, sections=", ".join(sorted(unknown)))
         )
     paper = data.get("paper", {})
@@ -218,9 +244,10 @@ def parse_layout(text: str, source: str, base: Path | None = None) -> Layout:
         font=_font_path(where, paper.get("font"), base),
         docx_font=str(paper.get("docx-font", "楷体")),
         source=source,
+        fonts=_fonts_section(source, data.get("fonts", {}), base),
     )
     blocks = data.get("block", [])
-    if not isinstance(blocks, list) or not blocks:
+    if not isinstance(blocks, list) or (not blocks and blocks_required):
         raise CertificateError(
             _("{source}: a layout needs at least one [[block]]").format(source=source)
         )

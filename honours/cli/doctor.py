@@ -79,6 +79,7 @@ def doctor(
     findings += _character_data_findings()
     findings += _override_findings()
     findings += _font_findings(readable[0] if readable else None, font)
+    findings += _font_role_findings()
     findings += _language_findings()
     _print(findings)
     problems = sum(1 for f in findings if f.status == PROBLEM)
@@ -691,6 +692,29 @@ def _glyph_findings(db, choice) -> list[Finding]:
               "SimSun-ExtB) or give one with --font PATH; --allow-missing-glyphs prints it "
               "blank."),
         ))
+    return findings
+
+
+def _font_role_findings() -> list[Finding]:
+    """The face each role of the printed roll uses (GB/T 9704: title, headings,
+    body, page number), and the face the standard names when it is a stand-in."""
+    from ..certificates import CertificateError
+    from ..certificates.font_roles import ROLES, SPECS, family_name, resolve_roles
+
+    section = _("roll fonts")
+    try:
+        faces = resolve_roles()
+    except CertificateError:  # no Chinese font at all: the font section warns of it
+        return []
+    findings = []
+    for role in ROLES:
+        choice, standard = faces[role], SPECS[role].word_family
+        stand_in = standard not in family_name(choice)  # 华文仿宋 is a 仿宋
+        message = (_("{role}: {font}, standing in for {standard}") if stand_in
+                   else _("{role}: {font}")).format(role=role, font=choice, standard=standard)
+        findings.append(Finding(section, OK, message))
+    findings[-1].hint = _("Choose a face with `honours export --font ROLE=FILE` or a "
+                          "layout file's [fonts] section (docs/rolls.md).")
     return findings
 
 

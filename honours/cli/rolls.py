@@ -57,6 +57,8 @@ AffiliationOption = Annotated[
         help=_("Print each winner's affiliation after the name: 张三（数学组）."),
     ),
 ]
+#: The formats set as GB/T 9704 pages: they take --font ROLE=FILE and --layout.
+TYPESET_FORMATS = ("docx", "pdf")
 OptionalCategory = Annotated[
     str | None,
     typer.Argument(
@@ -199,10 +201,18 @@ def export(
     padding: ExportPaddingOption = None,
     with_affiliation: AffiliationOption = False,
     font: Annotated[
+        list[str] | None,
+        typer.Option("--font", metavar="[ROLE=]FILE",
+                     help=_("pdf, docx: the font file of a role (title, heading1, heading2, "
+                            "body, page-number), as title=FZXBSJW.TTF; a FILE alone: "
+                            "every role. Repeatable. Default: the installed faces of "
+                            "GB/T 9704 (docs/rolls.md).")),
+    ] = None,
+    layout_file: Annotated[
         str | None,
-        typer.Option("--font", metavar="PATH",
-                     help=_("pdf: a font file with Chinese characters "
-                            "(default: an installed one).")),
+        typer.Option("--layout", metavar="FILE",
+                     help=_("pdf, docx: a layout file whose [fonts] section names the "
+                            "font file of each role (--font wins over it).")),
     ] = None,
     allow_missing_glyphs: Annotated[
         bool,
@@ -221,8 +231,8 @@ def export(
     from ..render.text import default_padding
 
     pad = _padding(padding) if padding else default_padding(chosen)
-    if font and chosen != "pdf":
-        raise fail(_("--font is for --format pdf"))
+    if (font or layout_file) and chosen not in TYPESET_FORMATS:
+        raise fail(_("--font and --layout are for --format pdf and docx"))
     refuse_existing(output, force)
     activate_overrides()
     from ..ledger import Ledger, LedgerError
@@ -236,12 +246,15 @@ def export(
             view.certificate_serial = max(view.certificate_serial, Ledger.load(current).highest)
         except LedgerError as error:
             warn(str(error))  # an export issues nothing: the database's own counter serves
-    options = ExportOptions(padding=pad, with_affiliation=with_affiliation, font=font,
+    options = ExportOptions(padding=pad, with_affiliation=with_affiliation, fonts=font or [],
                             allow_missing_glyphs=allow_missing_glyphs)
-    if chosen == "pdf":
+    if chosen in TYPESET_FORMATS:
         from ..certificates import CertificateError
+        from ..certificates.layout import load_layout
 
         try:
+            if layout_file:
+                options.layout = load_layout(layout_file, blocks_required=False)
             payload = export_roll(view, chosen, options)
         except CertificateError as error:
             raise fail(str(error)) from None

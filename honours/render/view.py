@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..collation import RULE_LABELS, is_han
 
@@ -162,9 +163,19 @@ class ExportOptions:
 
     padding: str = " "  # between the characters of a two-character name in grids
     with_affiliation: bool = False  # 张三（数学组） in grids and proposer lines
-    font: str | None = None  # pdf: a font file; None: an installed one
+    #: pdf, docx: ``--font`` values, FILE (every role) or ROLE=FILE (font_roles.py)
+    fonts: list[str] = field(default_factory=list)
+    #: pdf, docx: the layout file whose [fonts] (and [paper] font) name faces, if any
+    layout: Any = None
     allow_missing_glyphs: bool = False  # pdf: print a character no font has as a blank
     warnings: list[str] = field(default_factory=list)  # filled by the pdf writer
+
+    def layout_fonts(self) -> tuple[dict, Any, str]:
+        """The layout's faces as :func:`~honours.certificates.font_roles.resolve_roles`
+        takes them: ([fonts] by role, [paper] font, the layout's name)."""
+        if self.layout is None:
+            return {}, None, ""
+        return self.layout.fonts, self.layout.font, self.layout.source
 
 
 @dataclass
@@ -250,3 +261,46 @@ def fitting_columns(names: list[str], wanted: int, available: float, width_of,
         return wanted
     fits = int((available + gap) // (widest + gap))
     return max(1, min(wanted, fits))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A name in a grid row: from cell ``column`` over ``span`` cells."""
+
+    name: str
+    column: int
+    span: int
+
+
+def grid_layout(names: list[str], columns: int, available: float, width_of,
+                gap: float) -> list[list[Placed]]:
+    """A name grid at the section's column count, row by row: a name too wide
+    for one cell spans as many as it needs (at most the row), and the names
+    after it continue beside it; a name that does not fit the cells left in a
+    row starts the next.  A name fits ``span`` cells when it leaves ``gap``
+    before the next, the gap of the last column shared out as
+    :func:`fitting_columns` shares it.  ``width_of(name)``, ``available`` and
+    ``gap`` in one unit."""
+    columns = max(1, columns)
+    cell = available / columns
+    room = [span * cell - gap * (columns - 1) / columns + 1e-9
+            for span in range(1, columns + 1)]
+    rows: list[list[Placed]] = []
+    row: list[Placed] = []
+    at = 0
+    for name in names:
+        width = width_of(name)
+        span = 1
+        while span < columns and width > room[span - 1]:
+            span += 1
+        if at + span > columns:
+            rows.append(row)
+            row, at = [], 0
+        row.append(Placed(name, at, span))
+        at += span
+        if at == columns:
+            rows.append(row)
+            row, at = [], 0
+    if row:
+        rows.append(row)
+    return rows
