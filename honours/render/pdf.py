@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass
 
 from ..certificates.fit import PT, Line, is_widow, wrap
-from ..i18n import _
 from ..certificates.font_roles import (
     BODY,
     PAGE_NUMBER,
@@ -29,6 +28,7 @@ from ..certificates.font_roles import (
     TITLE,
     heading_role,
 )
+from ..i18n import _
 from .text import grid_names, work_proposer_line
 from .view import ExportOptions, RollView, Section, grid_layout
 
