@@ -251,12 +251,12 @@ def spanned_rows(section, padding: str) -> list[list[str]]:
     """The grid's rows as python-docx reads them: each name once for each cell it
     spans (by the DOCX writer's measure), the last row padded with empty cells."""
     from honours.render.docx import CELL_MARGINS, grid_width
+    from honours.render.grid import fixed_columns
     from honours.render.text import grid_names
-    from honours.render.view import grid_layout
 
     columns = max(1, section.columns)
     rows = []
-    for placed in grid_layout(grid_names(section, padding), columns, 156,
+    for placed in fixed_columns(grid_names(section, padding), columns, 156,
                               grid_width, CELL_MARGINS.mm):
         row = [""] * columns
         for place in placed:

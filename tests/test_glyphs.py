@@ -274,7 +274,9 @@ def test_a_fallback_face_draws_what_ukai_leaves_blank(honours, tmp_path, monkeyp
     monkeypatch.setenv("COLUMNS", "400")
     rare_roll(honours)
     roll = tmp_path / "roll.pdf"
-    result = honours("export", "-o", str(roll))
+    # every role in AR PL UKai (the roll's own choice of faces would take Noto for
+    # the body, which draws 䶮 itself): 䶮 falls back to Noto
+    result = honours("export", "-o", str(roll), "--font", str(UKAI))
     said = [line for line in result.output.splitlines() if "drawn with" in line]
     assert said and RARE in said[0] and NAME in said[0] and "Noto" in said[0], result.output
     assert RARE in PdfReader(str(roll)).pages[0].extract_text()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from honours.certificates.fit import PT
-from honours.render.view import grid_layout
+from honours.render.grid import fixed_columns
 
 from .test_certificates import FONT, bare, char_boxes, needs_font
 
@@ -292,7 +292,7 @@ def test_doctor_shows_the_face_of_each_role(honours):
 
 def test_grid_keeps_its_columns_and_a_long_name_spans_cells():
     names = three_hundred_names()
-    rows = grid_layout(names, 5, 156, lambda name: len(name) * ONE_16PT, ONE_16PT)
+    rows = fixed_columns(names, 5, 156, lambda name: len(name) * ONE_16PT, ONE_16PT)
     assert max(place.column + place.span for row in rows for place in row) == 5
     placed = [place for row in rows for place in row]
     assert [place.name for place in placed] == names  # every name, in order
@@ -301,7 +301,7 @@ def test_grid_keeps_its_columns_and_a_long_name_spans_cells():
     after = placed[placed.index(long) + 1]
     assert after.column == (long.column + 2) % 5
     # a name needing more than the row has the whole row (it wraps there)
-    rows = grid_layout(["甲" * 40, "乙"], 3, 156, lambda name: len(name) * ONE_16PT, ONE_16PT)
+    rows = fixed_columns(["甲" * 40, "乙"], 3, 156, lambda name: len(name) * ONE_16PT, ONE_16PT)
     assert [[place.span for place in row] for row in rows] == [[3], [1]]
 
 

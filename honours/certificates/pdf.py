@@ -45,14 +45,15 @@ class _Fonts:
         #: own, then the fallbacks
         self.chain: list[str] = []
         self._widths: dict[tuple[str, str], float] = {}
-        self.main = self._add(main)
+        self.main = self.embed(main)
         self.by_block = {}
         for block in layout.blocks:
             if block.font is not None:
                 choice = open_font(block.font, f"the font of block {block.name!r}")
-                self.by_block[block.name] = self._add(choice)
+                self.by_block[block.name] = self.embed(choice)
 
-    def _add(self, choice: FontChoice) -> str:
+    def embed(self, choice: FontChoice) -> str:
+        """Embed ``choice`` (once) and put it last in the chain; its family name."""
         key = f"{choice.path}#{choice.index}"
         if key not in self.families:
             family = f"cjk{len(self.families)}"
@@ -77,7 +78,7 @@ class _Fonts:
 
     def add_fallback(self, choice: FontChoice) -> str:
         """Embed ``choice`` as a fallback (after the faces already in the chain)."""
-        return self._add(choice)
+        return self.embed(choice)
 
     def family_for(self, block) -> str:
         return self.by_block.get(block.name, self.main)

@@ -57,13 +57,13 @@ from ..certificates.font_roles import (
     heading_role,
     resolve_roles,
 )
+from .grid import fixed_columns
 from .text import grid_names, work_proposer_line
 from .view import (
     ExportOptions,
     RegisterView,
     RollView,
     Section,
-    grid_layout,
     register_columns,
     register_rows,
 )
@@ -403,7 +403,7 @@ def _grid_table(document, section: Section, options: ExportOptions, usable: int)
     names = grid_names(section, options.padding, options.with_affiliation)
     columns = max(1, section.columns)
     line = Length(usable).mm
-    rows = grid_layout(names, columns, line, grid_width, Length(CELL_MARGINS).mm)
+    rows = fixed_columns(names, columns, line, grid_width, Length(CELL_MARGINS).mm)
     table = document.add_table(rows=len(rows), cols=columns)
     _no_borders(table)
     _no_padding(table)

@@ -4,8 +4,10 @@ as many cells of its row as it needs (the next name moves on), rather than the
 whole grid dropping to fewer columns for one name.
 
 Pure layout, in whatever unit the caller measures in (terminal cells, xlsx
-column units, millimetres): the terminal, the xlsx 光荣榜 sheet and the HTML
-page lay out their grids with it."""
+column units, millimetres): every format that prints a grid lays it out here —
+the terminal, the xlsx 光荣榜 sheet and the HTML page with :func:`layout`, the
+PDF and DOCX (whose column count is the published one) with
+:func:`fixed_columns`."""
 
 from __future__ import annotations
 
@@ -15,6 +17,15 @@ from dataclasses import dataclass
 #: The share of a section's names that must fit one cell: the cell is made as
 #: wide as the name at this rank by width (the longest few then span cells).
 ORDINARY = 0.9
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A name in a grid row: from cell ``column`` over ``span`` cells."""
+
+    name: str
+    column: int
+    span: int
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,17 @@ class GridLayout:
     def width(self, span: int, gap: float) -> float:
         """The width of ``span`` cells and the gaps between them."""
         return span * self.cell + (span - 1) * gap
+
+    def placed(self) -> list[list[Placed]]:
+        """The rows with each name's first cell."""
+        result = []
+        for row in self.rows:
+            line, at = [], 0
+            for name, span in row:
+                line.append(Placed(name, at, span))
+                at += span
+            result.append(line)
+        return result
 
 
 def _ordinary(widths: Sequence[float]) -> float:
@@ -74,3 +96,15 @@ def layout(names: Sequence[str], wanted: int, available: float,
     if row:
         rows.append(row)
     return GridLayout(columns, cell, rows)
+
+
+def fixed_columns(names: Sequence[str], columns: int, available: float,
+                  width_of: Callable[[str], float], gap: float) -> list[list[Placed]]:
+    """The grid at exactly ``columns`` cells of ``available / columns`` each, as
+    the PDF and DOCX print it: a name fits ``span`` cells when it leaves ``gap``
+    before the next, the gap of the last column shared out over all of them (so
+    that the rightmost name may reach the margin)."""
+    columns = max(1, columns)
+    share = gap * (columns - 1) / columns
+    return layout(names, columns, available, lambda name: width_of(name) + share - 1e-9,
+                  0.0, cell=available / columns).placed()

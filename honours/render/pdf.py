@@ -29,8 +29,9 @@ from ..certificates.font_roles import (
     heading_role,
 )
 from ..i18n import _
+from .grid import fixed_columns
 from .text import grid_names, work_proposer_line
-from .view import ExportOptions, RollView, Section, grid_layout
+from .view import ExportOptions, RollView, Section
 
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
 TOP, BOTTOM, LEFT, RIGHT = 37.0, 35.0, 28.0, 26.0
@@ -77,7 +78,7 @@ class _Roll:
         self.family = self.fonts.main
         self.measure = self.fonts.measure(self.family)
         # each role's face embedded once (roles sharing a face share it)
-        self.role = {role: self.fonts._add(self.faces[role]) for role in ROLES}
+        self.role = {role: self.fonts.embed(self.faces[role]) for role in ROLES}
         self._measures = {}
         self.options = options
         self.view = view
@@ -91,11 +92,12 @@ class _Roll:
         not draw, the body's face does (or its fallbacks)."""
         if family == self.family:
             return self.fonts.runs(family, text)
-        drawn = self.fonts.maps[family]
+        drawn = self.fonts.drawn[family]
         if all(map(drawn.__contains__, map(ord, text))):
             return [(family, text)]
         pieces: list[tuple[str, str]] = []
-        for has, group in itertools.groupby(text, lambda ch: ch.isspace() or ord(ch) in drawn):
+        draws = self.fonts.draws
+        for has, group in itertools.groupby(text, lambda ch: ch.isspace() or draws(family, ch)):
             part = "".join(group)
             for each, piece in ([(family, part)] if has else self.fonts.runs(self.family, part)):
                 if pieces and pieces[-1][0] == each:
@@ -267,7 +269,7 @@ class _Roll:
         widths = {name: self.measure(name, BODY_SIZE) for name in names}
         columns = max(1, section.columns)
         cell = USABLE / columns
-        for row in grid_layout(names, columns, USABLE, widths.__getitem__, COLUMN_GAP):
+        for row in fixed_columns(names, columns, USABLE, widths.__getitem__, COLUMN_GAP):
             lefts = [LEFT + place.column * cell for place in row]
             cells = [self.name_lines(place.name, place.span * cell, widths[place.name])
                      for place in row]
@@ -329,13 +331,14 @@ class _Roll:
     def render(self) -> bytes:
         from ..certificates.pdf import cover
 
-        def uses():  # every text the roll draws, with the name to cite
+        def uses():  # every text the roll draws, in its role's face, with the name to cite
             family = self.family
-            yield family, "— 0123456789 —", _("page numbers")
+            yield self.role[PAGE_NUMBER], "— 0123456789 —", _("page numbers")
             if self.view.printed_title:
-                yield family, self.view.printed_title, self.view.printed_title
+                yield self.role[TITLE], self.view.printed_title, self.view.printed_title
             for section in self.view.walk():
-                yield family, section.heading, section.heading
+                yield (self.role[heading_role(section.depth)], section.heading,
+                       section.heading)
                 yield family, section.description, section.heading
                 for entry in section.entries:
                     yield family, entry.name, entry.name
