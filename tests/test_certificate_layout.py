@@ -4,7 +4,11 @@ a long unit name wraps before it shrinks below the body text (issue 23), and a
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +147,77 @@ def test_the_calibration_page_over_a_background_shows_what_prints(honours, tmp_p
     assert re.search(r"\brecipient\b", page.extract_text())
     objects = page["/Resources"]["/XObject"]
     assert any(o.get_object()["/Subtype"] == "/Image" for o in objects.values())
+
+
+# -- the office's Word template: one page per certificate -------------------------------
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "examples" / "证书模板.docx"
+#: 61 characters, as long as the honours of real rolls get
+LONG_HONOUR = ("区政协2024年度反映社情民意信息工作暨推进长三角生态绿色一体化发展示范区建设"
+               "与乡村振兴战略调研成果转化优秀提案")
+LONG_TITLE = ("关于进一步完善金山区社区嵌入式养老服务体系建设、推动医养康养深度融合、"
+              "促进老年助餐服务提质扩面和长三角区域养老资源共享的建议")
+
+
+def _work_roll(honours, honour: str = LONG_HONOUR):
+    honours("category", "add", "优秀提案", "--kind", "work", "--honour", honour)
+    honours("add", "优秀提案", LONG_TITLE, "--proposer", UNITS[1])
+    honours("add", "优秀提案", "关于加快金山区数字化转型的建议",
+            "--proposer", "阿卜杜热合曼·艾则孜")
+    honours("add", "优秀提案", "关于金山农业的建议", "--proposer", "马罡")
+    honours("settings", "set", "issuer", "政协上海市金山区委员会")
+    honours("settings", "set", "date", "2024-12")
+
+
+def _pdf_pages(docx: Path, tmp_path: Path) -> int:
+    from pypdf import PdfReader
+
+    subprocess.run([shutil.which("soffice"), "--headless", "--convert-to", "pdf", "--outdir",
+                    str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    return len(PdfReader(str(docx.with_suffix(".pdf"))).pages)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_long_honour_and_title_stay_on_the_templates_one_page(honours, tmp_path):
+    from docx import Document
+
+    _work_roll(honours)
+    out = tmp_path / "证书.docx"
+    honours("certificates", "--docx-template", str(TEMPLATE), "-o", str(out))
+    assert _pdf_pages(out, tmp_path) == 3  # one page per certificate, none spilled
+    sizes = {}
+    for paragraph in Document(str(out)).paragraphs:
+        for run in paragraph.runs:
+            if run.text.strip() and run.font.size:
+                sizes.setdefault(run.text[:6], set()).add(run.font.size.pt)
+    assert min(sizes["你单位提交的"]) < 20 <= max(sizes["你提交的《关"])  # only the long one shrank
+    assert min(sizes["你单位提交的"]) >= 12  # not below the floor
+
+
+def test_a_template_fill_that_cannot_fit_is_refused_before_any_number(honours, tmp_path):
+    _work_roll(honours, honour="先进" * 400)
+    out = tmp_path / "证书.docx"
+    before = honours.db.read_bytes()
+    result = honours("certificates", "--docx-template", str(TEMPLATE), "-o", str(out), ok=False)
+    assert result.exit_code == 2 and not out.exists()
+    assert UNITS[1] in result.output and "{正文}" in result.output
+    assert honours.db.read_bytes() == before  # no certificate number was issued
+
+
+def test_the_estimate_reads_table_cells_and_text_widths():
+    from docx import Document
+    from docx.shared import Mm, Pt
+
+    from honours.certificates.word import _q
+    from honours.certificates.wordfit import Estimate, Page, Styles
+
+    document = Document()
+    cell = document.add_table(rows=1, cols=1).rows[0].cells[0]
+    cell.width = Mm(100)
+    run = cell.paragraphs[0].add_run("很" * 60)
+    run.font.size = Pt(20)
+    body = document.element.body
+    estimate = Estimate(Styles(document.styles.element), Page.of(body.find(_q("w:sectPr"))))
+    lines, size = estimate.lines(cell.paragraphs[0]._p, 100 - 2 * 108 * 25.4 / 1440)
+    assert size == 20 and lines == 5  # 14 characters of 7.06 mm in 96.2 mm
