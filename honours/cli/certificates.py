@@ -68,7 +68,8 @@ def certificates(
     background: Annotated[
         str | None,
         typer.Option("--background", metavar="FILE.pdf|FILE.png",
-                     help=_("A design put under the text of every page (PDF output).")),
+                     help=_("The office's design under the text of every page, in place of "
+                            "the default border and title (PDF output).")),
     ] = None,
     calibration: Annotated[
         bool,
