@@ -221,3 +221,25 @@ def test_the_estimate_reads_table_cells_and_text_widths():
     estimate = Estimate(Styles(document.styles.element), Page.of(body.find(_q("w:sectPr"))))
     lines, size = estimate.lines(cell.paragraphs[0]._p, 100 - 2 * 108 * 25.4 / 1440)
     assert size == 20 and lines == 5  # 14 characters of 7.06 mm in 96.2 mm
+
+
+def test_docx_frames_follow_the_blocks_vertical_alignment(honours, tmp_path):
+    """The default recipient is bottom-aligned: in the DOCX its frame starts where
+    the PDF's line does, above the body, not at the top of the two-line block."""
+    from docx import Document
+
+    _certificates_roll(honours)
+    out = tmp_path / "c.docx"
+    honours("certificates", "-o", str(out), "--only", "民革界别")
+    block = load_layout().block("recipient")
+    for paragraph in Document(str(out)).paragraphs:
+        if paragraph.text.startswith("民革界别"):
+            frame = paragraph._p.pPr.find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}framePr")
+            y = int(frame.get(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}y")) * 25.4 / 1440
+            size_mm = paragraph.runs[0].font.size.pt * 25.4 / 72
+            assert abs(y - (block.y + block.height - size_mm * block.line_height)) < 0.1
+            break
+    else:
+        raise AssertionError("no recipient paragraph")
