@@ -22,7 +22,7 @@ from pathlib import Path
 from ..i18n import _
 from . import CertificateError
 from .text import CHINESE_NAMES, PLACEHOLDERS, fields_for
-from .wordfit import Page, Styles, keep_on_one_page
+from .wordfit import Styles, keep_on_one_page, page_for
 
 #: A placeholder: a name in braces, no spaces or braces inside.
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,24})\}")
@@ -186,7 +186,8 @@ def fill_word_template(document, rows, values: dict[str, str], when: str) -> byt
     for part in _header_parts(document):
         for paragraph in part._element.iter(_q("w:p")):
             replace_in_paragraph(paragraph, shared)
-    styles, page = Styles(document.styles.element), Page.of(section_properties)
+    styles = Styles(document.styles.element)
+    page = page_for(section_properties, original, styles)
     for number, row in enumerate(rows):
         fields = fields_for(row, values, when)
         elements = [copy.deepcopy(child) for child in original]

@@ -17,6 +17,7 @@ common CJK faces.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -78,6 +79,15 @@ class Page:
         if grid is not None and grid.get(_w("type")) in ("lines", "linesAndChars", "snapToChars"):
             pitch = _number(grid, "linePitch", 0) * TWIP
         return cls(width - left - right, height - top - bottom, pitch)
+
+
+def page_for(section_properties, template_elements, styles: Styles) -> Page:
+    """The section's text area, at least as tall as the unfilled template is
+    estimated to be: where the estimate errs on the long side for the office's
+    own design, only what the values add counts."""
+    page = Page.of(section_properties)
+    height = Estimate(styles, page).blocks_height(template_elements, page.width)
+    return dataclasses.replace(page, height=max(page.height, height))
 
 
 class Styles:
