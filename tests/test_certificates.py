@@ -554,7 +554,10 @@ def test_docx_certificates(honours, jinshan_db, tmp_path):
     frame = pages[0][1][0]
     recipient = layout.block("recipient")
     assert int(frame.get(qn("w:x"))) == round(recipient.x * 1440 / 25.4)
-    assert int(frame.get(qn("w:y"))) == round(recipient.y * 1440 / 25.4)
+    # bottom-aligned (valign): the frame starts where its one line starts
+    size_mm = float(pages[0][1][2].find(".//" + qn("w:sz")).get(qn("w:val"))) / 2 * PT
+    top = recipient.y + recipient.height - size_mm * recipient.line_height
+    assert abs(int(frame.get(qn("w:y"))) - top * 1440 / 25.4) <= 1
     assert frame.get(qn("w:hAnchor")) == "page" == frame.get(qn("w:vAnchor"))
     fonts = pages[0][1][2].find(".//" + qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "楷体"

@@ -4,6 +4,7 @@ the font size the PDF uses, and the East Asian font named."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from .fit import PT, fit_page
@@ -124,6 +125,10 @@ def render_docx(certificates, layout: Layout, measure=None) -> bytes:
             if block.name not in fitted_blocks:
                 continue
             fitted = fitted_blocks[block.name]
+            # valign: the room left in the frame above the lines (exact line heights)
+            room = block.height - len(fitted.lines) * fitted.size * PT * block.line_height
+            above = max(0.0, {"top": 0.0, "middle": room / 2, "bottom": room}[block.valign])
+            framed = dataclasses.replace(block, y=block.y + above, height=block.height - above)
             # the lines as the PDF breaks them (Chinese line-breaking rules, no
             # widows), so that Word and WPS cannot break them differently
             for number, _paragraph_text in enumerate(text.split("\n")):
@@ -131,7 +136,7 @@ def render_docx(certificates, layout: Layout, measure=None) -> bytes:
                 paragraph = document.add_paragraph()
                 # two characters of slack: digits and Latin letters are wider in
                 # some fonts Word substitutes
-                _frame(paragraph, block, 2 * fitted.size * PT, layout.width)
+                _frame(paragraph, framed, 2 * fitted.size * PT, layout.width)
                 form = paragraph.paragraph_format
                 form.alignment = align[block.align]
                 form.space_before = form.space_after = Pt(0)

@@ -5,6 +5,7 @@ heading1, heading2, body, page-number: font_roles.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import sys
@@ -39,7 +40,7 @@ _PAPER_KEYS = {"size", "orientation", "border", "line-height", "min-font-size", 
 _BLOCK_KEYS = {
     "name", "text", "x", "y", "width", "height", "font-size", "min-font-size", "align",
     "valign", "font", "line-height", "indent", "wrap", "spread-names", "docx-font", "color",
-    "group",
+    "group", "with-background",
 }
 
 
@@ -65,6 +66,7 @@ class Block:
     docx_font: str = ""
     color: tuple[int, int, int] = (0, 0, 0)
     group: str = ""  # blocks of one group are set at one size (issuer and date)
+    with_background: bool = True  # false: left out under a --background design (the title)
 
 
 @dataclass
@@ -72,12 +74,21 @@ class Layout:
     width: float  # mm, as the paper is held (after orientation)
     height: float
     orientation: str
-    border: bool
+    border: bool  # drawn on blank paper
     blocks: list[Block] = field(default_factory=list)
     font: Path | None = None
     docx_font: str = "楷体"
     source: str = "the default layout"
     fonts: dict[str, Path] = field(default_factory=dict)  # [fonts]: role -> font file
+    border_with_background: bool = False  # also drawn over a --background design
+
+    def under_background(self) -> Layout:
+        """The layout as it prints over the office's own design: without the
+        border and the blocks the design has (``border = "blank"``,
+        ``with-background = false``), with what the layout asks for explicitly."""
+        return dataclasses.replace(
+            self, border=self.border_with_background,
+            blocks=[block for block in self.blocks if block.with_background])
 
     def block(self, name: str) -> Block:
         for block in self.blocks:
@@ -155,6 +166,24 @@ def _color(where: str, value) -> tuple[int, int, int]:
             )
         )
     return tuple(int(value[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _border(where: str, value) -> bool | str:
+    if not (isinstance(value, bool) or value == "blank"):
+        raise CertificateError(
+            _("{where}: border must be true, false or \"blank\" (on blank paper only, "
+              "not over a --background), not {value!r}").format(where=where, value=value)
+        )
+    return value
+
+
+def _flag(where: str, key: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise CertificateError(
+            _("{where}: {key} must be true or false, not {value!r}").format(
+                where=where, key=key, value=value)
+        )
+    return value
 
 
 def _choice(where: str, key: str, value, choices) -> str:
@@ -238,9 +267,11 @@ def parse_layout(text: str, source: str, base: Path | None = None,
     line_height = _number(where, "line-height", paper.get("line-height", 1.5), minimum=1.0)
     min_size = _number(where, "min-font-size", paper.get("min-font-size", 10),
                        minimum=ABSOLUTE_MIN_SIZE)
+    border = _border(where, paper.get("border", False))
     layout = Layout(
         width=width, height=height, orientation=orientation,
-        border=bool(paper.get("border", False)),
+        border=border is not False,
+        border_with_background=border is True,  # "blank": on blank paper only
         font=_font_path(where, paper.get("font"), base),
         docx_font=str(paper.get("docx-font", "楷体")),
         source=source,
@@ -292,6 +323,7 @@ def parse_layout(text: str, source: str, base: Path | None = None,
             docx_font=str(raw.get("docx-font", "")),
             color=_color(where, raw.get("color", "#000000")),
             group=str(raw.get("group", "")),
+            with_background=_flag(where, "with-background", raw.get("with-background", True)),
         )
         if block.text is not None and not isinstance(block.text, str):
             raise CertificateError(_("{where}: text must be a string").format(where=where))

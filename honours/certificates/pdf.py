@@ -139,6 +139,16 @@ class _Fonts:
         return width
 
 
+def _draw_image(pdf, image: Path, layout: Layout) -> None:
+    """A picture background, stretched over the whole page."""
+    try:
+        pdf.image(str(image), x=0, y=0, w=layout.width, h=layout.height)
+    except Exception as error:  # Pillow and fpdf2 raise many kinds for a damaged picture
+        raise CertificateError(
+            _("cannot use the background {file}: {error}").format(file=image, error=error)
+        ) from None
+
+
 def draw_border(pdf, layout: Layout) -> None:
     pdf.set_draw_color(*BORDER_COLOR)
     pdf.set_line_width(1.2)
@@ -261,7 +271,11 @@ def render_pdf(certificates, layout: Layout, font: FontChoice,
                background: Path | None = None, allow_missing: bool = False,
                meta: dict[str, str] | None = None) -> tuple[bytes, list[str]]:
     """The certificates, one page each; returns the PDF and any warnings.
-    ``meta``: title and issuer for the PDF's properties."""
+    ``meta``: title and issuer for the PDF's properties.  Over a ``background``
+    the layout's border and title are left out unless it asks for them
+    (:meth:`~.layout.Layout.under_background`): the design has its own."""
+    if background is not None:
+        layout = layout.under_background()
     pdf = _new_pdf(layout)
     fonts = _Fonts(pdf, font, layout)
     warnings: list[str] = []
@@ -276,12 +290,7 @@ def render_pdf(certificates, layout: Layout, font: FontChoice,
     for certificate in certificates:
         pdf.add_page()
         if image is not None:
-            try:
-                pdf.image(str(image), x=0, y=0, w=layout.width, h=layout.height)
-            except Exception as error:
-                raise CertificateError(
-                    _("cannot use the background {file}: {error}").format(file=image, error=error)
-                ) from None
+            _draw_image(pdf, image, layout)
         if layout.border:
             draw_border(pdf, layout)
         who = _("certificate {number} ({recipient})").format(
@@ -362,11 +371,21 @@ def merge_background(payload: bytes, background: Path, layout: Layout) -> bytes:
     return out.getvalue()
 
 
-def calibration_pdf(layout: Layout, font: FontChoice | None) -> bytes:
+def calibration_pdf(layout: Layout, font: FontChoice | None,
+                    background: Path | None = None) -> bytes:
     """A millimetre grid over the whole paper, labelled every 10 mm, with the
-    layout's blocks outlined, to measure where the blanks of pre-printed paper are."""
+    layout's blocks outlined, to measure where the blanks of pre-printed paper are.
+    Over a ``background`` (the office's design, under the grid) it shows what
+    prints over it: the blocks and border :func:`render_pdf` draws there."""
+    if background is not None:
+        layout = layout.under_background()
     pdf = _new_pdf(layout)
     pdf.add_page()
+    image = background if background and background.suffix.lower() in IMAGE_SUFFIXES else None
+    if image is not None:
+        _draw_image(pdf, image, layout)
+    if layout.border:
+        draw_border(pdf, layout)
     family = "helvetica"
     if font is not None:
         family = _Fonts(pdf, font, Layout(layout.width, layout.height, "", False)).main
@@ -417,7 +436,10 @@ def calibration_pdf(layout: Layout, font: FontChoice | None) -> bytes:
     pdf.text(left, bar_y + 4.5, caption)
     title = f"calibration {width:g} x {height:g} mm ({layout.source})"
     pdf.text(left, bar_y - 3, title if font is None else f"校准页 {title}")
-    return bytes(pdf.output())
+    payload = bytes(pdf.output())
+    if background is not None and image is None:
+        payload = merge_background(payload, background, layout)
+    return payload
 
 
 #: The scale bar's box around its line: from 2 mm left of it to 2 mm right, 8 mm above to 6 below.

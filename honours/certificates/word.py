@@ -22,6 +22,7 @@ from pathlib import Path
 from ..i18n import _
 from . import CertificateError
 from .text import CHINESE_NAMES, PLACEHOLDERS, fields_for, spread_recipient
+from .wordfit import Styles, keep_on_one_page, page_for
 
 #: A placeholder: a name in braces, no spaces or braces inside.
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,24})\}")
@@ -78,6 +79,16 @@ def replace_in_paragraph(paragraph, values: dict[str, str]) -> None:
             texts[last].text = (texts[last].text or "")[last_at + 1:]
         for t in (texts[first], texts[last]):
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def value_runs(paragraph) -> list:
+    """(paragraph, run, placeholder) for each known placeholder of the paragraph:
+    the run where it starts, which holds its value once filled."""
+    texts = _texts_of(paragraph)
+    owner = [t for t in texts for _ in range(len(t.text or ""))]
+    joined = "".join(t.text or "" for t in texts)
+    return [(paragraph, owner[m.start()].getparent(), m.group(0))
+            for m in PLACEHOLDER.finditer(joined) if _english(m.group(1))]
 
 
 def load_word_template(path: Path):
@@ -175,12 +186,18 @@ def fill_word_template(document, rows, values: dict[str, str], when: str) -> byt
     for part in _header_parts(document):
         for paragraph in part._element.iter(_q("w:p")):
             replace_in_paragraph(paragraph, shared)
+    styles = Styles(document.styles.element)
+    page = page_for(section_properties, original, styles)
     for number, row in enumerate(rows):
         fields = spread_recipient(fields_for(row, values, when), row)  # 马　罡, as in the PDF
         elements = [copy.deepcopy(child) for child in original]
+        holders = [holder for element in elements for paragraph in element.iter(_q("w:p"))
+                   for holder in value_runs(paragraph)]
         for element in elements:
             for paragraph in element.iter(_q("w:p")):  # the element itself included
                 replace_in_paragraph(paragraph, fields)
+        # a long value must not push the copy onto a second page, without the design
+        keep_on_one_page(elements, holders, styles, page, row.recipient)
         if number < len(rows) - 1 and section_properties is not None:
             _end_section(elements, section_properties)
         if number > 0:  # bookmarks are unique names: only the first copy keeps them

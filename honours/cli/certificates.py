@@ -70,7 +70,8 @@ def certificates(
     background: Annotated[
         str | None,
         typer.Option("--background", metavar="FILE.pdf|FILE.png",
-                     help=_("A design put under the text of every page (PDF output).")),
+                     help=_("The office's design under the text of every page, in place of "
+                            "the default border and title (PDF output).")),
     ] = None,
     calibration: Annotated[
         bool,
@@ -148,6 +149,16 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
                             (template, layout_file, font, background, calibration, preview))
         return
     layout = load_layout(layout_file)
+    background_path = Path(background) if background else None
+    if background_path is not None:
+        from ..certificates.pdf import check_background
+
+        if fmt != "pdf":
+            raise fail(_("--background is for PDF output; Word and WPS have their own page "
+                         "backgrounds"))
+        aspect = check_background(background_path, layout)
+        if aspect:
+            warn(aspect)
 
     if calibration:
         from ..certificates.pdf import calibration_pdf
@@ -163,7 +174,7 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
                 _("{error}; the calibration page is labelled in English").format(error=error)
             )
             chosen = None
-        payload = calibration_pdf(layout, chosen)
+        payload = calibration_pdf(layout, chosen, background_path)
         _write(target, payload, force)
         _preview(payload, preview_path, force)
         note(_("print it at actual size (100%), lay it on the certificate paper against the "
@@ -171,16 +182,6 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
         return
 
     texts = load_template(template)
-    background_path = Path(background) if background else None
-    if background_path is not None:
-        from ..certificates.pdf import check_background
-
-        if fmt != "pdf":
-            raise fail(_("--background is for PDF output; Word and WPS have their own page "
-                         "backgrounds"))
-        aspect = check_background(background_path, layout)
-        if aspect:
-            warn(aspect)
     # the font first: a missing font must not issue certificate numbers
     chosen = None
     if fmt == "pdf" or preview_path is not None:
