@@ -13,6 +13,10 @@ for the JSON interchange format).
 The ledger is written under the database lock before the database and before
 an output file is put in place: an interruption can leave a number recorded
 that no file shows (a gap), never a printed number the ledger does not know.
+
+Over 500 lines because the rule "a number is never given twice" lives in one
+place: issuing, revoking, the per-proposer numbers of joint works and the
+checks doctor runs all read and write the same records.
 """
 
 from __future__ import annotations

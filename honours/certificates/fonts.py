@@ -11,6 +11,10 @@ lazily, only for the characters asked about, and cached per face.
 
 ``HONOURS_FONT_DIRS`` (folders separated by the path separator) replaces the
 search: only those folders are looked in, and fontconfig is not asked.
+
+Over 500 lines because finding a face and judging what it draws are one
+concern: the fallback chain is the search run again for the characters a face
+leaves blank, with the same caches of files, families and outlines.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""``honours show / export / register / settings``: the roll as published and filed."""
+"""``honours show / export / register / settings``: the roll as published and filed.
+
+Over 500 lines because these four commands share their options (formats,
+padding, fonts, layout) and the one path that issues numbers with a file.
+"""
 
 
 from pathlib import Path

@@ -26,6 +26,9 @@ cells as it needs.  Works are a numbered title paragraph and a "■ 提案者：
 paragraph, their wrapped lines hanging under the first character of the text,
 kept together on one page; the numbers typed rather than Word list numbering
 so that they survive a copy and paste into WPS.
+
+Over 500 lines because the roll and the register are one Word document model:
+the page setup, the grid, the footers and the font roles are shared by both.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ faster than openpyxl's own cells (25 µs a cell: 23 s for such a roll), and put
 into openpyxl's sheet in place of its empty ``<sheetData>`` (:func:`_save`).
 ``_Rows`` is openpyxl's own way, kept as the reference: the tests write every
 workbook both ways and compare every part of the two files byte for byte.
+
+Over 500 lines because a workbook is one file: its two sheets share the
+streamed row writer, the cell styles and the print setup that size columns and
+rows to an A4 page, and splitting them would pass that state between modules.
 """
 
 from __future__ import annotations
