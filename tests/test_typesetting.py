@@ -440,3 +440,50 @@ def test_docx_title_and_proposer_kept_together(honours, tmp_path):
             assert layout.keep_together
             kinds.append("proposer")
     assert kinds == ["title", "proposer"] * 2
+
+
+def test_wrap_keeps_given_words_whole():
+    from honours.certificates.fit import wrap
+
+    def measure(text, size):
+        return len(text) * size * PT
+
+    line = "■ 提案者：朱豪杰、阿卜杜热合曼·艾则孜、许华丽"
+    width = 11 * 16 * PT  # eleven characters a line: the dotted name would break at 艾
+    plain = [each.text for each in wrap(line, 16, width, 0.0, measure)]
+    assert not any("阿卜杜热合曼·艾则孜" in text for text in plain)  # the plain rule breaks it
+    kept = [each.text for each in wrap(line, 16, width, 0.0, measure,
+                                       words=("朱豪杰", "阿卜杜热合曼·艾则孜", "许华丽"))]
+    assert "".join(kept) == line
+    assert any("阿卜杜热合曼·艾则孜" in text for text in kept)
+    # a word wider than a line is broken like any text, never lost
+    narrow = wrap(line, 16, 6 * 16 * PT, 0.0, measure, words=("阿卜杜热合曼·艾则孜",))
+    assert "".join(each.text for each in narrow) == line
+
+
+@needs_font
+def test_pdf_proposer_names_are_never_broken_across_lines(honours, tmp_path):
+    proposers = ["朱豪杰", "顾磊帆", "许华丽", "阿卜杜热合曼·艾则孜", "青格勒吉日格乐",
+                 "中国致公党上海市金山区委员会", "玛日耶姆古丽·吾布力喀斯木", "王𬌗", "李四"]
+    honours("category", "add", "优秀提案", "--kind", "work", "--sort", "manual")
+    for count in range(3, len(proposers) + 1):  # lines of every length: breaks fall everywhere
+        honours("add", "优秀提案", f"关于第{count}项工作的建议", "--proposer",
+                "、".join(proposers[:count]), "--proposer-kind", "person")
+    out = tmp_path / "roll.pdf"
+    honours("export", "-o", str(out))
+    for line in pdf_text_lines(out):
+        if "、" not in line:
+            continue  # titles, headings, page numbers (and a lone last name)
+        pieces = bare(line).removeprefix("■").removeprefix("提案者：").split("、")
+        for piece in (pieces[0], pieces[-1]):  # where a line starts and ends
+            assert not piece or piece in proposers, (piece, line)
+
+
+def pdf_text_lines(path: Path) -> list[str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    lines = [line for page in document
+             for line in page.get_textpage().get_text_range().splitlines()]
+    document.close()
+    return lines

@@ -5,7 +5,7 @@ text go smaller (down to :data:`~.layout.ABSOLUTE_MIN_SIZE`), with a warning."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..i18n import _
@@ -47,10 +47,23 @@ class Fitted:
         return self.size * PT
 
 
-def _tokens(paragraph: str) -> list[str]:
-    """Break opportunities: between Chinese characters, and at spaces between words."""
+def _tokens(paragraph: str, words: Iterable[str] = ()) -> list[str]:
+    """Break opportunities: between Chinese characters, and at spaces between
+    words; each of ``words`` found in the paragraph (the names in a proposer
+    line) is one token, never broken."""
+    starts: dict[str, list[str]] = {}
+    for word in sorted({word for word in words if len(word) > 1}, key=len, reverse=True):
+        starts.setdefault(word[0], []).append(word)
     tokens: list[str] = []
-    for ch in paragraph:
+    index = 0
+    while index < len(paragraph):
+        ch = paragraph[index]
+        whole = next((word for word in starts.get(ch, ()) if paragraph.startswith(word, index)),
+                     None)
+        if whole is not None:
+            tokens.append(whole)
+            index += len(whole)
+            continue
         if tokens and ch.isascii() and ch.isalnum() and tokens[-1][-1:].isascii() \
                 and tokens[-1][-1:].isalnum():
             tokens[-1] += ch
@@ -58,6 +71,7 @@ def _tokens(paragraph: str) -> list[str]:
             tokens[-1] += ch
         else:
             tokens.append(ch)
+        index += 1
     return tokens
 
 
@@ -66,11 +80,21 @@ def _may_break(before: str, after: str) -> bool:
 
 
 def wrap(paragraph: str, size: float, width: float, first_indent: float,
-         measure: Measure) -> list[Line] | None:
+         measure: Measure, words: Iterable[str] = ()) -> list[Line] | None:
     """Greedy line breaking with kinsoku; None if a single token is too wide.
-    Widths add up token by token (CJK text is set without kerning)."""
+    Widths add up token by token (CJK text is set without kerning).  ``words``
+    are kept whole on one line (a name in a list of proposers) as long as each
+    fits a line; one that does not is broken like any text."""
+    if words:
+        kept = _wrap(_tokens(paragraph, words), size, width, first_indent, measure)
+        if kept is not None:
+            return kept
+    return _wrap(_tokens(paragraph), size, width, first_indent, measure)
+
+
+def _wrap(tokens: list[str], size: float, width: float, first_indent: float,
+          measure: Measure) -> list[Line] | None:
     lines: list[Line] = []
-    tokens = _tokens(paragraph)
     known: dict[str, float] = {}
     for token in tokens:
         if token not in known:

@@ -29,6 +29,7 @@ from ..certificates.font_roles import (
     heading_role,
 )
 from ..i18n import _
+from ..recipients import split_proposers
 from .grid import fixed_columns
 from .text import grid_names, work_proposer_line
 from .view import ExportOptions, RollView, Section
@@ -215,17 +216,18 @@ class _Roll:
                 put(left, baseline, text)
 
     def lines_of(self, text: str, size: float = BODY_SIZE, indent: float = 0.0,
-                 hanging: float = 0.0, family: str | None = None) -> list[Line]:
-        """The lines :meth:`paragraph` sets ``text`` in."""
+                 hanging: float = 0.0, family: str | None = None,
+                 words: tuple[str, ...] = ()) -> list[Line]:
+        """The lines :meth:`paragraph` sets ``text`` in (``words`` kept whole)."""
         measure = self.measure_in(family or self.family)
         width = USABLE - indent
-        lines = self._lines(text, size, width, hanging, measure)
+        lines = self._lines(text, size, width, hanging, measure, words)
         narrower = width
         while is_widow(lines) and narrower > width * 0.8:
             # a title ending in a line of one or two characters: break it a
             # character earlier, as a typesetter would (balance the paragraph)
             narrower -= size * PT
-            balanced = self._lines(text, size, narrower, hanging, measure)
+            balanced = self._lines(text, size, narrower, hanging, measure, words)
             if len(balanced) > len(lines):
                 break
             lines = balanced
@@ -233,12 +235,12 @@ class _Roll:
 
     def paragraph(self, text: str, size: float = BODY_SIZE, align: str = "left",
                   indent: float = 0.0, hanging: float = 0.0, keep: int = 1,
-                  family: str | None = None) -> None:
+                  family: str | None = None, words: tuple[str, ...] = ()) -> None:
         """Wrapped text; ``hanging``: continuation lines start this far in
         (a numbered title's text lines up under its first word); ``keep``:
         lines of what follows that must share the page with this paragraph."""
         family = family or self.family
-        lines = self.lines_of(text, size, indent, hanging, family)
+        lines = self.lines_of(text, size, indent, hanging, family, words)
         self.room_for(LINE * (len(lines) + keep - 1))
         for number, line in enumerate(lines):
             content = line.text
@@ -250,12 +252,12 @@ class _Roll:
             self.cursor.y += LINE
 
     def _lines(self, text: str, size: float, width: float, hanging: float,
-               measure=None) -> list:
+               measure=None, words: tuple[str, ...] = ()) -> list:
         measure = measure or self.measure
-        lines = wrap(text, size, width, 0.0, measure) or [Line(text, 0.0, 0.0)]
+        lines = wrap(text, size, width, 0.0, measure, words) or [Line(text, 0.0, 0.0)]
         if hanging and len(lines) > 1:
             head = lines[0].text
-            rest = wrap(text[len(head):].lstrip(), size, width - hanging, 0.0, measure)
+            rest = wrap(text[len(head):].lstrip(), size, width - hanging, 0.0, measure, words)
             return [lines[0]] + (rest or [])
         return lines
 
@@ -318,11 +320,12 @@ class _Roll:
                 line = work_proposer_line(section, entry, self.options)
                 label = line[:line.index("：") + 1]  # ■ 提案者：
                 hang = self.measure(label, BODY_SIZE)
-                proposer = self.lines_of(line, indent=one, hanging=hang)
+                names = tuple(split_proposers(line[len(label):]))  # each kept on one line
+                proposer = self.lines_of(line, indent=one, hanging=hang, words=names)
                 # the title and its whole proposer line on one page
                 self.paragraph(number + entry.name, hanging=title_hang,
                                keep=1 + len(proposer))
-                self.paragraph(line, indent=one, hanging=hang)
+                self.paragraph(line, indent=one, hanging=hang, words=names)
         elif section.entries:
             self.grid(section)
         for child in section.children:
