@@ -29,19 +29,20 @@ h category add 市、区政协委员 --parent "$PEOPLE" --sort stroke
 h category add 其他反映人 --parent "$PEOPLE" --sort stroke
 h category add 社情民意信息工作人员 --parent "$PEOPLE" --sort manual
 
-work() { h add "$PROPOSALS" "$1" --proposer "$2"; }
-work "做深“一粒米”文章，走乡村产业新“稻”路——关于金山稻米产业化发展的建议" 中国民主促进会上海市金山区委员会
-work "关于构建金山区低碳高效能源体系的建议" 金山区归国华侨联合会
-work "关于持续推进低效建设用地减量化，为转型塑造发展腾空间的建议" 区政协人口资源环境委员会
-work "关于聚焦职业教育综合改革，提升制造业人才储备的建议" 漕泾镇政协委员地区联络组
-work "关于金山区发展合成生物产业的建议" 区政协教科卫体委员会
-work "关于有效落实中试项目管理办法，促进化工新材料中试项目孵化的建议" 中国致公党上海市金山区委员会
-work "关于推进“洁美乡村”计划，改善乡村人居环境的建议" 金山区妇女联合会
-work "关于巩固国家生态文明建设示范区创建成果，加快“美丽海湾”建设的建议" 朱豪杰
-work "关于金山区汇龙湖国际社区建设及发展的建议" 顾磊帆
-work "关于提升湾区科创城孵化器能级的建议" 许华丽
-work "关于朱泾镇健康路（新汇街-亭枫公路）交通组织调整方案的建议" 刘振
-work "关于推动化工新材料产业升级，助力金山转型发展的建议" 常慧
+# title, proposer and the proposer's kind (a person is addressed 同志, a unit 你单位)
+work() { h add "$PROPOSALS" "$1" --proposer "$2" --proposer-kind "$3"; }
+work "做深“一粒米”文章，走乡村产业新“稻”路——关于金山稻米产业化发展的建议" 中国民主促进会上海市金山区委员会 unit
+work "关于构建金山区低碳高效能源体系的建议" 金山区归国华侨联合会 unit
+work "关于持续推进低效建设用地减量化，为转型塑造发展腾空间的建议" 区政协人口资源环境委员会 unit
+work "关于聚焦职业教育综合改革，提升制造业人才储备的建议" 漕泾镇政协委员地区联络组 unit
+work "关于金山区发展合成生物产业的建议" 区政协教科卫体委员会 unit
+work "关于有效落实中试项目管理办法，促进化工新材料中试项目孵化的建议" 中国致公党上海市金山区委员会 unit
+work "关于推进“洁美乡村”计划，改善乡村人居环境的建议" 金山区妇女联合会 unit
+work "关于巩固国家生态文明建设示范区创建成果，加快“美丽海湾”建设的建议" 朱豪杰 person
+work "关于金山区汇龙湖国际社区建设及发展的建议" 顾磊帆 person
+work "关于提升湾区科创城孵化器能级的建议" 许华丽 person
+work "关于朱泾镇健康路（新汇街-亭枫公路）交通组织调整方案的建议" 刘振 person
+work "关于推动化工新材料产业升级，助力金山转型发展的建议" 常慧 person
 
 # Units, in the published (manual) order, pasted as a grid with tabs.
 printf '%s\t%s\t%s\n' \

@@ -487,3 +487,17 @@ def pdf_text_lines(path: Path) -> list[str]:
              for line in page.get_textpage().get_text_range().splitlines()]
     document.close()
     return lines
+
+
+@needs_font
+def test_pdf_export_prints_no_library_log_lines(jinshan_db, tmp_path):
+    """fontTools' subsetter logs the bitmap tables it drops from AR PL faces ("BDF
+    NOT subset; don't know how to subset; dropped"): not a message for a clerk."""
+    from .conftest import run_cli
+
+    result = run_cli("--db", str(jinshan_db), "export", "-o", str(tmp_path / "roll.pdf"))
+    assert result.returncode == 0, result.stderr
+    assert "subset" not in result.stderr and "dropped" not in result.stderr, result.stderr
+    result = run_cli("--db", str(jinshan_db), "certificates", "-o", str(tmp_path / "c.pdf"))
+    assert result.returncode == 0, result.stderr
+    assert "subset" not in result.stderr, result.stderr

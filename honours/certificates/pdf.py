@@ -256,6 +256,16 @@ def cover(fonts: _Fonts, uses, allow_missing: bool, warnings: list[str]) -> None
         .format(characters=described))
 
 
+def output(pdf) -> bytes:
+    """The PDF's bytes, without the libraries' own log lines on the terminal: fpdf2
+    logs the glyphs a font lacks (:func:`cover` has said so, with the winner), and
+    fontTools' subsetter the tables it drops from a face (AR PL's "BDF NOT subset":
+    bitmaps a PDF does not use)."""
+    for library in ("fpdf.output", "fontTools.subset"):
+        logging.getLogger(library).setLevel(logging.ERROR)
+    return bytes(pdf.output())
+
+
 def _metadata(pdf, certificates, meta: dict[str, str]) -> None:
     pdf.set_title(meta.get("title") or "荣誉证书")
     if meta.get("issuer"):
@@ -298,9 +308,7 @@ def render_pdf(certificates, layout: Layout, font: FontChoice,
         )
         for name, fitted in fit_page(certificate.texts, layout, measure_for).items():
             draw_text(pdf, fonts, by_name[name], fitted, warnings, who)
-    # fpdf2 logs the glyphs a font lacks: _check_glyphs has said so, with the winner
-    logging.getLogger("fpdf.output").setLevel(logging.ERROR)
-    payload = bytes(pdf.output())
+    payload = output(pdf)
     if background is not None and image is None:
         payload = merge_background(payload, background, layout)
     return payload, warnings
@@ -436,7 +444,7 @@ def calibration_pdf(layout: Layout, font: FontChoice | None,
     pdf.text(left, bar_y + 4.5, caption)
     title = f"calibration {width:g} x {height:g} mm ({layout.source})"
     pdf.text(left, bar_y - 3, title if font is None else f"校准页 {title}")
-    payload = bytes(pdf.output())
+    payload = output(pdf)
     if background is not None and image is None:
         payload = merge_background(payload, background, layout)
     return payload

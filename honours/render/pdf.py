@@ -16,7 +16,6 @@ Lines break by the Chinese rules of :func:`honours.certificates.fit.wrap`
 from __future__ import annotations
 
 import itertools
-import logging
 from dataclasses import dataclass
 
 from ..certificates.fit import PT, Line, is_widow, wrap
@@ -332,7 +331,7 @@ class _Roll:
             self.section(child)
 
     def render(self) -> bytes:
-        from ..certificates.pdf import cover
+        from ..certificates.pdf import cover, output
 
         def uses():  # every text the roll draws, in its role's face, with the name to cite
             family = self.family
@@ -366,8 +365,7 @@ class _Roll:
             self.cursor.y += LINE * 0.5
         for section in self.view.sections:
             self.section(section)
-        logging.getLogger("fpdf.output").setLevel(logging.ERROR)
-        return bytes(pdf.output())
+        return output(pdf)
 
 
 def render_roll(view: RollView, options: ExportOptions) -> bytes:
