@@ -391,3 +391,20 @@ def test_check_sort_add_and_import_read_every_name_of_a_random_grid(grid):
         for category in ("甲", "乙"):
             rows = json.loads(honours("list", category, "--format", "json").stdout)
             assert sorted(squash(row["name"]) for row in rows) == sorted(names), category
+
+
+def test_a_short_title_above_a_count_note_is_a_title_and_its_count_is_checked(tmp_path):
+    """代表名单 (four characters, as long as a name) above （共4名） is the list's
+    title, not a fourth name; the count the note gives is compared with the names."""
+    roll = tmp_path / "名单.txt"
+    roll.write_text("代表名单\n（共4名）\n王五\u3000\u3000李四\u3000\u3000张三\n", "utf-8")
+    result = run_cli("check", str(roll))
+    assert result.returncode == 1
+    assert "3 names read" in result.stdout and "代表名单 belongs" not in result.stdout
+    assert "says 4名 but 3 were read" in result.stdout, result.stdout
+    assert "1 title line" in result.stderr + result.stdout
+    roll.write_text("代表名单\n（共3名，按姓氏笔画排序）\n王五\u3000\u3000李四\u3000\u3000张三\n",
+                    "utf-8")
+    result = run_cli("check", str(roll))
+    assert result.returncode == 0, result.stdout
+    assert "3 names read, as the heading says" in result.stdout

@@ -283,7 +283,7 @@ def parse_note(text: str) -> Note | None:
     if any(bracket in core for bracket in "()（）"):
         return None
     found = _declarations(core)
-    if found is not None and found[2] is not None:
+    if found is not None:  # an order, a count (（共16名）) or both
         return Note(rule=found[2], count=found[0], measure=found[1])
     rule = declared_rule(core)
     return Note(rule) if rule is not None else None
@@ -859,11 +859,17 @@ def read_document(lines: Iterable[SourceLine], kind: str | None = None) -> Docum
     return document
 
 
+#: How a list's title ends, also when it is short enough to be a name (代表名单).
+_TITLE_ENDINGS = ("名单", "名录", "光荣榜", "红榜", "人选", "表彰")
+
+
 def _is_title_line(line: SourceLine) -> bool:
     """One cell of text that cannot be a person's name (a title above a list)."""
     filled = line.filled
-    return len(filled) == 1 and not _looks_like_person(filled[0][0].strip(PADDING)) and len(
-        split_cells(filled[0][0])) == 1
+    if len(filled) != 1 or len(split_cells(filled[0][0])) != 1:
+        return False
+    text = filled[0][0].strip(PADDING)
+    return not _looks_like_person(text) or text.endswith(_TITLE_ENDINGS)
 
 
 def _open_brackets(text: str) -> int:
