@@ -48,6 +48,18 @@ DASH_TOP = 0.42
 
 
 
+class _RoleFamilies(dict):
+    """role -> the family of its embedded face, embedded on first use."""
+
+    def __init__(self, fonts, faces) -> None:
+        super().__init__()
+        self.fonts, self.faces = fonts, faces
+
+    def __missing__(self, role: str) -> str:
+        family = self[role] = self.fonts.embed(self.faces[role])
+        return family
+
+
 @dataclass
 class _Cursor:
     y: float = TOP
@@ -57,7 +69,7 @@ class _Roll:
     def __init__(self, view: RollView, options: ExportOptions):
         from fpdf import FPDF
 
-        from ..certificates.font_roles import ROLES, resolve_roles
+        from ..certificates.font_roles import resolve_roles
         from ..certificates.layout import Layout
         from ..certificates.pdf import _Fonts
 
@@ -77,8 +89,10 @@ class _Roll:
                             Layout(PAGE_WIDTH, PAGE_HEIGHT, "portrait", False))
         self.family = self.fonts.main
         self.measure = self.fonts.measure(self.family)
-        # each role's face embedded once (roles sharing a face share it)
-        self.role = {role: self.fonts.embed(self.faces[role]) for role in ROLES}
+        # each role's face embedded once (roles sharing a face share it), when the
+        # roll first uses the role: a face costs ~0.45 s to load, and a roll
+        # without 1. headings never needs the 楷体
+        self.role = _RoleFamilies(self.fonts, self.faces)
         self._measures = {}
         self.options = options
         self.view = view
