@@ -51,7 +51,6 @@ from docx.table import Table
 from ..certificates.docx import estimate_width
 from ..certificates.font_roles import (
     BODY,
-    HEADING1,
     PAGE_NUMBER,
     PAGE_NUMBER_BELOW,
     ROLES,
@@ -74,8 +73,6 @@ from .view import (
 #: East Asian font names of the roles when no face is chosen (the module docstring).
 WORD_FAMILIES = {role: SPECS[role].word_family for role in ROLES}
 BODY_FONT = WORD_FAMILIES[BODY]
-HEADING_FONT = WORD_FAMILIES[HEADING1]
-TITLE_FONT = WORD_FAMILIES[TITLE]
 #: Latin font for digits and Latin letters in the same text.
 LATIN_FONT = "Times New Roman"
 
