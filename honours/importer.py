@@ -16,7 +16,9 @@ from . import roll, vocabulary
 from .eligibility import RollIndex, set_rules
 from .errors import HonoursError
 from .i18n import _, at, ngettext
-from .ledger import held_numbers, raise_certificate_serial
+from .ledger import Ledger, held_numbers, raise_certificate_serial
+from .number_audit import claims
+from .number_audit import names_of as audit_names
 from .readers.plan import ImportPlan, RowSpec
 from .recipients import held_numbers as numbers_held
 
@@ -34,6 +36,8 @@ class ImportReport:
     added: dict[str, int] = field(default_factory=dict)  # category path -> winners added
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)  # certificate numbers brought in
+    renumbered: list[str] = field(default_factory=list)  # numbers dropped (--renumber)
 
     @property
     def added_total(self) -> int:
@@ -65,6 +69,8 @@ def apply_plan(
     allow_duplicate: bool = False,
     progress: Callable[[int], None] | None = None,
     strict: bool = False,
+    ledger: Ledger | None = None,
+    renumber: bool = False,
 ) -> ImportReport:
     """Add the plan's categories and winners to ``db``.
 
@@ -72,6 +78,12 @@ def apply_plan(
     is false; the caller's transaction then writes nothing.  Quotas and exclusive
     lists apply as to ``add`` (:mod:`honours.eligibility`); a person already on
     another list is a note, or with ``strict`` a problem.
+
+    A certificate number in the file that a winner holds already, or that the
+    ``ledger`` gives to someone else, is a problem; with ``renumber`` it is dropped
+    from the incoming winner instead (a note), who gets a fresh number at the next
+    issuing.  The numbers kept are listed in ``report.numbers`` (the caller records
+    them in the ledger).
     """
     report = ImportReport(source=plan.source, rows=len(plan.rows), problems=list(plan.problems))
     if not plan.rows and not plan.categories and not plan.problems:
@@ -138,7 +150,7 @@ def apply_plan(
                 db, category, entries, allow_duplicate, existing, inferred
             )
             report.problems += problems
-            documents = _unique_certificates(documents, taken, report)
+            documents = _unique_certificates(documents, taken, report, ledger, path, renumber)
             verdict = index.vet(category, documents, strict)
             report.problems += verdict.problems
             report.notes += verdict.warnings
@@ -254,19 +266,63 @@ def _proposer_kind(row: RowSpec, category: roll.Category) -> str:
     return row.proposer_kind
 
 
-def _unique_certificates(documents: list[dict], taken: set[str], report: ImportReport):
-    """Drop certificate numbers already issued to someone else (reported)."""
+def _unique_certificates(documents: list[dict], taken: set[str], report: ImportReport,
+                         ledger: Ledger | None = None, path: str = "",
+                         renumber: bool = False) -> list[dict]:
+    """Refuse (a problem) the certificate numbers already held by a winner, twice in
+    one winner, or given by the ledger to someone else; with ``renumber`` drop them
+    from the incoming winner instead (a note).  Returns the documents kept."""
     kept = []
+    records = ledger.numbers if ledger is not None else {}
     for document in documents:
         numbers = numbers_held(document)
-        clash = [number for number in numbers if number in taken]
-        if clash or len(set(numbers)) < len(numbers):
-            report.problems.append(
-                _("{name}: certificate number {number} is already issued").format(
-                    name=document["name"], number=(clash or numbers)[0]
-                )
-            )
+        names = audit_names(document)
+        refused: list[tuple[str, str]] = []  # (number, why)
+        seen: set[str] = set()
+        for number in numbers:
+            record = records.get(number)
+            if number in taken or number in seen:
+                refused.append((number, _("already held by another winner")))
+            elif record is not None and not claims(record, names, path):
+                owner = _("{name} ({category})").format(
+                    name=record.recipient, category=record.category)
+                refused.append((number, (
+                    _("the ledger gives it to {owner} (revoked {when}: never issued again)").format(
+                        owner=owner, when=record.revoked.replace("T", " "))
+                    if record.revoked else
+                    _("the ledger gives it to {owner}").format(owner=owner))))
+            seen.add(number)
+        if refused and not renumber:
+            for number, why in refused:
+                report.problems.append(
+                    _("{name}: certificate number {number} is refused: {why} "
+                      "(--renumber drops it and a fresh number is issued later)").format(
+                        name=document["name"], number=number, why=why))
             continue
-        taken.update(numbers)
+        for number, why in refused:
+            _drop_number(document, number)
+            report.renumbered.append(number)
+            report.notes.append(
+                _("{name}: certificate number {number} dropped ({why}); a fresh number "
+                  "is issued at the next issuing").format(
+                    name=document["name"], number=number, why=why))
+        held = numbers_held(document)
+        taken.update(held)
+        report.numbers += held
         kept.append(document)
     return kept
+
+
+def _drop_number(document: dict, number: str) -> None:
+    """Take ``number`` off an incoming winner's record (a work's proposer keeps
+    their place, without a number)."""
+    certificates = document.get("certificates") or {}
+    for recipient, held in certificates.items():
+        if held == number:
+            certificates[recipient] = ""
+            break
+    else:
+        if document.get("certificate") == number:
+            document["certificate"] = ""
+    if certificates and not any(certificates.values()):
+        document["certificates"] = {}

@@ -263,16 +263,34 @@ class _UndoHooks(Change):
         except FileNotFoundError:
             current = None
         if content_hash(current) != self.expected:
-            raise NothingToUndo(
-                _(
-                    "The database changed after the last recorded change (edited by hand, "
-                    "or a command was interrupted before it could record its change), so "
-                    "undo would drop a change the journal does not show. Nothing was "
-                    "undone; `honours backup list` and `honours backup restore NAME` go "
-                    "back to a chosen backup."
-                )
-            )
+            raise NothingToUndo(self._changed_since(content_hash(current)))
         super().before_save()
+
+    def _changed_since(self, now: str) -> str:
+        """Why the database is not what undo planned on: another command saved a
+        change since (named, when the journal records it), or a change nobody
+        recorded (a hand edit, an interrupted command)."""
+        entries = read_journal(self.store)
+        planned = next((e.number for e in reversed(entries) if e.after == self.expected), 0)
+        later = [e for e in entries if e.number > planned] if planned else []
+        if later and later[-1].after == now:
+            return ngettext(
+                "Another command changed the roll while undo waited for it: #{number} "
+                "{command} ({summary}). Nothing was undone; `honours log` shows it, and "
+                "`honours undo` again takes back the newest change.",
+                "Other commands changed the roll while undo waited for it, the last "
+                "#{number} {command} ({summary}). Nothing was undone; `honours log` shows "
+                "them, and `honours undo` again takes back the newest change.",
+                len(later),
+            ).format(number=later[-1].number, command=later[-1].command,
+                     summary=later[-1].summary)
+        return _(
+            "The database changed after the last recorded change (edited by hand, "
+            "or a command was interrupted before it could record its change), so "
+            "undo would drop a change the journal does not show. Nothing was "
+            "undone; `honours backup list` and `honours backup restore NAME` go "
+            "back to a chosen backup."
+        )
 
 
 def undo(store: Store, count: int, argv: list[str] | None) -> tuple[list[Entry], Change]:

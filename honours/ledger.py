@@ -101,6 +101,7 @@ class IssuedNumber:
     command: str = ""
     revoked: str = ""  # when its winner was removed
     revoked_because: str = ""
+    renamed: str = ""  # the recipient's former names, joined by 、 (edit --name)
 
 
 #: The fields of a number, in the order the ledger file holds them.
@@ -129,7 +130,7 @@ def _issued_now(assignment: Assignment, now: str, command: str) -> IssuedNumber:
         "pattern": assignment.pattern, "year": assignment.year,
         "recipient": assignment.recipient, "category": assignment.category,
         "winner": assignment.winner, "issued": now, "command": command, "revoked": "",
-        "revoked_because": "",
+        "revoked_because": "", "renamed": "",
     }
     return number
 

@@ -97,13 +97,20 @@ def certificates(
                             "(it prints blank).")),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help=_("Replace existing files."))] = False,
+    renumber: Annotated[
+        bool,
+        typer.Option("--renumber",
+                     help=_("A number a winner holds that the certificate ledger gives to "
+                            "someone else is taken off that winner, who is issued a fresh "
+                            "one; without it such a number refuses the command.")),
+    ] = False,
 ) -> None:
     from ..certificates import CertificateError
 
     try:
         _certificates(category, output, template, layout_file, only or [], font,
                       background, calibration, preview, force, docx_template,
-                      allow_missing_glyphs)
+                      allow_missing_glyphs, renumber)
     except CertificateError as error:
         raise fail(str(error)) from None
 
@@ -121,7 +128,7 @@ def _write(path: Path, payload: bytes, force: bool) -> None:
 
 def _certificates(category, output, template, layout_file, only, font, background,
                   calibration, preview, force, docx_template=None,
-                  allow_missing_glyphs=False) -> None:
+                  allow_missing_glyphs=False, renumber=False) -> None:
     from ..certificates import CertificateError
     from ..certificates.fonts import resolve_font
     from ..certificates.layout import load_layout
@@ -146,7 +153,8 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
         refuse_existing(path, force)
     if docx_template is not None:
         _from_word_template(category, target, fmt, docx_template, only, force,
-                            (template, layout_file, font, background, calibration, preview))
+                            (template, layout_file, font, background, calibration, preview),
+                            renumber)
         return
     layout = load_layout(layout_file)
     background_path = Path(background) if background else None
@@ -232,7 +240,7 @@ def _certificates(category, output, template, layout_file, only, font, backgroun
             files.append((preview_path, first_page_png(pdf_payload)))
         return files
 
-    issue_and_write(category, build, force)
+    issue_and_write(category, build, force, renumber=renumber)
     for message in dict.fromkeys(outcome["warnings"]):
         warn(message)
     note(
@@ -277,7 +285,7 @@ def _date_and_warnings(values: dict[str, str]) -> str:
 
 
 def _from_word_template(category, target: Path, fmt: str, docx_template: str, only,
-                        force: bool, others) -> None:
+                        force: bool, others, renumber: bool = False) -> None:
     """Fill the office's own .docx: one copy of it per winner, in one document."""
     from ..certificates.word import fill_word_template, load_word_template
     from .rolls import issue_and_write
@@ -299,7 +307,7 @@ def _from_word_template(category, target: Path, fmt: str, docx_template: str, on
         outcome["count"] = len(rows)
         return [(target, fill_word_template(document, rows, values, when))]
 
-    issue_and_write(category, build, force)
+    issue_and_write(category, build, force, renumber=renumber)
     note(ngettext("{count} certificate", "{count} certificates", outcome["count"]).format(
         count=outcome["count"]))
 

@@ -57,7 +57,9 @@ def doctor(
         typer.Option(
             "--repair",
             help=_("Mend records a hand edit broke (missing parents, circles of parents, "
-                   "ids like 01, wrong types), after taking a backup; no winner is dropped."),
+                   "ids like 01, wrong types), after taking a backup; no winner is dropped. "
+                   "Rebuild a lost, emptied or lowered certificate ledger from the roll and "
+                   "its backups, never lowering a serial."),
         ),
     ] = False,
     font: Annotated[
@@ -76,6 +78,7 @@ def doctor(
     findings += _quota_findings(readable[0] if readable else None)
     findings += _backup_findings()
     findings += _ledger_and_journal_findings()
+    findings += _certificate_number_findings()
     findings += _character_data_findings()
     findings += _override_findings()
     findings += _font_findings(readable[0] if readable else None, font)
@@ -113,12 +116,17 @@ def _repair() -> None:
         if done:
             storage.write(tables)
             recorded.describe(_("repaired {count} record(s)").format(count=len(done)))
+    from .numbers import repair_ledger
+
+    ledger_done = repair_ledger(recorded.command)
+    for line in ledger_done:
+        note("  " + line)
     if done:
         for line in done:
             note("  " + line)
         note(_("repaired {count} record(s); the backup before the repair is listed by "
                "`honours backup list`").format(count=len(done)))
-    else:
+    elif not ledger_done:
         note(_("nothing to repair"))
 
 
@@ -494,6 +502,15 @@ def _ledger_and_journal_findings() -> list[Finding]:
                 path=journal_path(current), count=len(entries)),
         ))
     return findings
+
+
+def _certificate_number_findings() -> list[Finding]:
+    """The roll's certificate numbers against the ledger (honours/cli/numbers.py)."""
+    from .numbers import doctor_findings
+
+    section = _("certificate numbers")
+    return [Finding(section, status, message, hint)
+            for status, message, hint in doctor_findings()]
 
 
 def _character_data_findings() -> list[Finding]:

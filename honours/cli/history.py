@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _, ngettext
-from .common import console, escape, note, state, store
+from .common import console, escape, note, state, store, warn
 
 
 def register(app: typer.Typer) -> None:
@@ -97,7 +97,20 @@ def numbers_held() -> set[str]:
 
 
 def report_numbers_set_aside(before: set[str]) -> None:
-    """Say which certificate numbers no winner holds after going back (they stay used)."""
+    """Say which certificate numbers no winner holds after going back (they stay
+    used), and every number the state brought back holds against the ledger (held
+    for someone else, twice, or unknown to it): never issued again, never printed."""
+    from ..ledger import Ledger, LedgerError
+    from .numbers import audit_store, warn_state
+
+    current = store()
+    if current.exists():
+        try:
+            ledger = Ledger.load(current)
+        except LedgerError as error:
+            warn(str(error))
+        else:
+            warn_state(audit_store(current, current.snapshot(), ledger), ledger.path)
     gone = sorted(before - numbers_held())
     if gone:
         from ..ledger import describe_numbers

@@ -70,6 +70,13 @@ def import_file(
         bool, typer.Option("--allow-duplicate", help=_("Accept names already in a category."))
     ] = False,
     strict: Annotated[bool, StrictOption] = False,
+    renumber: Annotated[
+        bool,
+        typer.Option("--renumber", help=_(
+            "A certificate number in the file that a winner holds already, or that the "
+            "certificate ledger gives to someone else, is dropped from the incoming winner "
+            "(who gets a fresh number at the next issuing) instead of refusing the import.")),
+    ] = False,
 ) -> None:
     from ..importer import ImportRefused, apply_plan
     from ..readers import read_file
@@ -96,9 +103,13 @@ def import_file(
     try:
         with _progress(len(plan.rows)) as advance:
             with change("import", create=True) as recorded:
+                from ..ledger import Ledger
+
+                ledger = Ledger.load(recorded.store)
                 report = apply_plan(
                     recorded.db, plan, into=into, skip_invalid=skip_invalid,
                     allow_duplicate=allow_duplicate, progress=advance, strict=strict,
+                    ledger=ledger, renumber=renumber,
                 )
                 if dry_run:
                     raise _DryRun
@@ -111,7 +122,7 @@ def import_file(
                 )
                 for path in report.created:
                     recorded.describe(_("created category {path}").format(path=path))
-                _remember_serial(recorded)
+                _remember_numbers(recorded, ledger, report)
     except ImportRefused as refused:
         _print_problems(refused.report)  # nothing was written: no "added" lines
         raise fail(str(refused)) from None
@@ -122,14 +133,31 @@ def import_file(
     _print_report(report, dry_run=False)
 
 
-def _remember_serial(recorded) -> None:
-    """An imported roll's certificate serial goes into the ledger too, so that no
-    restore or undo can bring the imported numbers back into use."""
-    from ..ledger import Ledger
+def _remember_numbers(recorded, ledger, report) -> None:
+    """The imported certificate numbers and the roll's serial go into the ledger,
+    so that no later import, restore or undo can give them to someone else."""
+    from ..number_audit import record_imported
 
-    ledger = Ledger.load(recorded.store)
-    if ledger.absorb(recorded.db):
+    recorded_now = record_imported(ledger, recorded.db, report.numbers, recorded.command)
+    raised = ledger.absorb(recorded.db)
+    if recorded_now or raised or report.numbers:
         recorded.before.append(ledger.save)
+    if recorded_now:
+        from ..ledger import describe_numbers
+
+        recorded.describe(ngettext(
+            "recorded {count} imported certificate number in the ledger ({numbers})",
+            "recorded {count} imported certificate numbers in the ledger ({numbers})",
+            len(recorded_now)).format(count=len(recorded_now),
+                                      numbers=describe_numbers(recorded_now)))
+    if report.renumbered:
+        from ..ledger import describe_numbers
+
+        recorded.describe(ngettext(
+            "dropped {count} certificate number held for someone else ({numbers})",
+            "dropped {count} certificate numbers held for someone else ({numbers})",
+            len(report.renumbered)).format(count=len(report.renumbered),
+                                           numbers=describe_numbers(report.renumbered)))
 
 
 def _progress(total: int):

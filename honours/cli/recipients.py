@@ -32,32 +32,53 @@ def revoke_certificates(recorded, gone: "list[roll.Winner]", where: str) -> list
     return revoke_numbers(recorded, numbers)
 
 
-def revoke_numbers(recorded, numbers: dict[str, tuple[str, str]]) -> list[str]:
+def revoke_numbers(recorded, numbers: dict[str, tuple[str, str]], ledger=None) -> list[str]:
     """Record in the ledger that these numbers (number -> (recipient, category path))
-    lost their recipient, and say so in the journal."""
+    lost their recipient, and say so in the journal (``ledger``: the one the caller
+    loaded and saves already)."""
     from ..ledger import Ledger, revoke
 
     if not numbers:
         return []
-    ledger = Ledger.load(recorded.store)
+    if ledger is None:
+        ledger = Ledger.load(recorded.store)
+        recorded.before.append(ledger.save)
     revoke(ledger, numbers, recorded.command)
-    recorded.before.append(ledger.save)
     recorded.describe(
         _("revoked certificate numbers {numbers}").format(numbers="、".join(numbers))
     )
     return list(numbers)
 
 
-def report_renumbering(recorded, settled: "roll.Renumbering") -> None:
+def report_renumbering(recorded, settled: "roll.Renumbering",
+                       renamed: "tuple[int, str, str] | None" = None) -> None:
     """Say what a change did to works' certificate numbers: numbers that follow a
-    renamed proposer, numbers revoked (recorded in the ledger)."""
+    renamed proposer, numbers revoked (recorded in the ledger).  The ledger's
+    records follow a renamed recipient (a proposer's corrected spelling, or
+    ``renamed``: (winner id, old name, new name) of a person or unit), so that the
+    certificate ledger still gives the numbers to their holders."""
+    from ..ledger import Ledger
+    from ..number_audit import follow_rename, rename_record
+
+    ledger = None
+    if settled.moved or settled.revoked or renamed:
+        ledger = Ledger.load(recorded.store)
+    followed = []
     for number, old, new in settled.moved:
         note(_("certificate number {number} issued to {old} is now {new}'s").format(
             number=number, old=old, new=new))
         recorded.describe(_("certificate number {number} moved from {old} to {new}").format(
             number=number, old=old, new=new))
+        record = ledger.numbers.get(number)
+        if record is not None and record.recipient == old:
+            rename_record(record, new)
+            followed.append(number)
+    if renamed is not None:
+        followed += follow_rename(ledger, *renamed)
     revoked = revoke_numbers(
-        recorded, {number: (name, path) for number, name, path in settled.revoked})
+        recorded, {number: (name, path) for number, name, path in settled.revoked}, ledger)
+    if followed or revoked:
+        recorded.before.append(ledger.save)
     if revoked:
         note(_("certificate numbers revoked (never issued again): {numbers}").format(
             numbers="、".join(revoked)))

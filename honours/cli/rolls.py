@@ -301,6 +301,14 @@ def register_command(
         typer.Option("--revoked",
                      help=_("List the issued numbers no winner holds now (revoked), and why.")),
     ] = False,
+    renumber: Annotated[
+        bool,
+        typer.Option("--renumber",
+                     help=_("With --issue or -o: a number a winner holds that the certificate "
+                            "ledger gives to someone else (a hand edit, an old backup) is "
+                            "taken off that winner, who is issued a fresh one; without it "
+                            "such a number refuses the command.")),
+    ] = False,
 ) -> None:
     from ..render import REGISTER_FORMATS, export_register
 
@@ -325,7 +333,7 @@ def register_command(
     refuse_existing(output, force)
     by_number = by == "number"
     if output_format == "table" or (output == "-" and not issue):
-        register, notes, pending = _preview_register(category, issue, by_number)
+        register, notes, pending = _preview_register(category, issue, by_number, renumber)
         if output_format == "table":
             _print_register(register)
         else:
@@ -351,31 +359,36 @@ def register_command(
             )
         return
     if output == "-":
-        register, *_rest = issue_and_write(category, lambda r, v: [], force, by_number)
+        register, *_rest = issue_and_write(category, lambda r, v: [], force, by_number,
+                                           renumber=renumber)
         _write(output, export_register(register, output_format), force, binary=False)
         return
     issue_and_write(
         category,
         lambda register, values: [(Path(output), export_register(register, output_format))],
-        force, by_number,
+        force, by_number, renumber=renumber,
     )
 
 
-def _preview_register(category: str | None, issue: bool, by_number: bool):
+def _preview_register(category: str | None, issue: bool, by_number: bool,
+                      renumber: bool = False):
     """The register on screen: with ``issue``, issued first; else the numbers already
-    issued and the ones that would be, marked. Returns (register, notes, pending)."""
+    issued and the ones that would be, marked, with a warning for every number the
+    ledger disagrees with. Returns (register, notes, pending)."""
     from ..ledger import Ledger, plan_numbers, register_notes, register_view
     from ..roll import roll_view
+    from .numbers import audit_store, warn_state
 
     if issue:
         register, _values, _files, notes = issue_and_write(
-            category, lambda r, v: [], False, by_number, notes=True
+            category, lambda r, v: [], False, by_number, notes=True, renumber=renumber
         )
         return register, notes, 0
     activate_overrides()
     current = store()
     db = current.snapshot()
     ledger = Ledger.load(current)
+    warn_state(audit_store(current, db, ledger), ledger.path)
     view = roll_view(db, category)
     planned = plan_numbers(db, ledger, category, view)
     register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number,
@@ -384,15 +397,20 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
 
 
 def issue_and_write(category: str | None, build, force: bool, by_number: bool = False,
-                    notes: bool = False):
+                    notes: bool = False, renumber: bool = False):
     """Issue the missing certificate numbers and write the files built from the
     register, as one change: returns (register, settings, files written, and with
     ``notes`` the register's notes, from the roll and ledger as saved).
 
     ``build(register, settings)`` returns the files as (path, bytes) and may refuse
-    by raising: then no number is issued.  The files are written in full first,
-    then, under the lock, the ledger, the files put in place, and the database:
-    a number is never issued without its file, nor printed without the ledger.
+    by raising: then no number is issued.  First the roll is checked against the
+    ledger (honours.number_audit): a number held for someone else, held twice or
+    unknown to the ledger, or a missing, emptied or lowered ledger refuses, before
+    anything is issued or written; with ``renumber`` the numbers held for someone
+    else are taken off their holders, who are issued fresh ones.  The files are
+    written in full first, then, under the lock, the ledger is saved, then the
+    database, and only then are the files put in place: a failed save leaves no
+    file holding numbers that were not saved (the ledger holding them is a gap).
     Shared by ``register`` and ``certificates``: numbers always come from here."""
     from ..ledger import (
         Ledger,
@@ -401,16 +419,31 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
         plan_numbers,
         register_notes,
         register_view,
+        revoke,
     )
+    from ..number_audit import take_off
     from ..roll import roll_view, settings
     from ..storage import prepare_file
+    from .numbers import audit_store, holder_text, refuse_or_renumber
 
     activate_overrides()
     prepared = []
+    taken_off: list = []
     try:
         with change("issue-numbers") as recorded:
             db = recorded.db
             ledger = Ledger.load(recorded.store)
+            found_now = audit_store(recorded.store, db, ledger)
+            to_take = refuse_or_renumber(found_now, ledger.path, renumber)
+            if to_take:
+                taken_off = take_off(db, to_take)
+                unknown = {number: (holder.recipient, holder.category)
+                           for number, holder in taken_off if number not in ledger.numbers}
+                if unknown:  # held twice and recorded for no one: never issued again
+                    revoke(ledger, unknown, recorded.command)
+                recorded.describe(_("took certificate numbers held for someone else off "
+                                    "their holders ({numbers})").format(
+                    numbers=describe_numbers(sorted({n for n, _h in taken_off}))))
             # One view of the roll for planning and for the register: the numbers
             # are given to its entries as they are issued.
             view = roll_view(db, category)
@@ -435,14 +468,18 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
                     + (_(" for {files}").format(files="、".join(str(p) for p, _b in files))
                        if files else "")
                 )
+            if planned or taken_off:
                 recorded.before.append(ledger.save)
-                recorded.before.extend(file.commit for file in prepared)
+        # The database is saved (or nothing changed): the files go in place now.
         for file in prepared:
-            file.commit()  # nothing was issued: the files are written now
+            file.commit()
     except BaseException:
         for file in prepared:
             file.discard()
         raise
+    for number, holder in taken_off:
+        note(_("certificate number {number} taken off {holder}: the ledger does not give "
+               "it to them").format(number=number, holder=holder_text(holder)))
     for file in prepared:
         console().print(
             ngettext("wrote {path} ({size:,} byte)", "wrote {path} ({size:,} bytes)", file.size)

@@ -299,7 +299,7 @@ def edit(
         warn_inferred_kinds(inferred)
         differences = _differences(before, changed)
         settled = roll.renumber(db, numbers)
-        report_renumbering(recorded, settled)
+        report_renumbering(recorded, settled, renamed=(changed.id, before.name, changed.name))
         if differences:
             recorded.describe(
                 _("edited {name} in {category}: {changes}").format(
