@@ -118,23 +118,59 @@ def hint(finding) -> str:
     if isinstance(finding, audit.UnknownNumber):
         return _("`honours doctor --repair` records it in the ledger for its holder.")
     return _("`honours doctor --repair` rebuilds the ledger from the roll and its backups, "
-             "never lowering a serial; until then no number is issued or printed.")
+             "never lowering a serial (the next issuing of numbers does it first too).")
 
 
-def refuse_or_renumber(findings, path, renumber: bool) -> list:
-    """Before numbers are issued or printed: refuse (an error naming every finding)
-    unless the roll and the ledger agree; with ``renumber`` the numbers held
-    without the ledger giving them are the ones to take off (returned), the rest
-    still refuses."""
+def checked_for_issuing(current, db, ledger, command: str, renumber: bool) -> list:
+    """Before numbers are issued or printed, under the lock: a missing, emptied or
+    lowered ledger, or numbers it lacks, are mended first (rebuilt from the roll and
+    every backup, never lowering a serial, and saved at once: said in warnings);
+    then a number held for someone else, or held twice, refuses (an error naming
+    each) unless ``renumber``: then those findings are returned, to take the
+    numbers off their holders."""
     from .. import number_audit as audit
 
+    findings = audit_store(current, db, ledger)
+    if any(isinstance(f, (*audit.DAMAGE, audit.UnknownNumber)) for f in findings):
+        for finding in findings:
+            if isinstance(finding, (*audit.DAMAGE, audit.UnknownNumber)):
+                warn(describe(finding, ledger.path))
+        done = audit.rebuild(ledger, db, (state for _n, state in backup_states(current)),
+                             command)
+        if done.changed:
+            ledger.save()
+        for line in rebuilt_lines(done, ledger.path):
+            note(line)
+        findings = audit.audit(db, ledger)
     blocking = [f for f in findings
                 if not (renumber and isinstance(f, (audit.ForeignNumber, audit.SharedNumber)))]
     if blocking:
         for finding in blocking:
-            warn(describe(finding, path))
+            warn(describe(finding, ledger.path))
         raise fail(hint(blocking[0]) + " " + _("Nothing was issued or written."))
     return [f for f in findings if isinstance(f, (audit.ForeignNumber, audit.SharedNumber))]
+
+
+def rebuilt_lines(done, path) -> list[str]:
+    """What :func:`honours.number_audit.rebuild` did, in sentences."""
+    from ..ledger import describe_numbers
+
+    lines = []
+    if done.recorded:
+        lines.append(ngettext(
+            "recorded {count} certificate number in the ledger {path} ({numbers})",
+            "recorded {count} certificate numbers in the ledger {path} ({numbers})",
+            len(done.recorded)).format(count=len(done.recorded), path=path,
+                                       numbers=describe_numbers(done.recorded)))
+    if done.highest != done.highest_before:
+        lines.append(_("raised the ledger's highest serial from {old} to {new} (the highest "
+                       "seen in the roll and its backups)").format(
+            old=done.highest_before, new=done.highest))
+    for shared in done.undecided:
+        lines.append(describe(shared) + " " + _(
+            "It is not recorded for anyone: `honours register --issue --renumber` gives "
+            "every holder a fresh number."))
+    return lines
 
 
 def warn_state(findings, path) -> None:
@@ -176,7 +212,7 @@ def repair_ledger(command: str) -> list[str]:
     """``doctor --repair``: rebuild a lost, emptied or lowered ledger from the roll
     and every backup, never lowering a serial, under the database lock; returns
     what was done, in sentences (nothing when the ledger was whole)."""
-    from ..ledger import Ledger, LedgerError, describe_numbers
+    from ..ledger import Ledger, LedgerError
     from ..number_audit import rebuild
     from ..storage import StoreError
     from .common import store
@@ -195,19 +231,4 @@ def repair_ledger(command: str) -> list[str]:
         return [_("the certificate ledger was not rebuilt: {error}").format(error=error)]
     except StoreError as error:
         return [_("the certificate ledger was not rebuilt: {error}").format(error=error)]
-    lines = []
-    if done.recorded:
-        lines.append(ngettext(
-            "recorded {count} certificate number in the ledger {path} ({numbers})",
-            "recorded {count} certificate numbers in the ledger {path} ({numbers})",
-            len(done.recorded)).format(count=len(done.recorded), path=ledger.path,
-                                       numbers=describe_numbers(done.recorded)))
-    if done.highest != done.highest_before:
-        lines.append(_("raised the ledger's highest serial from {old} to {new} (the highest "
-                       "seen in the roll and its backups)").format(
-            old=done.highest_before, new=done.highest))
-    for shared in done.undecided:
-        lines.append(describe(shared) + " " + _(
-            "It is not recorded for anyone: `honours register --issue --renumber` gives "
-            "every holder a fresh number."))
-    return lines
+    return rebuilt_lines(done, ledger.path)

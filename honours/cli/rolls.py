@@ -404,10 +404,11 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
 
     ``build(register, settings)`` returns the files as (path, bytes) and may refuse
     by raising: then no number is issued.  First the roll is checked against the
-    ledger (honours.number_audit): a number held for someone else, held twice or
-    unknown to the ledger, or a missing, emptied or lowered ledger refuses, before
-    anything is issued or written; with ``renumber`` the numbers held for someone
-    else are taken off their holders, who are issued fresh ones.  The files are
+    ledger (honours.number_audit): a missing, emptied or lowered ledger, or one
+    lacking numbers the roll holds, is rebuilt from the roll and its backups; a
+    number held for someone else or held twice refuses, before anything is issued
+    or written; with ``renumber`` such numbers are taken off their holders, who
+    are issued fresh ones.  The files are
     written in full first, then, under the lock, the ledger is saved, then the
     database, and only then are the files put in place: a failed save leaves no
     file holding numbers that were not saved (the ledger holding them is a gap).
@@ -424,7 +425,7 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
     from ..number_audit import take_off
     from ..roll import roll_view, settings
     from ..storage import prepare_file
-    from .numbers import audit_store, holder_text, refuse_or_renumber
+    from .numbers import checked_for_issuing, holder_text
 
     activate_overrides()
     prepared = []
@@ -433,8 +434,8 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
         with change("issue-numbers") as recorded:
             db = recorded.db
             ledger = Ledger.load(recorded.store)
-            found_now = audit_store(recorded.store, db, ledger)
-            to_take = refuse_or_renumber(found_now, ledger.path, renumber)
+            to_take = checked_for_issuing(recorded.store, db, ledger, recorded.command,
+                                          renumber)
             if to_take:
                 taken_off = take_off(db, to_take)
                 unknown = {number: (holder.recipient, holder.category)
