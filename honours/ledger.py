@@ -21,10 +21,10 @@ checks doctor runs all read and write the same records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import orjson
 from tinydb import Query, TinyDB
@@ -101,11 +101,14 @@ class IssuedNumber:
     command: str = ""
     revoked: str = ""  # when its winner was removed
     revoked_because: str = ""
-    renamed: str = ""  # the recipient's former names, joined by 、 (edit --name)
+    #: The recipient's former names, joined by 、 (``edit --name``, a proposer's
+    #: corrected spelling); not a field: set on a renamed number only, so that a
+    #: ledger without renames keeps the file format every version reads.
+    renamed: ClassVar[str] = ""
 
 
 #: The fields of a number, in the order the ledger file holds them.
-_FIELDS = tuple(IssuedNumber.__dataclass_fields__)
+_FIELDS = tuple(f.name for f in fields(IssuedNumber))
 
 
 def _issued(record: dict) -> IssuedNumber:
@@ -116,6 +119,13 @@ def _issued(record: dict) -> IssuedNumber:
     if type(record) is dict and tuple(record) == _FIELDS:
         number = object.__new__(IssuedNumber)
         number.__dict__ = record  # the record itself: no copy of 100,000 dictionaries
+        return number
+    if type(record) is dict and "renamed" in record:
+        record = dict(record)
+        renamed = str(record.pop("renamed"))
+        number = IssuedNumber(**record)
+        if renamed:
+            number.renamed = renamed
         return number
     return IssuedNumber(**record)
 
@@ -130,7 +140,7 @@ def _issued_now(assignment: Assignment, now: str, command: str) -> IssuedNumber:
         "pattern": assignment.pattern, "year": assignment.year,
         "recipient": assignment.recipient, "category": assignment.category,
         "winner": assignment.winner, "issued": now, "command": command, "revoked": "",
-        "revoked_because": "", "renamed": "",
+        "revoked_because": "",
     }
     return number
 

@@ -126,42 +126,58 @@ def names_of(doc: Mapping) -> set[str]:
     return names
 
 
-def holdings(db: TinyDB) -> list[tuple[str, Holder, frozenset[str]]]:
-    """(number, holder, the holder's names) for every number the roll holds, in
-    winner order (a work's proposers each)."""
-    by_id = categories_by_id(db)
-    paths: dict[int, str] = {}
+class _Paths:
+    """Category paths by id, made on demand (a finding names its category)."""
 
-    def path(category_id) -> str:
-        if category_id not in paths:
-            parts, seen, current = [], set(), by_id.get(category_id)
+    def __init__(self, db: TinyDB) -> None:
+        self.by_id = categories_by_id(db)
+        self.paths: dict = {}
+
+    def __call__(self, category_id) -> str:
+        if category_id not in self.paths:
+            parts, seen, current = [], set(), self.by_id.get(category_id)
             while current is not None and current.id not in seen:
                 seen.add(current.id)
                 parts.append(current.title)
-                current = by_id.get(current.parent)
-            paths[category_id] = PATH_SEPARATOR.join(reversed(parts))
-        return paths[category_id]
+                current = self.by_id.get(current.parent)
+            self.paths[category_id] = PATH_SEPARATOR.join(reversed(parts))
+        return self.paths[category_id]
 
-    found = []
-    for key, doc in winner_records(db).items():
-        certificates = doc.get("certificates") or {}
-        single = doc.get("certificate") or ""
-        if not certificates and not single:
-            continue
-        try:
-            winner = int(key)
-        except ValueError:
-            winner = 0
-        names = frozenset(names_of(doc))
-        where = path(doc.get("category"))
-        for recipient, number in certificates.items():
-            if number:
-                found.append((number, Holder(winner, doc.get("name", ""), recipient, where),
-                              names))
+
+def _held(records: Mapping[str, dict]) -> dict[str, list[tuple[str, str | None]]]:
+    """Number → (winner key, recipient; None: the winner's one number) of every
+    holder, in winner order: one pass, no object made for a number."""
+    by_number: dict[str, list[tuple[str, str | None]]] = {}
+    for key, doc in records.items():
+        certificates = doc.get("certificates")
+        if certificates:
+            for recipient, number in certificates.items():
+                if number:
+                    by_number.setdefault(number, []).append((key, recipient))
+        single = doc.get("certificate")
         if single:
-            recipient = (doc.get("proposer") or "").strip() or doc.get("name", "")
-            found.append((single, Holder(winner, doc.get("name", ""), recipient, where), names))
-    return found
+            by_number.setdefault(single, []).append((key, None))
+    return by_number
+
+
+def _holder(key: str, recipient: str | None, doc: Mapping, paths: _Paths) -> Holder:
+    try:
+        winner = int(key)
+    except ValueError:
+        winner = 0
+    if recipient is None:
+        recipient = (doc.get("proposer") or "").strip() or doc.get("name", "")
+    return Holder(winner, doc.get("name", ""), recipient, paths(doc.get("category")))
+
+
+def holdings(db: TinyDB) -> list[tuple[str, Holder, frozenset[str]]]:
+    """(number, holder, the holder's names) for every number the roll holds, in
+    winner order (a work's proposers each)."""
+    records = winner_records(db)
+    paths = _Paths(db)
+    return [(number, _holder(key, recipient, records[key], paths),
+             frozenset(names_of(records[key])))
+            for number, holders in _held(records).items() for key, recipient in holders]
 
 
 def belongs(record: IssuedNumber, holder: Holder, names: Iterable[str]) -> bool:
@@ -216,15 +232,17 @@ def audit(db: TinyDB, ledger: Ledger, ledger_on_disk: bool = True,
     someone else, or unknown to the ledger, in winner order.  ``backups`` (name,
     database), newest first, are read only when the ledger records no number and
     the roll shows none issued: a backup's numbers make an empty ledger damage too."""
-    held = holdings(db)
+    records = winner_records(db)
+    held = _held(records)
     counter = certificate_serial(db)
     findings: list[Finding] = []
     damaged = False
     if not ledger.numbers:
-        seen, top, where = len(held), counter, ""
+        seen, top, where = sum(map(len, held.values())), counter, ""
         if not (seen or top > ledger.highest):
             for name, state in backups:
-                seen, top = len(holdings(state)), certificate_serial(state)
+                seen = sum(map(len, _held(winner_records(state)).values()))
+                top = certificate_serial(state)
                 if seen or top > ledger.highest:
                     where = name
                     break
@@ -238,21 +256,32 @@ def audit(db: TinyDB, ledger: Ledger, ledger_on_disk: bool = True,
             findings.append(LedgerLowered(ledger.highest, top_record.serial, top_record.number))
         elif counter > ledger.highest:
             findings.append(LedgerLowered(ledger.highest, counter, ""))
-    by_number: dict[str, list[tuple[Holder, frozenset[str]]]] = {}
-    for number, holder, names in held:
-        by_number.setdefault(number, []).append((holder, names))
-    for number, holders in by_number.items():
+    paths = _Paths(db)
+
+    def holder(key: str, recipient: str | None) -> tuple[Holder, frozenset[str]]:
+        doc = records[key]
+        return _holder(key, recipient, doc, paths), frozenset(names_of(doc))
+
+    for number, holders in held.items():
         record = ledger.numbers.get(number)
         if len(holders) > 1:
+            made = [holder(*h) for h in holders]
             keeper = None
             if record is not None:
-                keeper = next((h for h, names in holders if belongs(record, h, names)), None)
-            findings.append(SharedNumber(number, tuple(h for h, _n in holders), keeper))
+                keeper = next((h for h, names in made if belongs(record, h, names)), None)
+            findings.append(SharedNumber(number, tuple(h for h, _n in made), keeper))
         elif record is None:
             if not damaged:
-                findings.append(UnknownNumber(number, holders[0][0]))
-        elif not belongs(record, *holders[0]):
-            findings.append(ForeignNumber(number, holders[0][0], record))
+                findings.append(UnknownNumber(number, holder(*holders[0])[0]))
+        else:
+            key, recipient = holders[0]
+            doc = records[key]
+            if (record.winner and str(record.winner) == key
+                    and record.recipient in (recipient, doc.get("name"))):
+                continue  # the common case, without making the holder
+            made, names = holder(key, recipient)
+            if not belongs(record, made, names):
+                findings.append(ForeignNumber(number, made, record))
     return findings
 
 
