@@ -285,18 +285,16 @@ def audit(db: TinyDB, ledger: Ledger, ledger_on_disk: bool = True,
     return findings
 
 
-def foreign_to(findings: Iterable[Finding]) -> dict[str, set[int]]:
-    """Number → the winners that hold it without the ledger giving it to them (a
-    foreign holder, or a holder of a shared number other than its keeper)."""
-    taken: dict[str, set[int]] = {}
+def wrongly_held(findings: Iterable[Finding]) -> list[tuple[str, Holder]]:
+    """(number, holder) of every number held without the ledger giving it to its
+    holder: a foreign holder; every holder of a shared number but its keeper."""
+    wrong: list[tuple[str, Holder]] = []
     for finding in findings:
         if isinstance(finding, ForeignNumber):
-            taken.setdefault(finding.number, set()).add(finding.holder.winner)
-        elif isinstance(finding, SharedNumber) and finding.keeper is not None:
-            for holder in finding.holders:
-                if holder != finding.keeper:
-                    taken.setdefault(finding.number, set()).add(holder.winner)
-    return taken
+            wrong.append((finding.number, finding.holder))
+        elif isinstance(finding, SharedNumber):
+            wrong += [(finding.number, h) for h in finding.holders if h != finding.keeper]
+    return wrong
 
 
 # --------------------------------------------------------------------------- serials
@@ -419,12 +417,7 @@ def take_off(db: TinyDB, findings: Iterable[Finding]) -> list[tuple[str, Holder]
     """Take the numbers the ledger does not give to their holders off them (a
     foreign holder; every holder of a shared number but its keeper), in ``db``;
     returns (number, holder) of each.  The next issuing gives them fresh numbers."""
-    removed: list[tuple[str, Holder]] = []
-    for finding in findings:
-        if isinstance(finding, ForeignNumber):
-            removed.append((finding.number, finding.holder))
-        elif isinstance(finding, SharedNumber):
-            removed += [(finding.number, h) for h in finding.holders if h != finding.keeper]
+    removed = wrongly_held(findings)
     records = winner_records(db)
     changes: dict[int, dict] = {}
     for number, holder in removed:

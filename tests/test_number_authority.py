@@ -137,6 +137,9 @@ def test_a_hand_edited_number_held_for_someone_else_is_never_printed(issued, db,
     assert doctor.exit_code == 1 and "王芳" in doctor.output
     shown = issued("register")  # on screen: a warning naming the holder
     assert "王芳" in shown.output and "--renumber" in shown.output
+    listed = issued("register", "-o", "-")  # standard output: never on 王芳's row
+    rows = list(csv.reader(listed.stdout.lstrip("\ufeff").splitlines()))[1:]
+    assert {row[2]: row[1] for row in rows} == {"马罡": "2026-0001", "王芳": ""}
     issued("register", "-o", str(out), "--renumber")
     rows = list(csv.reader(out.read_text("utf-8-sig").splitlines()))[1:]
     assert {row[2]: row[1] for row in rows} == {"马罡": "2026-0001", "王芳": "2026-0002"}

@@ -376,6 +376,7 @@ def _preview_register(category: str | None, issue: bool, by_number: bool,
     issued and the ones that would be, marked, with a warning for every number the
     ledger disagrees with. Returns (register, notes, pending)."""
     from ..ledger import Ledger, plan_numbers, register_notes, register_view
+    from ..number_audit import wrongly_held
     from ..roll import roll_view
     from .numbers import audit_store, warn_state
 
@@ -388,11 +389,18 @@ def _preview_register(category: str | None, issue: bool, by_number: bool,
     current = store()
     db = current.snapshot()
     ledger = Ledger.load(current)
-    warn_state(audit_store(current, db, ledger), ledger.path)
+    findings = audit_store(current, db, ledger)
+    warn_state(findings, ledger.path)
     view = roll_view(db, category)
     planned = plan_numbers(db, ledger, category, view)
     register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number,
                              view=view)
+    # A number the ledger gives to someone else is never shown on its holder's row
+    # (the warning above names it).
+    wrong = {(number, holder.recipient) for number, holder in wrongly_held(findings)}
+    for row in register.rows if wrong else ():
+        if (row.certificate, row.recipient) in wrong:
+            row.certificate = ""
     return register, register_notes(db, ledger, register, category), len(planned)
 
 
