@@ -147,7 +147,12 @@ def checked_for_issuing(current, db, ledger, command: str, renumber: bool) -> li
     if blocking:
         for finding in blocking:
             warn(describe(finding, ledger.path))
-        raise fail(hint(blocking[0]) + " " + _("Nothing was issued or written."))
+        raise fail(ngettext(
+            "nothing was issued or written: the roll holds {count} certificate number the "
+            "ledger does not give to its holder (above). {hint}",
+            "nothing was issued or written: the roll holds {count} certificate numbers the "
+            "ledger does not give to their holders (above). {hint}", len(blocking),
+        ).format(count=len(blocking), hint=hint(blocking[0])))
     return [f for f in findings if isinstance(f, (audit.ForeignNumber, audit.SharedNumber))]
 
 
