@@ -353,3 +353,22 @@ def test_undo_says_which_command_changed_the_roll_meanwhile(issued, monkeypatch)
     assert "Another command changed the roll" in refused.output
     assert "add 名单 同时" in refused.output
     assert "edited by hand" not in refused.output
+
+
+def test_two_proposers_holding_one_number_are_named_and_renumbered(honours, db):
+    honours("settings", "set", "year", "2026")
+    honours("category", "add", "优秀提案", "--kind", "work")
+    honours("add", "优秀提案", "关于乡村振兴的建议", "--proposer", "朱豪杰、顾磊帆")
+    honours("register", "--issue")
+
+    def same(data):
+        (work,) = data["winners"].values()
+        work["certificates"]["顾磊帆"] = work["certificates"]["朱豪杰"]
+    hand_edit(db, same)
+    doctor = honours("doctor", ok=False)
+    text = " ".join(doctor.output.replace("│", " ").split())
+    assert "held 2 times" in text and "朱豪杰" in text and "顾磊帆" in text
+    assert honours("register", "--issue", ok=False).exit_code != 0
+    honours("register", "--issue", "--renumber")
+    (work,) = Store(db).snapshot().table("winners").all()
+    assert work["certificates"] == {"朱豪杰": "2026-0001", "顾磊帆": "2026-0003"}
