@@ -60,6 +60,8 @@ def report_renumbering(recorded, settled: "roll.Renumbering",
     from ..ledger import Ledger
     from ..number_audit import follow_rename, rename_record
 
+    if renamed is not None and not _holds_numbers(recorded.db, renamed):
+        renamed = None  # nothing of the ledger's to rename: it is not read
     ledger = None
     if settled.moved or settled.revoked or renamed:
         ledger = Ledger.load(recorded.store)
@@ -82,3 +84,13 @@ def report_renumbering(recorded, settled: "roll.Renumbering",
     if revoked:
         note(_("certificate numbers revoked (never issued again): {numbers}").format(
             numbers="、".join(revoked)))
+
+
+def _holds_numbers(db, renamed: "tuple[int, str, str]") -> bool:
+    """Whether the winner renamed (winner id, old name, new name) holds a number."""
+    from ..recipients import held_numbers
+    from ..roll import winner_records
+
+    winner, old, new = renamed
+    record = winner_records(db).get(str(winner))
+    return old != new and record is not None and bool(held_numbers(record))
