@@ -41,6 +41,8 @@ _CHINESE_YEAR = re.compile(r"(?<![〇零一二三四五六七八九十])[〇零�
 _CATEGORY_TEXT = ("title", "description", "honour")
 #: Settings whose text may hold the year (the year setting itself is set, not shifted).
 _SETTING_TEXT = ("title", "date")
+#: The folder's record of number series shared by its rolls (honours.series).
+SERIES_NAME = "honours-series.json"
 #: Files in a folder of rolls that are never rolls.
 _NOT_ROLLS = (".ledger.json",)
 
@@ -203,5 +205,6 @@ def rolls_in(folder: Path) -> list[Path]:
     return [
         entry for entry in entries
         if entry.suffix == ".json" and not entry.name.startswith(".")
-        and not entry.name.endswith(_NOT_ROLLS) and entry.is_file()
+        and not entry.name.endswith(_NOT_ROLLS) and entry.name != SERIES_NAME
+        and entry.is_file()
     ]

@@ -5,6 +5,7 @@ padding, fonts, layout) and the one path that issues numbers with a file.
 """
 
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -366,6 +367,7 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     issued and the ones that would be, marked. Returns (register, notes, pending)."""
     from ..ledger import Ledger, plan_numbers, register_notes, register_view
     from ..roll import roll_view
+    from ..series import series_of
 
     if issue:
         register, _values, _files, notes = issue_and_write(
@@ -377,7 +379,7 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     db = current.snapshot()
     ledger = Ledger.load(current)
     view = roll_view(db, category)
-    planned = plan_numbers(db, ledger, category, view)
+    planned = plan_numbers(db, ledger, category, view, series_of(current, db).highest)
     register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number,
                              view=view)
     return register, register_notes(db, ledger, register, category), len(planned)
@@ -403,18 +405,22 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
         register_view,
     )
     from ..roll import roll_view, settings
+    from ..series import issuing
     from ..storage import prepare_file
 
     activate_overrides()
     prepared = []
     try:
-        with change("issue-numbers") as recorded:
+        # The folder's number series is locked after the roll and released after
+        # its save (honours.series): two rolls of one series never plan one number.
+        with ExitStack() as series_lock, change("issue-numbers") as recorded:
             db = recorded.db
             ledger = Ledger.load(recorded.store)
+            series = series_lock.enter_context(issuing(recorded.store, db))
             # One view of the roll for planning and for the register: the numbers
             # are given to its entries as they are issued.
             view = roll_view(db, category)
-            planned = plan_numbers(db, ledger, category, view)
+            planned = plan_numbers(db, ledger, category, view, series.highest)
             apply_numbers(db, ledger, planned, recorded.command, view)
             register = register_view(db, category, ledger=ledger, by_number=by_number,
                                      view=view)
@@ -435,7 +441,8 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
                     + (_(" for {files}").format(files="、".join(str(p) for p, _b in files))
                        if files else "")
                 )
-                recorded.before.append(ledger.save)
+                series.issued(max(a.serial for a in planned))
+                recorded.before.extend((series.save, ledger.save))
                 recorded.before.extend(file.commit for file in prepared)
         for file in prepared:
             file.commit()  # nothing was issued: the files are written now
