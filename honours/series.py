@@ -109,10 +109,11 @@ def series_path(store: Store) -> Path:
     return store.file.with_name(SERIES_NAME)
 
 
-def read_bytes(path: Path, limit: int = MAX_SERIES_BYTES) -> bytes | None:
+def read_bytes(path: Path, limit: int | None = None) -> bytes | None:
     """The record's bytes; ``None`` when there is none.  Never through a symbolic
     link, only from a regular file (a FIFO or a device is refused at once, never
     waited on), at most ``limit`` bytes.  The one place the record is read."""
+    limit = MAX_SERIES_BYTES if limit is None else limit
     flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
              | getattr(os, "O_BINARY", 0))
     try:
@@ -222,7 +223,7 @@ def folder_highest(folder: Path, key: str) -> Entry:
         stems.setdefault(path.name[:-len(LEDGER_SUFFIX)], path.with_name(
             path.name[:-len(LEDGER_SUFFIX)] + ".json"))
     keys: dict[tuple[str, str], str] = {}
-    for stem, path in sorted(stems.items()):
+    for _stem, path in sorted(stems.items()):
         roll = Store(path, missing_ok=True)
         try:
             db = roll.snapshot()
