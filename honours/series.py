@@ -44,7 +44,7 @@ from pathlib import Path
 import orjson
 from tinydb import TinyDB
 
-from .errors import HonoursError, os_reason
+from .errors import HonoursError, json_problem, os_reason
 from .i18n import _
 from .ledger import LEDGER_SUFFIX, Ledger, LedgerError, certificate_serial
 from .roll import check_certificate_pattern, settings
@@ -168,30 +168,44 @@ def read_record(path: Path) -> dict[str, Entry] | None:
         return None
     try:
         data = orjson.loads(raw)
-        if data.get("application") != "honours" or not _count(data.get("series")):
-            raise ValueError("not a honours series record")
-        if data["series"] > SERIES_FORMAT:
-            raise SeriesError(_(
-                "The number series record {path} was written by a newer version of honours; "
-                "upgrade honours to issue numbers in this folder.").format(path=path))
-        entries = {}
-        for key, item in data["patterns"].items():
-            rolls = item["rolls"]
-            if not (_count(item["highest"]) or item["highest"] == 0) or not isinstance(
-                    rolls, dict) or not all(_count(v) or v == 0 for v in rolls.values()):
-                raise ValueError(f"the series {key!r} is not a serial and its rolls")
-            entries[key] = Entry(item["highest"], dict(rolls))
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except orjson.JSONDecodeError as error:
+        raise _damaged(path, json_problem(error)) from None
+    if not isinstance(data, dict) or data.get("application") != "honours" or not _count(
+            data.get("series")):
+        raise _damaged(path, _("it is not a number series record of honours"))
+    if data["series"] > SERIES_FORMAT:
         raise SeriesError(_(
-            "The number series record {path} is damaged ({error}); it has been left "
-            "untouched, and no certificate number can be issued in the rolls of this folder "
-            "until it is repaired or restored from a copy (moved away, it is rebuilt from "
-            "the rolls and ledgers of the folder).").format(path=path, error=error)) from None
+            "The number series record {path} was written by a newer version of honours; "
+            "upgrade honours to issue numbers in this folder.").format(path=path))
+    patterns = data.get("patterns")
+    if not isinstance(patterns, dict):
+        raise _damaged(path, _("its list of series is missing"))
+    entries = {}
+    for key, item in patterns.items():
+        rolls = item.get("rolls") if isinstance(item, dict) else None
+        if not (isinstance(rolls, dict) and _serial(item.get("highest"))
+                and all(_serial(serial) for serial in rolls.values())):
+            raise _damaged(path, _("the series {key} has no highest serial and rolls").format(
+                key=key))
+        entries[key] = Entry(item["highest"], dict(rolls))
     return entries
 
 
+def _damaged(path: Path, problem: str) -> SeriesError:
+    return SeriesError(_(
+        "The number series record {path} is damaged ({problem}); it has been left "
+        "untouched, and no certificate number can be issued in the rolls of this folder "
+        "until it is repaired or restored from a copy (moved away, it is rebuilt from "
+        "the rolls and ledgers of the folder).").format(path=path, problem=problem))
+
+
+def _serial(value: object) -> bool:
+    """A serial: an int of 0 or more that is not a bool (JSON true is no serial)."""
+    return type(value) is int and value >= 0
+
+
 def _count(value: object) -> bool:
-    """A positive int that is not a bool (JSON true is no serial)."""
+    """A format number: an int of 1 or more, not a bool."""
     return type(value) is int and value > 0
 
 

@@ -96,7 +96,7 @@ def _series_section(current) -> None:
         own = series_key(values["certificate-pattern"], values["year"])
     out.print(_("number series: {path}").format(path=escape(str(path))))
     for key, entry in entries.items():
-        rolls = _("、").join(
+        rolls = "、".join(
             _("{roll} (highest {serial})").format(roll=roll, serial=serial) if serial else
             _("{roll} (none issued yet)").format(roll=roll)
             for roll, serial in entry.rolls.items()) or _("none")

@@ -40,8 +40,9 @@ def register(app: typer.Typer) -> None:
             "beside the current roll, named by its year (2024.json → 2025.json, "
             "roll2024.json → roll2025.json, else NAME-2025.json), and never over an "
             "existing file; the current roll is not changed. Certificate numbers restart "
-            "when the pattern contains {year}, else continue. Shows what changes and asks "
-            "first."
+            "when the pattern contains {year}, else continue as one series with the "
+            "current roll (the series record honours-series.json beside the rolls: the "
+            "two rolls never issue the same number). Shows what changes and asks first."
         ) + examples("honours --db 2024.json new-year", "honours new-year --yes"),
     )(new_year)
     app.command(
