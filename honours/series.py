@@ -328,3 +328,13 @@ def issuing(store: Store, db: TinyDB, pattern: str | None = None,
     record = Store(series_path(store), lock_timeout=store.lock_timeout, waiting=store.waiting)
     with record._locked():  # the store's own lock, on the record's file
         yield series_of(store, db, pattern, year)
+
+
+def raise_series(store: Store, db: TinyDB, serial: int) -> None:
+    """Make the roll's series follow ``serial`` (numbers that came into the roll by an
+    import): read, raised and written at once under the record's lock, before the
+    roll itself is saved; an interruption leaves a gap, never a double."""
+    with issuing(store, db) as series:
+        if serial > series.highest:
+            series.issued(serial)
+            series.save()

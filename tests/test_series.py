@@ -110,6 +110,21 @@ def test_rolls_older_than_the_record_start_it_from_the_folder(tmp_path):
         "2026.json": 4, "2027.json": 3}
 
 
+def test_numbers_imported_into_one_roll_are_followed_by_the_others(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    other = start_roll(elsewhere)
+    add_and_issue(other, *[f"外{i:02d}" for i in range(10)])
+    other("export", "-o", str(elsewhere / "roll.json.export"), "--format", "json")
+    old = start_roll(tmp_path)
+    add_and_issue(old, "马罡")
+    old("new-year", "--yes")
+    new = Honours(tmp_path / "2027.json")
+    new("import", str(elsewhere / "roll.json.export"), "--format", "json")
+    assert max(numbers(new.db)) == "QDU-0010"
+    assert add_and_issue(old, "赵六") == ["QDU-0011"]
+
+
 def test_a_register_preview_shows_the_series_next_number(tmp_path):
     old = start_roll(tmp_path)
     add_and_issue(old, "马罡")
@@ -133,6 +148,18 @@ def test_a_pattern_with_the_year_restarts_and_same_year_rolls_share_it(tmp_path)
     third = start_roll(tmp_path, "JS2026-{serial:03d}", year="2027", name="third.json")
     assert add_and_issue(third, "李娜") == ["JS2026-003"]
     assert add_and_issue(first, "赵六") == ["JS2026-0004"]
+
+
+def test_no_output_is_written_over_the_record(tmp_path):
+    roll = start_roll(tmp_path)
+    add_and_issue(roll, "马罡")
+    before = (tmp_path / SERIES_NAME).read_bytes()
+    for command in (["export", "-o", str(tmp_path / SERIES_NAME), "--force"],
+                    ["register", "-o", str(tmp_path / SERIES_NAME), "--format", "csv",
+                     "--force"]):
+        result = roll(*command, ok=False)
+        assert result.exit_code != 0 and "one of its files" in " ".join(result.output.split())
+    assert (tmp_path / SERIES_NAME).read_bytes() == before
 
 
 def test_series_keys():

@@ -126,9 +126,11 @@ def _remember_serial(recorded) -> None:
     """An imported roll's certificate serial goes into the ledger too, so that no
     restore or undo can bring the imported numbers back into use."""
     from ..ledger import Ledger
+    from ..series import raise_series
 
     ledger = Ledger.load(recorded.store)
     if ledger.absorb(recorded.db):
+        raise_series(recorded.store, recorded.db, ledger.highest)  # the years' rolls too
         recorded.before.append(ledger.save)
 
 
