@@ -13,8 +13,8 @@ year setting, the roll's title, the certificate date, category titles,
 descriptions and honours: both the roll's year and the year before it move on,
 so 2023—2024学年 becomes 2024—2025学年), and no winners.  Certificate numbers
 restart when the pattern contains the year and continue the serial when it
-does not.  Pure planning here; the command writes the file in one recorded
-transaction.
+does not (one series with the old roll: honours.series).  Pure planning here;
+the command writes the file in one recorded transaction.
 """
 
 from __future__ import annotations
@@ -196,8 +196,9 @@ def fill_next_roll(db: TinyDB, plan: NextRoll) -> None:
 
 
 def rolls_in(folder: Path) -> list[Path]:
-    """The candidate roll files of a folder (its ``*.json`` files, not ledgers,
-    hidden or temporary files), by name; whether each is a roll is decided on opening."""
+    """The candidate roll files of a folder (its ``*.json`` files, not ledgers, the
+    series record, hidden or temporary files), by name; whether each is a roll is
+    decided on opening."""
     try:
         entries = sorted(Path(folder).iterdir())
     except FileNotFoundError:

@@ -379,7 +379,10 @@ def _preview_register(category: str | None, issue: bool, by_number: bool):
     db = current.snapshot()
     ledger = Ledger.load(current)
     view = roll_view(db, category)
-    planned = plan_numbers(db, ledger, category, view, series_of(current, db).highest)
+    planned = plan_numbers(db, ledger, category, view)
+    after = series_of(current, db).highest if planned else 0
+    if after > ledger.serial_after(db):  # the folder's series is further on
+        planned = plan_numbers(db, ledger, category, view, after)
     register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number,
                              view=view)
     return register, register_notes(db, ledger, register, category), len(planned)
@@ -416,11 +419,14 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
         with ExitStack() as series_lock, change("issue-numbers") as recorded:
             db = recorded.db
             ledger = Ledger.load(recorded.store)
-            series = series_lock.enter_context(issuing(recorded.store, db))
             # One view of the roll for planning and for the register: the numbers
             # are given to its entries as they are issued.
             view = roll_view(db, category)
-            planned = plan_numbers(db, ledger, category, view, series.highest)
+            planned = plan_numbers(db, ledger, category, view)
+            if planned:  # numbers follow the folder's series too, locked until the save
+                series = series_lock.enter_context(issuing(recorded.store, db))
+                if series.highest > ledger.serial_after(db):
+                    planned = plan_numbers(db, ledger, category, view, series.highest)
             apply_numbers(db, ledger, planned, recorded.command, view)
             register = register_view(db, category, ledger=ledger, by_number=by_number,
                                      view=view)
