@@ -97,8 +97,10 @@ def new_year(
 
     current = store()
     db = current.snapshot()
-    serial = max(Ledger.load(current).serial_after(db), series_of(current, db).highest)
+    serial = Ledger.load(current).serial_after(db)
     plan = plan_next_roll(db, current.path, serial)
+    if plan.continue_serial is not None:  # one series with this roll: as far as it went
+        plan.continue_serial = max(serial, series_of(current, db).highest)
     if plan.target.exists() or plan.target.is_symlink():
         raise fail(_("{path} exists already; next year's roll is never written over a file "
                      "(move that file away, or use it with --db {path})").format(
