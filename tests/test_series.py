@@ -127,6 +127,15 @@ def test_numbers_imported_into_one_roll_are_followed_by_the_others(tmp_path):
     assert add_and_issue(old, "赵六") == ["QDU-0011"]
 
 
+def test_a_roll_that_changed_pattern_still_counts_its_numbers_of_the_series(tmp_path):
+    first = start_roll(tmp_path, year="2025")
+    add_and_issue(first, "马罡", "王芳", "刘振")  # QDU-0001 … QDU-0003
+    first("settings", "set", "certificate-pattern", "X-{serial}", "--yes")
+    (tmp_path / SERIES_NAME).unlink()  # as before the record existed
+    second = start_roll(tmp_path)  # a roll of the QDU series, made by hand
+    assert add_and_issue(second, "李娜") == ["QDU-0004"]  # from the first roll's ledger
+
+
 def test_a_register_preview_shows_the_series_next_number(tmp_path):
     old = start_roll(tmp_path)
     add_and_issue(old, "马罡")
