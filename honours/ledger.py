@@ -265,10 +265,11 @@ def recipients_of(section, entry) -> list[Recipient]:
 
 
 def plan_numbers(
-    db: TinyDB, ledger: Ledger, reference: str | None = None, view=None
+    db: TinyDB, ledger: Ledger, reference: str | None = None, view=None, after: int = 0
 ) -> list[Assignment]:
     """The numbers the winners without one would get now, in roll order; nothing is written.
-    ``view``: ``roll_view(db, reference)`` when the caller has it already.
+    ``view``: ``roll_view(db, reference)`` when the caller has it already; ``after``:
+    the highest serial of the roll's number series across its folder (honours.series).
 
     Numbers follow the highest serial ever issued; a number already taken (a
     pattern changed back and forth, an imported number) is skipped."""
@@ -282,7 +283,7 @@ def plan_numbers(
         return []  # every number issued: nothing to collect the taken numbers for
     taken = set(ledger.numbers)
     taken |= held_numbers(db)
-    serial = ledger.serial_after(db)
+    serial = max(ledger.serial_after(db), after)
     year = values["year"]
     planned = []
     for section in view.walk():

@@ -13,8 +13,8 @@ year setting, the roll's title, the certificate date, category titles,
 descriptions and honours: both the roll's year and the year before it move on,
 so 2023—2024学年 becomes 2024—2025学年), and no winners.  Certificate numbers
 restart when the pattern contains the year and continue the serial when it
-does not.  Pure planning here; the command writes the file in one recorded
-transaction.
+does not (one series with the old roll: honours.series).  Pure planning here;
+the command writes the file in one recorded transaction.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ _CHINESE_YEAR = re.compile(r"(?<![〇零一二三四五六七八九十])[〇零�
 _CATEGORY_TEXT = ("title", "description", "honour")
 #: Settings whose text may hold the year (the year setting itself is set, not shifted).
 _SETTING_TEXT = ("title", "date")
+#: The folder's record of number series shared by its rolls (honours.series).
+SERIES_NAME = "honours-series.json"
 #: Files in a folder of rolls that are never rolls.
 _NOT_ROLLS = (".ledger.json",)
 
@@ -194,8 +196,9 @@ def fill_next_roll(db: TinyDB, plan: NextRoll) -> None:
 
 
 def rolls_in(folder: Path) -> list[Path]:
-    """The candidate roll files of a folder (its ``*.json`` files, not ledgers,
-    hidden or temporary files), by name; whether each is a roll is decided on opening."""
+    """The candidate roll files of a folder (its ``*.json`` files, not ledgers, the
+    series record, hidden or temporary files), by name; whether each is a roll is
+    decided on opening."""
     try:
         entries = sorted(Path(folder).iterdir())
     except FileNotFoundError:
@@ -203,5 +206,6 @@ def rolls_in(folder: Path) -> list[Path]:
     return [
         entry for entry in entries
         if entry.suffix == ".json" and not entry.name.startswith(".")
-        and not entry.name.endswith(_NOT_ROLLS) and entry.is_file()
+        and not entry.name.endswith(_NOT_ROLLS) and entry.name != SERIES_NAME
+        and entry.is_file()
     ]

@@ -66,9 +66,48 @@ def info() -> None:
     else:
         out.print(_("certificate ledger: {path} (no number issued yet)").format(
             path=escape(str(ledger_file))))
+    _series_section(current)
     for path in override_files():
         state = _("in use") if path.is_file() else _("absent")
         out.print(_("overrides: {path} ({state})").format(path=escape(str(path)), state=state))
+
+
+def _series_section(current) -> None:
+    """The number series of the roll's folder (honours.series): the record, each
+    series with its highest serial and its rolls, the roll's own marked."""
+    from ..roll import settings
+    from ..series import SeriesError, read_record, series_key, series_path
+
+    out = console()
+    path = series_path(current)
+    try:
+        entries = read_record(path)
+    except SeriesError as error:
+        out.print(_("number series: {path}").format(path=escape(str(path))))
+        out.print("  " + escape(str(error)))
+        return
+    if entries is None:
+        out.print(_("number series: {path} (not recorded yet: the first number issued in a "
+                    "roll of this folder records its series)").format(path=escape(str(path))))
+        return
+    own = None
+    if current.exists():
+        values = settings(current.snapshot())
+        own = series_key(values["certificate-pattern"], values["year"])
+    out.print(_("number series: {path}").format(path=escape(str(path))))
+    for key, entry in entries.items():
+        rolls = "、".join(
+            _("{roll} (highest {serial})").format(roll=roll, serial=serial) if serial else
+            _("{roll} (none issued yet)").format(roll=roll)
+            for roll, serial in entry.rolls.items()) or _("none")
+        line = _("  {pattern}: highest serial {serial}; rolls: {rolls}").format(
+            pattern=key.replace("\n", " "), serial=entry.highest, rolls=rolls)
+        if key == own:
+            line += _(" (this roll's series)")
+        out.print(escape(line))
+    if own is not None and own not in entries:
+        out.print(escape(_("  this roll's series {pattern} is not recorded yet: its first "
+                           "number issued records it").format(pattern=own)))
 
 
 @app.command("list", help=_("List backups, newest first."))

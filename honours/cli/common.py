@@ -86,11 +86,18 @@ def refuse_existing(path: str | Path | None, force: bool) -> None:
 def guard_output(path: Path) -> None:
     """Refuse to write an export, a register or certificates over the database in
     use or one of its files, even with --force."""
-    if str(path) != "-" and store().owns(Path(path)):
+    if str(path) != "-" and (store().owns(Path(path)) or _is_series_record(Path(path))):
         raise fail(
             _("{path} is the database in use or one of its files (backups, journal, "
               "ledger); write the output elsewhere").format(path=path)
         )
+
+
+def _is_series_record(path: Path) -> bool:
+    """Whether ``path`` is the number series record of the roll's folder."""
+    from ..series import series_path
+
+    return Path(os.path.realpath(path)) == series_path(store())
 
 
 def change(reason: str, create: bool = False):

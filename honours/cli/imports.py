@@ -140,6 +140,10 @@ def _remember_numbers(recorded, ledger, report) -> None:
 
     recorded_now = record_imported(ledger, recorded.db, report.numbers, recorded.command)
     raised = ledger.absorb(recorded.db)
+    if raised:
+        from ..series import raise_series
+
+        raise_series(recorded.store, recorded.db, ledger.highest)  # the years' rolls too
     if recorded_now or raised or report.numbers:
         recorded.before.append(ledger.save)
     if recorded_now:

@@ -5,6 +5,7 @@ padding, fonts, layout) and the one path that issues numbers with a file.
 """
 
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -378,6 +379,7 @@ def _preview_register(category: str | None, issue: bool, by_number: bool,
     from ..ledger import Ledger, plan_numbers, register_notes, register_view
     from ..number_audit import wrongly_held
     from ..roll import roll_view
+    from ..series import series_of
     from .numbers import audit_store, warn_state
 
     if issue:
@@ -393,6 +395,9 @@ def _preview_register(category: str | None, issue: bool, by_number: bool,
     warn_state(findings, ledger.path)
     view = roll_view(db, category)
     planned = plan_numbers(db, ledger, category, view)
+    after = series_of(current, db).highest if planned else 0
+    if after > ledger.serial_after(db):  # the folder's series is further on
+        planned = plan_numbers(db, ledger, category, view, after)
     register = register_view(db, category, pending=planned, ledger=ledger, by_number=by_number,
                              view=view)
     # A number the ledger gives to someone else is never shown on its holder's row
@@ -432,6 +437,7 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
     )
     from ..number_audit import take_off
     from ..roll import roll_view, settings
+    from ..series import issuing
     from ..storage import prepare_file
     from .numbers import checked_for_issuing, holder_text
 
@@ -439,7 +445,9 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
     prepared = []
     taken_off: list = []
     try:
-        with change("issue-numbers") as recorded:
+        # The folder's number series is locked after the roll and released after
+        # its save (honours.series): two rolls of one series never plan one number.
+        with ExitStack() as series_lock, change("issue-numbers") as recorded:
             db = recorded.db
             ledger = Ledger.load(recorded.store)
             to_take = checked_for_issuing(recorded.store, db, ledger, recorded.command,
@@ -457,6 +465,10 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
             # are given to its entries as they are issued.
             view = roll_view(db, category)
             planned = plan_numbers(db, ledger, category, view)
+            if planned:  # numbers follow the folder's series too, locked until the save
+                series = series_lock.enter_context(issuing(recorded.store, db))
+                if series.highest > ledger.serial_after(db):
+                    planned = plan_numbers(db, ledger, category, view, series.highest)
             apply_numbers(db, ledger, planned, recorded.command, view)
             register = register_view(db, category, ledger=ledger, by_number=by_number,
                                      view=view)
@@ -477,6 +489,8 @@ def issue_and_write(category: str | None, build, force: bool, by_number: bool = 
                     + (_(" for {files}").format(files="、".join(str(p) for p, _b in files))
                        if files else "")
                 )
+                series.issued(max(a.serial for a in planned))
+                recorded.before.append(series.save)
             if planned or taken_off:
                 recorded.before.append(ledger.save)
         # The database is saved (or nothing changed): the files go in place now.

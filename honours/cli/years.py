@@ -40,8 +40,9 @@ def register(app: typer.Typer) -> None:
             "beside the current roll, named by its year (2024.json → 2025.json, "
             "roll2024.json → roll2025.json, else NAME-2025.json), and never over an "
             "existing file; the current roll is not changed. Certificate numbers restart "
-            "when the pattern contains {year}, else continue. Shows what changes and asks "
-            "first."
+            "when the pattern contains {year}, else continue as one series with the "
+            "current roll (the series record honours-series.json beside the rolls: the "
+            "two rolls never issue the same number). Shows what changes and asks first."
         ) + examples("honours --db 2024.json new-year", "honours new-year --yes"),
     )(new_year)
     app.command(
@@ -84,16 +85,22 @@ def new_year(
         bool, typer.Option("--yes", "-y", help=_("Create it without asking."))
     ] = False,
 ) -> None:
+    from contextlib import ExitStack
+
     from ..integrity import check
     from ..journal import recorded_change
     from ..ledger import Ledger
     from ..roll import all_categories
+    from ..series import issuing, series_of
     from ..storage import Store, StoreError, write_file_atomically
     from ..years import YearsError, fill_next_roll, plan_next_roll
 
     current = store()
     db = current.snapshot()
-    plan = plan_next_roll(db, current.path, Ledger.load(current).serial_after(db))
+    serial = Ledger.load(current).serial_after(db)
+    plan = plan_next_roll(db, current.path, serial)
+    if plan.continue_serial is not None:  # one series with this roll: as far as it went
+        plan.continue_serial = max(serial, series_of(current, db).highest)
     if plan.target.exists() or plan.target.is_symlink():
         raise fail(_("{path} exists already; next year's roll is never written over a file "
                      "(move that file away, or use it with --db {path})").format(
@@ -103,10 +110,19 @@ def new_year(
 
     target = Store(plan.target, announce=None, missing_ok=False, validate=check,
                    waiting=lock_wait)
-    with recorded_change(target, "new-year", state.argv, create=True) as recorded:
+    with ExitStack() as series_lock, recorded_change(
+            target, "new-year", state.argv, create=True) as recorded:
         if target.exists():  # made by another command since we looked, under its lock
             raise YearsError(_("{path} exists already; nothing was written").format(
                 path=plan.target))
+        if plan.continue_serial is not None:
+            # One series across the years: the record holds the old roll's serial,
+            # and the new roll as one of its rolls, before the new roll exists.
+            series = series_lock.enter_context(issuing(current, db))
+            series.issued(plan.continue_serial)
+            series.issued(0, target.file.name)
+            plan.continue_serial = series.highest
+            recorded.before.append(series.save)
         fill_next_roll(recorded.db, plan)
         if plan.continue_serial:
             ledger = Ledger.load(target)  # numbers once issued beside this name stay used
