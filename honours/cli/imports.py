@@ -138,8 +138,9 @@ def _remember_numbers(recorded, ledger, report) -> None:
     so that no later import, restore or undo can give them to someone else."""
     from ..number_audit import record_imported
 
+    highest = ledger.highest
     recorded_now = record_imported(ledger, recorded.db, report.numbers, recorded.command)
-    raised = ledger.absorb(recorded.db)
+    raised = ledger.absorb(recorded.db) or ledger.highest > highest
     if raised:
         from ..series import raise_series
 
