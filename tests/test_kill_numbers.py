@@ -78,6 +78,7 @@ def test_kill_register_renumber(numbered, tmp_path):
         records[step + 1]["certificate"] = records[0]["certificate"]
         db.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
         before = db.read_bytes()
+        printed_before = out.read_bytes() if out.exists() else b""
         run(args, delay)
         if db.read_bytes() != before:  # saved: the number is taken off, a fresh one given
             assert disagreements(db) == []
@@ -87,6 +88,9 @@ def test_kill_register_renumber(numbered, tmp_path):
         printed = [row[1] for row in rows]
         assert len(printed) == len(set(printed)), "a number printed twice"
         assert set(printed) <= set(ledger(db)), "a printed number not in the ledger"
+        if out.read_bytes() != printed_before:  # a new file: its numbers all saved
+            held = {w.get("certificate") for w in winners(db)}
+            assert set(printed) <= held, "a printed number the database did not save"
     finish(db, base, ["register", "-o", str(out), "--force", "--renumber"])
 
 
