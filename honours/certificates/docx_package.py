@@ -77,7 +77,8 @@ def _parser():
                            huge_tree=False)
 
 
-def read_package(path: Path, limits: Limits = LIMITS) -> Package:
+def read_package(path: Path, limits: Limits | None = None) -> Package:
+    limits = limits or LIMITS
     what = "--docx-template"
     raw = read_bounded(path, limits.file, what)
     try:

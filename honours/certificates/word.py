@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _
-from . import CertificateError
-from .docx_package import LIMITS, Limits, read_package
+from . import CertificateError, docx_package
+from .docx_package import Limits, read_package
 from .inputs import megabytes
 from .text import CHINESE_NAMES, PLACEHOLDERS, fields_for, spread_recipient
 from .wordfit import Styles, keep_on_one_page, page_for
@@ -103,10 +103,10 @@ class WordTemplate:
     path: Path
     body_size: int
     dropped: list[str]
-    limits: Limits = LIMITS
+    limits: Limits
 
 
-def load_word_template(path: Path, limits: Limits = LIMITS) -> WordTemplate:
+def load_word_template(path: Path, limits: Limits | None = None) -> WordTemplate:
     """The template, checked: a readable .docx within the bounds of
     :mod:`.docx_package`, whose placeholders are all known, and at least one of
     them in the body."""
@@ -114,6 +114,7 @@ def load_word_template(path: Path, limits: Limits = LIMITS) -> WordTemplate:
 
     if not path.exists():
         raise CertificateError(_("--docx-template {path}: no such file").format(path=path))
+    limits = limits or docx_package.LIMITS  # read now: tests lower it
     package = read_package(path, limits)
     try:
         document = Document(io.BytesIO(package.data))
