@@ -27,8 +27,10 @@ MAX_DEPTH = 8
 
 
 def megabytes(size: int) -> str:
-    """A size as a clerk reads it: "1.5 MB"."""
+    """A size as a clerk reads it: "1.5 MB", "600 MB", "340 KB"."""
     value = size / MB
+    if value < 1:
+        return f"{max(1, round(size / 1024)):,} KB"
     return f"{value:,.0f} MB" if value >= 100 else f"{value:.3g} MB"
 
 
@@ -44,12 +46,13 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
             _("{what} {path}: cannot read it: {reason}").format(
                 what=what, path=path, reason=os_reason(error))
         ) from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise CertificateError(
+            _("{what} {path}: not a regular file (a folder, a pipe or a device); give "
+              "the file itself").format(what=what, path=path))
     with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise CertificateError(
-                _("{what} {path}: not a regular file (a folder, a pipe or a device); give "
-                  "the file itself").format(what=what, path=path))
         if info.st_size > limit:
             raise CertificateError(too_large(what, path, info.st_size, limit))
         try:
