@@ -55,9 +55,19 @@ def _quiet() -> None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
+def _printable(text: str, length: int = 80) -> str:
+    """``text`` as a message may quote it: printable characters, cut short."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= length else text[:length] + "…"
+
+
 def _unreadable(path: Path, error) -> CertificateError:
+    detail = (_("{key} is missing").format(key=error.args[0])
+              if isinstance(error, KeyError) and error.args else str(error) or type(error).__name__)
+    detail = _printable(detail)
     return CertificateError(
-        _("cannot read the background {file}: {error}").format(file=path, error=error))
+        _("cannot read the background {file}: it is damaged ({error}); open it in the "
+          "design program and save it again").format(file=path, error=detail))
 
 
 def check_image(path: Path, limits: Limits | None = None) -> tuple[float, float]:
@@ -186,7 +196,7 @@ class _Budget:
                 raise CertificateError(
                     _("--background {path}: its page is packed with {filter}, which honours "
                       "does not unpack in a design; save it again as PDF from the design "
-                      "program").format(path=self.path, filter=name))
+                      "program").format(path=self.path, filter=_printable(str(name), 30)))
             if len(data) > room:
                 self._too_much()
         self.content += len(data)
