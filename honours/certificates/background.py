@@ -283,7 +283,7 @@ def merge_design(payload: bytes, design: Design, paper: tuple[float, float] | No
     resources = design.page.get("/Resources")
     if resources is not None:
         form[NameObject("/Resources")] = resources.get_object().clone(writer)
-    form_reference = writer._add_object(form)
+    form_reference = writer._add_object(form.flate_encode())
     target_w, target_h = (paper[0] / PT, paper[1] / PT) if paper else (width, height)
     scale_x, scale_y = target_w / width, target_h / height
     under = DecodedStreamObject()

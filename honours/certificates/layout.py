@@ -99,7 +99,7 @@ def default_layout_text() -> str:
 #: Bounds of a layout file: a certificate has a dozen blocks, and its TOML
 #: nests three deep ([[block]] > table > [x, y]).
 MAX_LAYOUT_BYTES = 1024 * 1024
-MAX_BLOCKS = 200
+MAX_BLOCKS = 50
 
 
 def load_layout(path: str | Path | None = None, blocks_required: bool = True) -> Layout:
