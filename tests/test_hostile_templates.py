@@ -484,3 +484,18 @@ def test_a_picture_background_is_judged_by_its_pixels(tmp_path, monkeypatch):
     with pytest.raises(CertificateError, match="297×210 pixels"):
         check_background(picture, load_layout())
 
+
+
+@needs_font
+def test_a_preview_that_draws_too_long_is_refused_before_any_number(honours, jinshan_db,
+                                                                    tmp_path, monkeypatch):
+    from honours.certificates import preview
+
+    monkeypatch.setattr(preview, "PREVIEW_SECONDS", 0.001)  # the child cannot even start
+    honours.db = jinshan_db
+    before = jinshan_db.read_bytes()
+    out, picture = tmp_path / "证书.pdf", tmp_path / "first.png"
+    result = honours("certificates", "-o", str(out), "--preview", str(picture),
+                     "--only", "马罡", ok=False)
+    assert_refused(result, out, jinshan_db, before, "the preview took more than")
+    assert not picture.exists()
