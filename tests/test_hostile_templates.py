@@ -183,6 +183,7 @@ def test_part_count_sizes_and_total_are_bounded(tmp_path):
              (bounds(part=500_000), "word/media/image1.png is"),
              (bounds(xml_part=1000), ".xml is"),
              (bounds(total=sum(map(len, parts.values())) - 1), "unpacks to"),
+             (bounds(xml_total=500_000), "XML parts unpack to"),
              (bounds(file=path.stat().st_size - 1), "more than")]
     for limits, words in cases:
         with pytest.raises(CertificateError, match=words):

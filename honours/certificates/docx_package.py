@@ -35,6 +35,7 @@ class Limits:
     parts: int = 1000  # entries of the zip
     part: int = 40 * MB  # one part unpacked (a picture)
     xml_part: int = 8 * MB  # one XML part unpacked (document.xml, styles.xml…)
+    xml_total: int = 24 * MB  # all XML parts unpacked (python-docx holds them as trees)
     total: int = 100 * MB  # all parts unpacked
     pixels: int = 80_000_000  # a picture's width × height (A3 at 600 dpi: 70 million)
     #: the body (document.xml) × the copies filled in one run
@@ -99,7 +100,7 @@ def read_package(path: Path, limits: Limits | None = None) -> Package:
         raise CertificateError(
             _("--docx-template {path}: a part is stored twice in the zip; save the "
               "template again in Word or WPS").format(path=path))
-    total = 0
+    total = xml_total = 0
     for info in infos:
         xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
         limit = min(limits.xml_part if xml else limits.part, limits.part)
@@ -107,6 +108,12 @@ def read_package(path: Path, limits: Limits | None = None) -> Package:
             raise CertificateError(too_large(
                 what, f"{path}: {info.filename}", info.file_size, limit))
         total += info.file_size
+        xml_total += info.file_size if xml else 0
+    if xml_total > limits.xml_total:
+        raise CertificateError(
+            _("--docx-template {path}: its XML parts unpack to {size}, more than the "
+              "{limit} honours reads; a certificate template's are well under 2 MB").format(
+                path=path, size=megabytes(xml_total), limit=megabytes(limits.xml_total)))
     if total > limits.total:
         raise CertificateError(
             _("--docx-template {path} unpacks to {size}, more than the {limit} honours "
