@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,11 +15,7 @@ from pathlib import Path
 from ..i18n import _
 from . import CertificateError
 from .font_roles import ROLES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .inputs import read_bounded, read_toml
 
 #: Paper sizes in millimetres, portrait (width, height).
 PAPER_SIZES = {
@@ -101,6 +96,12 @@ def default_layout_text() -> str:
     return resources.files(__package__).joinpath("data/layout.toml").read_text("utf-8")
 
 
+#: Bounds of a layout file: a certificate has a dozen blocks, and its TOML
+#: nests three deep ([[block]] > table > [x, y]).
+MAX_LAYOUT_BYTES = 1024 * 1024
+MAX_BLOCKS = 50
+
+
 def load_layout(path: str | Path | None = None, blocks_required: bool = True) -> Layout:
     """The layout in ``path``, or the default one (blank A4 landscape);
     ``blocks_required=False``: a file with no [[block]] is a layout too (a roll
@@ -108,9 +109,10 @@ def load_layout(path: str | Path | None = None, blocks_required: bool = True) ->
     if path is None:
         return parse_layout(default_layout_text(), _("the default layout"), base=None)
     path = Path(path)
+    raw = read_bounded(path, MAX_LAYOUT_BYTES, _("the layout file"))
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise CertificateError(
             _("cannot read the layout file {path}: {error}").format(path=path, error=error)
         ) from None
@@ -217,14 +219,7 @@ def _fonts_section(source: str, fonts, base: Path | None) -> dict[str, Path]:
 
 def parse_layout(text: str, source: str, base: Path | None = None,
                  blocks_required: bool = True) -> Layout:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise CertificateError(
-            _("{source} is not a valid TOML layout file: {error}").format(
-                source=source, error=error
-            )
-        ) from None
+    data = read_toml(text, source, _("layout file"))
     unknown = set(data) - {"paper", "block", "fonts"}
     if unknown:
         raise CertificateError(
@@ -235,6 +230,8 @@ def parse_layout(text: str, source: str, base: Path | None = None,
         )
     paper = data.get("paper", {})
     where = _("{source} [paper]").format(source=source)
+    if not isinstance(paper, dict):
+        raise CertificateError(_("{where}: give key = value lines").format(where=where))
     bad = set(paper) - _PAPER_KEYS
     if bad:
         raise CertificateError(
@@ -282,8 +279,14 @@ def parse_layout(text: str, source: str, base: Path | None = None,
         raise CertificateError(
             _("{source}: a layout needs at least one [[block]]").format(source=source)
         )
+    if len(blocks) > MAX_BLOCKS:
+        raise CertificateError(
+            _("{source} has {count} blocks, more than the {limit} a layout may have").format(
+                source=source, count=len(blocks), limit=MAX_BLOCKS))
     for number, raw in enumerate(blocks, start=1):
         where = _("{source} block {number}").format(source=source, number=number)
+        if not isinstance(raw, dict):
+            raise CertificateError(_("{where}: give key = value lines").format(where=where))
         bad = set(raw) - _BLOCK_KEYS
         if bad:
             raise CertificateError(

@@ -4,17 +4,16 @@ and the calibration page."""
 
 from __future__ import annotations
 
-import io
 import logging
 from pathlib import Path
 
 from ..i18n import _
 from . import CertificateError
+from .background import IMAGE_SUFFIXES, check_image, merge_design, read_design
 from .fit import PT, Fitted, fit_page, placed
 from .fonts import FontChoice, faces_drawing, open_font, undrawn
 from .layout import Layout
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 BORDER_COLOR = (178, 34, 34)
 
 
@@ -315,10 +314,11 @@ def render_pdf(certificates, layout: Layout, font: FontChoice,
 
 
 def check_background(path: Path, layout: Layout | None = None) -> str | None:
-    """Refuse a background that is missing or of an unknown type; returns a
-    warning when its proportions differ from the paper's by more than 1 %
-    (it is stretched to the paper, so circles would print as ovals)."""
-    if not path.is_file():
+    """Refuse a background that is missing or of an unknown type, and with
+    ``layout`` one that is damaged or past the bounds (:mod:`.background`);
+    returns a warning when its proportions differ from the paper's by more than
+    1 % (it is stretched to the paper, so circles would print as ovals)."""
+    if not path.exists():
         raise CertificateError(_("--background {path}: no such file").format(path=path))
     if path.suffix.lower() not in IMAGE_SUFFIXES + (".pdf",):
         raise CertificateError(
@@ -326,21 +326,10 @@ def check_background(path: Path, layout: Layout | None = None) -> str | None:
         )
     if layout is None:
         return None
-    try:
-        if path.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
-
-            box = PdfReader(str(path)).pages[0].mediabox
-            width, height = float(box.width), float(box.height)
-        else:
-            from PIL import Image
-
-            with Image.open(path) as picture:
-                width, height = picture.size
-    except Exception as error:  # pypdf and Pillow raise many kinds for a damaged file
-        raise CertificateError(
-            _("cannot read the background {file}: {error}").format(file=path, error=error)
-        ) from None
+    if path.suffix.lower() == ".pdf":
+        width, height = read_design(path).box[2:]
+    else:
+        width, height = check_image(path)
     ratio, paper = width / height, layout.width / layout.height
     if abs(ratio / paper - 1) > 0.01:
         return _(
@@ -354,29 +343,7 @@ def check_background(path: Path, layout: Layout | None = None) -> str | None:
 
 def merge_background(payload: bytes, background: Path, layout: Layout) -> bytes:
     """Put the first page of ``background`` under every page, scaled to the paper."""
-    from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf.errors import PyPdfError
-
-    try:
-        design = PdfReader(str(background)).pages[0]
-    except (OSError, PyPdfError, IndexError, ValueError) as error:
-        raise CertificateError(
-            _("cannot read the background {file}: {error}").format(file=background, error=error)
-        ) from None
-    box = design.mediabox
-    width, height = float(box.width), float(box.height)
-    target_w, target_h = layout.width / PT, layout.height / PT
-    transform = (
-        Transformation()
-        .translate(-float(box.left), -float(box.bottom))
-        .scale(target_w / width, target_h / height)
-    )
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(payload)))
-    for page in writer.pages:
-        page.merge_transformed_page(design, transform, over=False)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return merge_design(payload, read_design(background), (layout.width, layout.height))
 
 
 def calibration_pdf(layout: Layout, font: FontChoice | None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-import sys
 from dataclasses import dataclass, field
 from datetime import date as Date
 from importlib import resources
@@ -12,11 +11,7 @@ from pathlib import Path
 
 from ..i18n import _
 from . import CertificateError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .inputs import read_bounded, read_toml
 
 PLACEHOLDERS = (
     "recipient", "salutation", "honour", "category", "work", "affiliation", "author",
@@ -78,6 +73,10 @@ def _kind_texts(data: dict, source: str, where: str) -> dict[str, str]:
     return texts
 
 
+#: The largest text template read (the default one is 2 KB).
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
 def load_template(path: str | Path | None = None) -> Template:
     """For each kind of recipient (person, unit, work): block name -> text with
     placeholders.  Keys at the top of the file hold for every kind; a
@@ -87,18 +86,14 @@ def load_template(path: str | Path | None = None) -> Template:
         source = _("the default template")
     else:
         source = str(path)
+        raw = read_bounded(Path(path), MAX_TEMPLATE_BYTES, _("the template"))
         try:
-            text = Path(path).read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
             raise CertificateError(
                 _("cannot read the template {path}: {error}").format(path=path, error=error)
             ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise CertificateError(
-            _("{source} is not a valid TOML template: {error}").format(source=source, error=error)
-        ) from None
+    data = read_toml(text, source, _("template"))
     common = _kind_texts(data, source, "")
     template = {
         kind: {**common, **_kind_texts(data.get(kind) or {}, source, f"{kind}.")}

@@ -16,11 +16,13 @@ from __future__ import annotations
 import copy
 import io
 import re
-import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _
-from . import CertificateError
+from . import CertificateError, docx_package
+from .docx_package import Limits, read_package
+from .inputs import megabytes
 from .text import CHINESE_NAMES, PLACEHOLDERS, fields_for, spread_recipient
 from .wordfit import Styles, keep_on_one_page, page_for
 
@@ -91,20 +93,31 @@ def value_runs(paragraph) -> list:
             for m in PLACEHOLDER.finditer(joined) if _english(m.group(1))]
 
 
-def load_word_template(path: Path):
-    """The template as a python-docx Document, checked: a readable .docx whose
-    placeholders are all known, and at least one of them in the body."""
+@dataclass
+class WordTemplate:
+    """The checked template: python-docx's Document, the size of its body (the
+    part copied once per winner), what was dropped from it (macros, links to
+    outside files: said on the terminal) and the bounds it was read with."""
+
+    document: object
+    path: Path
+    body_size: int
+    dropped: list[str]
+    limits: Limits
+
+
+def load_word_template(path: Path, limits: Limits | None = None) -> WordTemplate:
+    """The template, checked: a readable .docx within the bounds of
+    :mod:`.docx_package`, whose placeholders are all known, and at least one of
+    them in the body."""
     from docx import Document
 
-    if not path.is_file():
+    if not path.exists():
         raise CertificateError(_("--docx-template {path}: no such file").format(path=path))
-    if not zipfile.is_zipfile(path):
-        raise CertificateError(
-            _("--docx-template {path}: not a .docx file (a .doc must be saved as .docx "
-              "in Word or WPS first)").format(path=path)
-        )
+    limits = limits or docx_package.LIMITS  # read now: tests lower it
+    package = read_package(path, limits)
     try:
-        document = Document(str(path))
+        document = Document(io.BytesIO(package.data))
     except Exception as error:  # python-docx raises several kinds for a damaged file
         raise CertificateError(
             _("--docx-template {path}: cannot read it ({error})").format(path=path, error=error)
@@ -134,7 +147,7 @@ def load_word_template(path: Path):
             _("--docx-template {path}: no placeholder found; write e.g. {{姓名}} and {{荣誉}} "
               "where the name and the honour go").format(path=path)
         )
-    return document
+    return WordTemplate(document, path, package.body_size, package.dropped, limits)
 
 
 def _header_parts(document):
@@ -175,8 +188,19 @@ def _end_section(elements: list, section_properties) -> None:
     properties.append(copy.deepcopy(section_properties))
 
 
-def fill_word_template(document, rows, values: dict[str, str], when: str) -> bytes:
-    """One copy of the template's body per register row, in one document."""
+def fill_word_template(template: WordTemplate, rows, values: dict[str, str],
+                       when: str) -> bytes:
+    """One copy of the template's body per register row, in one document; a
+    body too large for that many copies is refused before any is made."""
+    filled = template.body_size * len(rows)
+    if filled > template.limits.filled:
+        raise CertificateError(
+            _("--docx-template {path}: its body ({body}) copied for {count} winners makes "
+              "{size}, more than the {limit} one run writes; print fewer at a time (a "
+              "category, or --only)").format(
+                path=template.path, body=megabytes(template.body_size), count=len(rows),
+                size=megabytes(filled), limit=megabytes(template.limits.filled)))
+    document = template.document
     body = document.element.body
     section_properties = body.find(_q("w:sectPr"))
     original = [child for child in body if child.tag != _q("w:sectPr")]

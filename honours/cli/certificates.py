@@ -299,6 +299,8 @@ def _from_word_template(category, target: Path, fmt: str, docx_template: str, on
         raise fail(_("{options} do not apply to --docx-template: the Word file is the "
                      "design").format(options=", ".join(used)))
     document = load_word_template(template_path)  # checked before numbers are issued
+    for message in document.dropped:  # macros, links to outside files
+        warn(message)
 
     outcome: dict = {}
 
