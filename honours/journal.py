@@ -30,6 +30,7 @@ from pathlib import Path
 from tinydb import TinyDB
 
 from .errors import HonoursError, os_reason
+from .files import DATABASE_BYTES, JOURNAL_BYTES, check_regular, open_regular, read_regular_file
 from .i18n import _, ngettext
 from .storage import Backup, SaveHooks, Store, StoreError
 
@@ -75,7 +76,7 @@ class Entry:
 def read_journal(store: Store) -> list[Entry]:
     """The recorded changes, oldest first; unreadable lines (cut by a crash) are skipped."""
     try:
-        raw = journal_path(store).read_bytes()
+        raw = read_regular_file(journal_path(store), JOURNAL_BYTES, _("the journal"))
     except FileNotFoundError:
         return []
     except OSError as error:
@@ -105,15 +106,12 @@ def read_journal(store: Store) -> list[Entry]:
 def _append(store: Store, entry: Entry) -> None:
     path = journal_path(store)
     line = json.dumps(entry.as_json(), ensure_ascii=False) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    fd = open_regular(path, _("the journal"), os.O_RDWR | os.O_CREAT | os.O_APPEND)
     try:
         size = os.fstat(fd).st_size
-        if size:
-            # A crash may have cut the last line short: start a fresh line.
-            with open(path, "rb") as reader:
-                reader.seek(size - 1)
-                if reader.read(1) != b"\n":
-                    line = "\n" + line
+        # A crash may have cut the last line short: start a fresh line.
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = "\n" + line
         os.write(fd, line.encode("utf-8"))
         os.fsync(fd)
     finally:
@@ -144,16 +142,27 @@ class Change(SaveHooks):
     before: list[Callable[[], None]] = field(default_factory=list)
     db: TinyDB | None = None
     entry: Entry | None = None
+    unrecorded: str | None = None  # why the saved change has no journal line, if so
 
     def describe(self, text: str) -> None:
         self.changes.append(text)
 
     def before_save(self) -> None:
+        # A link, a FIFO or a device in the journal's place is refused before the
+        # change is saved, not found out after it (the append checks again).
+        check_regular(journal_path(self.store), _("the journal"))
         for action in self.before:
             action()
 
     def after_save(self, backup: Backup | None, before: bytes | None, after: bytes) -> None:
-        entries = read_journal(self.store)
+        """Append the change's line; when it cannot be written, the change stays
+        saved: the store's ``warn`` is told that undo cannot go back past it
+        (:attr:`unrecorded` holds the sentence), or, without one, it is raised."""
+        try:
+            entries = read_journal(self.store)
+        except StoreError as error:
+            self._unrecorded(error)
+            return
         self.entry = Entry(
             number=(entries[-1].number + 1) if entries else 1,
             time=datetime.now().isoformat(timespec="seconds"),
@@ -165,14 +174,20 @@ class Change(SaveHooks):
         )
         try:
             _append(self.store, self.entry)
-        except OSError as error:
-            # The change is saved; only its line in the journal is missing.
-            raise StoreError(
-                _(
-                    "The change was saved, but the journal {path} could not be written: "
-                    "{error}. `honours undo` cannot go back past this change."
-                ).format(path=journal_path(self.store), error=os_reason(error))
-            ) from error
+        except (OSError, StoreError) as error:
+            self.entry = None
+            self._unrecorded(error)
+
+    def _unrecorded(self, error: OSError | StoreError) -> None:
+        """The change is saved; only its line in the journal is missing."""
+        reason = os_reason(error) if isinstance(error, OSError) else str(error)
+        self.unrecorded = _(
+            "The change was saved, but the journal {path} could not be written: "
+            "{error}. `honours undo` cannot go back past this change."
+        ).format(path=journal_path(self.store), error=reason)
+        if self.store.warn is None:
+            raise StoreError(self.unrecorded) from (error if isinstance(error, OSError) else None)
+        self.store.warn(self.unrecorded)
 
 
 @contextmanager
@@ -235,8 +250,9 @@ def undo_plan(store: Store, count: int) -> list[Entry]:
     for later, earlier in zip(chosen, chosen[1:]):
         backup = known.get(later.backup or "")
         try:
-            content = backup.path.read_bytes() if backup else None
-        except OSError:
+            content = (read_regular_file(backup.path, DATABASE_BYTES, _("the backup"))
+                       if backup else None)
+        except (OSError, StoreError):
             content = None
         if content is None or content_hash(content) != earlier.after:
             raise NothingToUndo(
@@ -258,10 +274,7 @@ class _UndoHooks(Change):
     expected: str = ""
 
     def before_save(self) -> None:
-        try:
-            current = self.store.file.read_bytes()
-        except FileNotFoundError:
-            current = None
+        current = self.store.read_raw()
         if content_hash(current) != self.expected:
             raise NothingToUndo(
                 _(

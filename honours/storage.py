@@ -31,8 +31,9 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from . import lockwait
-from .errors import HonoursError, json_problem, os_reason
+from . import files, lockwait
+from .errors import json_problem, os_reason
+from .files import StoreError, read_regular_file
 from .i18n import _
 from .paths import APPLICATION, ENV_VAR
 
@@ -55,15 +56,8 @@ _TEMP_SUFFIX = ".tmp"
 # --------------------------------------------------------------------------- errors
 
 
-class StoreError(HonoursError):
-    """Base of all storage errors; ``str(error)`` is the message to show the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+# StoreError, the base of all storage errors, is defined in honours.files (the
+# refusals of a link, a FIFO or an oversized file are storage errors too).
 
 
 class DamagedDatabase(StoreError):
@@ -72,6 +66,16 @@ class DamagedDatabase(StoreError):
     def __init__(self, message: str, path: Path) -> None:
         super().__init__(message)
         self.path = path
+
+
+class DuplicateKeys(DamagedDatabase):
+    """The file holds a JSON object with the same key twice (a hand edit): parsed,
+    only the last would be kept, and the next save would drop the others silently."""
+
+    def __init__(self, message: str, path: Path, duplicates: list[tuple[tuple[str, ...], str]]
+                 ) -> None:
+        super().__init__(message, path)
+        self.duplicates = duplicates  # (where: the keys leading to the object, the key)
 
 
 class NotAHonoursDatabase(StoreError):
@@ -115,13 +119,17 @@ class _Invalid(Exception):
     problem in their own words.
     """
 
-    def __init__(self, kind: type[StoreError], detail: str, schema: object = None) -> None:
+    def __init__(self, kind: type[StoreError], detail: str, schema: object = None,
+                 duplicates: list[tuple[tuple[str, ...], str]] | None = None) -> None:
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
         self.schema = schema
+        self.duplicates = duplicates
 
     def error(self, message: str, path: Path) -> StoreError:
+        if self.duplicates:
+            return DuplicateKeys(message, path, self.duplicates)
         if self.kind is UnsupportedSchema:
             return UnsupportedSchema(message, path, self.schema)
         if self.kind is DamagedDatabase:
@@ -419,7 +427,9 @@ def _parse(raw: bytes, as_saved: bool = False) -> dict[str, Any]:
     foreign = _foreign_file(raw)
     if foreign is not None:
         raise _Invalid(NotAHonoursDatabase, foreign)
-    data = _fast_json(raw, as_saved)
+    # A file as honours saved it has no key twice (its digest says so); any other
+    # is parsed by the parser that can tell (orjson keeps the last silently).
+    data = _fast_json(raw) if as_saved else None
     if data is None:
         data = _standard_json(raw)
     if not isinstance(data, dict):
@@ -466,21 +476,16 @@ def _parse(raw: bytes, as_saved: bool = False) -> dict[str, Any]:
     return data
 
 
-# Bytes that are digits become "0", all others a space: a run of 19 zeros is a number
-# orjson may not hold exactly (beyond 64 bits it reads a float).
-_DIGITS_ONLY = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
-_LONG_NUMBER = b"0" * 19
 _BOM = b"\xef\xbb\xbf"
 
 
-def _fast_json(raw: bytes, as_saved: bool) -> Any:
-    """The file parsed by orjson (about three times as fast as ``json``), or ``None``
-    when only the standard parser can say what it holds: invalid JSON (whose error
-    ``json`` words better), NaN, or a number of 19 digits or more (orjson would turn
-    one past 64 bits into a float; a file as honours saved it has none, see
+def _fast_json(raw: bytes) -> Any:
+    """A file as honours saved it parsed by orjson (about three times as fast as
+    ``json``), or ``None`` when only the standard parser can say what it holds
+    (invalid JSON, whose error ``json`` words better).  Only for such a file:
+    orjson keeps the last of a key given twice, silently, and turns a number past
+    64 bits into a float (a file as honours saved it has neither, see
     :func:`_serialise`)."""
-    if not as_saved and _LONG_NUMBER in raw.translate(_DIGITS_ONLY):
-        return None
     try:
         return orjson.loads(memoryview(raw)[3:] if raw.startswith(_BOM) else raw)
     except orjson.JSONDecodeError:
@@ -496,8 +501,21 @@ def _standard_json(raw: bytes) -> Any:
         raise _Invalid(
             DamagedDatabase, _("it is not UTF-8 text (byte {byte})").format(byte=error.start)
         ) from None
+    twice: list[dict] = []
+
+    def pairs_to_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(pairs)
+        if len(found) != len(pairs):
+            found = _KeyTwice(found)
+            seen: set[str] = set()
+            found.keys_twice = list(dict.fromkeys(
+                key for key, _value in pairs if key in seen or seen.add(key)))
+            twice.append(found)
+        return found
+
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant,
+                          object_pairs_hook=pairs_to_object)
     except json.JSONDecodeError as error:
         raise _Invalid(
             DamagedDatabase,
@@ -507,6 +525,56 @@ def _standard_json(raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise _Invalid(DamagedDatabase, _("it is nested too deeply to be read")) from None
+    if twice:
+        duplicates = _keys_twice(data)
+        shown = _("; ").join(
+            _("{key} twice in {where}").format(
+                key=json.dumps(key, ensure_ascii=False),
+                where=" → ".join(json.dumps(k, ensure_ascii=False) for k in where)
+                if where else _("the top level"))
+            for where, key in duplicates[:5]) + (" …" if len(duplicates) > 5 else "")
+        raise _Invalid(
+            DamagedDatabase,
+            _("it holds the same key more than once: {keys}; only the last of each would "
+              "be read, and the next save would drop the others silently: keep one of "
+              "each by hand, `honours doctor` lists them all").format(
+                keys=shown),
+            duplicates=duplicates,
+        )
+    return data
+
+
+class _KeyTwice(dict):
+    """A JSON object that held a key more than once (``keys_twice``), as parsed."""
+
+    keys_twice: list[str]
+
+
+def _keys_twice(data: Any) -> list[tuple[tuple[str, ...], str]]:
+    """Where the objects holding a key twice are in ``data``: (the keys leading to
+    the object, the key), in file order."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:  # not recursive: the file may be nested as deeply as json allows
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node, _KeyTwice):
+                found.extend((where, key) for key in node.keys_twice)
+            stack.extend(reversed([((*where, str(k)), v) for k, v in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([((*where, str(i)), v) for i, v in enumerate(node)]))
+    return found
+
+
+def duplicate_keys(raw: bytes) -> list[tuple[tuple[str, ...], str]]:
+    """The keys a JSON file holds more than once in one object, where (the keys
+    leading to the object) and which, for ``honours doctor``; ``[]`` when none,
+    or when the bytes are not JSON at all (the load says what is wrong then)."""
+    try:
+        _standard_json(raw)
+    except _Invalid as invalid:
+        return invalid.duplicates or []
+    return []
 
 
 def _foreign_file(raw: bytes) -> str | None:
@@ -1000,7 +1068,7 @@ def prepare_file(target: Path, payload: bytes, replace: bool = False) -> Prepare
         raise StoreError(_("{path} exists; add --force to replace it").format(path=target))
     _refuse_special_target(target)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    _remove_orphaned_temp_files(target)
+    _remove_orphaned_temp_files(target.parent, {target.name})
     try:
         temp = _write_temp(target, payload, mode)
     except OSError as error:
@@ -1010,15 +1078,17 @@ def prepare_file(target: Path, payload: bytes, replace: bool = False) -> Prepare
     return PreparedFile(target, temp, len(payload))
 
 
-def _remove_orphaned_temp_files(target: Path) -> None:
-    """Temporary files of ``target`` left by a killed command (its process is gone)."""
-    prefix = f".{target.name}."
+def _remove_orphaned_temp_files(folder: Path, names: set[str]) -> None:
+    """Temporary files of the files ``names`` in ``folder`` left by a killed command
+    (``.NAME.PID-RANDOM.tmp``, see :func:`_write_temp`, whose process is gone)."""
     with suppress(OSError):
-        for entry in os.scandir(target.parent):
-            if not (entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX)):
+        for entry in os.scandir(folder):
+            name = entry.name
+            if not (name.startswith(".") and name.endswith(_TEMP_SUFFIX)):
                 continue
-            pid = entry.name[len(prefix):].split("-", 1)[0]
-            if pid.isdigit() and not process_alive(int(pid)):
+            target, _dot, writer = name[1:-len(_TEMP_SUFFIX)].rpartition(".")
+            pid = writer.split("-", 1)[0]
+            if target in names and pid.isdigit() and not process_alive(int(pid)):
                 with suppress(OSError):
                     os.unlink(entry.path)
 
@@ -1137,6 +1207,31 @@ def _may_write(info: os.stat_result, path: Path, search: bool = False) -> bool:
 class ReadOnlyDatabase(StoreError):
     """The database (its file, folder or file system) must not be written."""
 
+
+class ReadOnlyFile(StoreError):
+    """A companion file of the database (the certificate ledger) must not be written."""
+
+    def __init__(self, path: Path, what: str, reason: str) -> None:
+        self.path = Path(path)
+        self.what = what
+        self.reason = reason
+        super().__init__(
+            _("{what} {path} cannot be changed: {reason}. Nothing was changed. Make it "
+              "writable (e.g. `chmod u+w FILE`) if honours may write it.").format(
+                what=what[:1].upper() + what[1:], path=self.path, reason=reason)
+        )
+
+
+def check_companion_writable(path: Path, what: str) -> None:
+    """Refuse to replace a companion file of the database that is not a regular
+    file (:func:`honours.files.check_regular`) or that the database's own rule
+    (:func:`write_refusal`: its mode bits, its folder's, the file system) says
+    must not be written."""
+    files.check_regular(path, what)
+    reason = write_refusal(path)
+    if reason:
+        raise ReadOnlyFile(path, what, reason)
+
 # --------------------------------------------------------------------------- store
 
 
@@ -1192,6 +1287,7 @@ class Store:
         missing_ok: bool = True,
         validate: Callable[[dict], list] | None = None,
         waiting: lockwait.Waiting | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         if keep_backups < 0:
             raise ValueError("keep_backups must be 0 or more")
@@ -1209,6 +1305,9 @@ class Store:
         self.validate = validate
         # Shows a wait for another process's lock (honours.lockwait); None: wait silently.
         self.waiting = waiting
+        # Told what went wrong after a save that stands (a journal line that could not
+        # be written, honours.journal); None: that is raised as an error instead.
+        self.warn = warn
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -1238,13 +1337,18 @@ class Store:
     def owns(self, path: Path) -> bool:
         """Whether ``path`` is the database, its lock, a backup or a companion file
         (journal, ledger, overrides): an export must never be written there."""
+        real = Path(os.path.realpath(path))
+        own = {self._file, self.lock_path, *self.companions()}
+        return real in own or self.backup_dir in real.parents or real == self.backup_dir
+
+    def companions(self) -> list[Path]:
+        """The companion files beside the database: journal, ledger, overrides, lock holder."""
         from .journal import JOURNAL_SUFFIX
         from .ledger import LEDGER_SUFFIX
 
-        real = Path(os.path.realpath(path))
-        own = {self._file, self.lock_path, *(self.beside(suffix) for suffix in (
-            JOURNAL_SUFFIX, LEDGER_SUFFIX, ".overrides.txt"))}
-        return real in own or self.backup_dir in real.parents or real == self.backup_dir
+        return [*(self.beside(suffix) for suffix in (
+            JOURNAL_SUFFIX, LEDGER_SUFFIX, ".overrides.txt")),
+            lockwait.holder_path(self.lock_path)]
 
     @property
     def lock_path(self) -> Path:
@@ -1256,9 +1360,11 @@ class Store:
 
     # ----------------------------------------------------------------- reading
 
-    def _read_raw(self) -> bytes | None:
+    def read_raw(self) -> bytes | None:
+        """The database file's bytes (``None``: there is none), refused when it is
+        not a regular file or is larger than :data:`honours.files.DATABASE_BYTES`."""
         try:
-            return self._file.read_bytes()
+            return read_regular_file(self._file, files.DATABASE_BYTES, _("the database"))
         except FileNotFoundError:
             return None
         except OSError as error:
@@ -1279,7 +1385,7 @@ class Store:
                 hint = _("The newest backup is {name} (made {time}).").format(
                     name=newest.name, time=f"{newest.created:%Y-%m-%d %H:%M:%S}"
                 )
-            return DamagedDatabase(
+            return invalid.error(
                 _(
                     "The database file {path} is damaged and cannot be read "
                     "({detail}). {untouched}\n"
@@ -1318,12 +1424,12 @@ class Store:
         # Only used to enrich an error message; must not raise a second error.
         try:
             backups = self.list_backups()
-        except OSError:
+        except (OSError, StoreError):
             return None
         return backups[0] if backups else None
 
     def _load(self) -> _Loaded:
-        raw = self._read_raw()
+        raw = self.read_raw()
         if raw is None:
             return _Loaded(raw=None, data={}, mode=None)
         saved = _saved_body(raw)
@@ -1407,7 +1513,7 @@ class Store:
         try:
             # filelock retries a lock file it cannot create until its timeout and
             # then reports "busy": find out first whether the file can be made at all.
-            os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644))
+            os.close(files.open_regular(lock_path, _("the lock file"), os.O_RDWR | os.O_CREAT))
         except OSError as error:
             raise StoreError(
                 _("Cannot lock the database {path} ({lock}): {error}.").format(
@@ -1541,9 +1647,11 @@ class Store:
         target = self._file
         try:
             # Temporary files a killed save left, beside the database and among
-            # the backups: every save sweeps both, a backup taken or not.
+            # the backups: every save sweeps both, a backup taken or not, and
+            # those of the companions (the ledger …) whose writer is gone.
             _remove_stale_temp_files(target.parent, f".{target.name}.")
             _remove_stale_temp_files(self.backup_dir, ".")
+            _remove_orphaned_temp_files(target.parent, {p.name for p in self.companions()})
             _atomic_write(target, payload, mode)
         except OSError as error:
             raise StoreError(
@@ -1564,7 +1672,7 @@ class Store:
             return []
         for entry in entries:
             match = _BACKUP_NAME.match(entry.name)
-            if match is None or not entry.is_file():
+            if match is None or not entry.is_file(follow_symlinks=False):
                 continue
             try:
                 created = datetime.strptime(match["stamp"], _STAMP_FORMAT)
@@ -1672,7 +1780,7 @@ class Store:
         with self._locked():
             chosen = self._find_backup(name)
             try:
-                raw = chosen.path.read_bytes()
+                raw = read_regular_file(chosen.path, files.DATABASE_BYTES, _("the backup"))
             except OSError as error:
                 raise StoreError(
                     _("Cannot read the backup {name}: {error}.").format(
@@ -1706,7 +1814,7 @@ class Store:
         if hooks is not None:
             hooks.before_save()
         target = self._file
-        current = self._read_raw()
+        current = self.read_raw()
         mode: int | None = None
         safety: Backup | None = None
         set_aside: Path | None = None

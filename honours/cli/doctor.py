@@ -103,9 +103,9 @@ def _repair() -> None:
     from ..integrity import repair
     from ..journal import recorded_change
     from ..storage import Store
-    from .common import note
+    from .common import note, warn
 
-    current = Store(db_path())  # read without the check that refuses what we mend
+    current = Store(db_path(), warn=warn)  # read without the check that refuses what we mend
     with recorded_change(current, "repair", state.argv) as recorded:
         storage = recorded.db.storage
         tables = storage.read()
