@@ -29,8 +29,9 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
+from . import files
 from .errors import HonoursError, os_reason
-from .files import DATABASE_BYTES, JOURNAL_BYTES, check_regular, open_regular, read_regular_file
+from .files import check_regular, open_regular, read_regular_file
 from .i18n import _, ngettext
 from .storage import Backup, SaveHooks, Store, StoreError
 
@@ -76,7 +77,7 @@ class Entry:
 def read_journal(store: Store) -> list[Entry]:
     """The recorded changes, oldest first; unreadable lines (cut by a crash) are skipped."""
     try:
-        raw = read_regular_file(journal_path(store), JOURNAL_BYTES, _("the journal"))
+        raw = read_regular_file(journal_path(store), files.JOURNAL_BYTES, _("the journal"))
     except FileNotFoundError:
         return []
     except OSError as error:
@@ -250,7 +251,7 @@ def undo_plan(store: Store, count: int) -> list[Entry]:
     for later, earlier in zip(chosen, chosen[1:]):
         backup = known.get(later.backup or "")
         try:
-            content = (read_regular_file(backup.path, DATABASE_BYTES, _("the backup"))
+            content = (read_regular_file(backup.path, files.DATABASE_BYTES, _("the backup"))
                        if backup else None)
         except (OSError, StoreError):
             content = None

@@ -29,8 +29,9 @@ from typing import NamedTuple
 import orjson
 from tinydb import Query, TinyDB
 
+from . import files
 from .errors import HonoursError, os_reason
-from .files import LEDGER_BYTES, read_regular_file
+from .files import read_regular_file
 from .i18n import _, ngettext
 from .recipients import (
     PER_WORK,
@@ -145,7 +146,7 @@ class Ledger:
     def load(cls, store: Store) -> Ledger:
         path = store.beside(LEDGER_SUFFIX)
         try:
-            raw = read_regular_file(path, LEDGER_BYTES, _("the certificate ledger"))
+            raw = read_regular_file(path, files.LEDGER_BYTES, _("the certificate ledger"))
         except FileNotFoundError:
             return cls(path)
         except OSError as error:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .files import HOLDER_BYTES, StoreError, read_regular_file, write_regular_file
+from . import files
+from .files import StoreError, read_regular_file, write_regular_file
 from .i18n import _
 
 
@@ -45,7 +46,8 @@ def holder_path(lock_path: Path) -> Path:
 def read_holder(lock_path: Path) -> Holder | None:
     """Who holds the lock, if it said so and that process still runs."""
     try:
-        raw = read_regular_file(holder_path(lock_path), HOLDER_BYTES, _("the lock holder file"))
+        raw = read_regular_file(holder_path(lock_path), files.HOLDER_BYTES,
+                                _("the lock holder file"))
         data = json.loads(raw.decode("utf-8"))
         holder = Holder(pid=int(data["pid"]), command=str(data["command"]),
                         since=str(data.get("since", "")))

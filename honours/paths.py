@@ -51,11 +51,11 @@ def read_override_file(path: Path) -> str | None:
     database is a companion file and is never followed through a link; the
     user's own in the config folder may be a link the user made (a dotfiles
     folder), and is followed."""
-    from .files import OVERRIDES_BYTES, read_regular_file
+    from . import files
     from .i18n import _
 
     try:
-        raw = read_regular_file(path, OVERRIDES_BYTES, _("the override file"),
+        raw = files.read_regular_file(path, files.OVERRIDES_BYTES, _("the override file"),
                                 follow=Path(path).name == OVERRIDES_NAME)
     except FileNotFoundError:
         return None
