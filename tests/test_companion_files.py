@@ -427,3 +427,31 @@ def test_journal_lines_cut_short_by_a_crash_still_start_afresh(filled, db):
     lines = journal_file.read_text("utf-8").splitlines()
     assert json.loads(lines[-1])["changes"]
     assert lines[-2] == '{"number": 9'
+
+
+# --------------------------------------------------------------------------- kills
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
+def test_a_kill_while_the_ledger_is_written_leaves_nothing_a_later_add_keeps(tmp_path):
+    """``register --issue`` killed at random moments (the ledger's temporary file,
+    its check and its rename, the database's save): the roll holds the state before
+    or after, every held number is in the ledger, and a later ``add`` (which
+    writes the database, not the ledger) sweeps every temporary file left."""
+    from .test_kill import check_numbers, delays, no_temporary_files, run, timed, winners
+
+    db = tmp_path / "roll.json"
+    base = ["--db", str(db)]
+    assert run([*base, "category", "add", "名单"]) == 0
+    assert run([*base, "add", "名单", *[f"初始{i:04d}" for i in range(400)]]) == 0
+    duration = timed([*base, "register", "--issue"])
+    for step, delay in enumerate(delays(duration, 24)):
+        assert run([*base, "add", "名单", *[f"待发{step:02d}{i:03d}" for i in range(200)]]) == 0
+        before = db.read_bytes()
+        run([*base, "register", "--issue"], delay)
+        check_numbers(db)
+        if db.read_bytes() != before:
+            assert all(w.get("certificate") for w in winners(db))
+        assert run([*base, "add", "名单", f"收尾{step:02d}"]) == 0
+        assert no_temporary_files(tmp_path) == []
+        check_numbers(db)
