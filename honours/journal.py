@@ -31,7 +31,7 @@ from tinydb import TinyDB
 
 from . import files
 from .errors import HonoursError, os_reason
-from .files import check_regular, open_regular, read_regular_file
+from .files import open_regular, read_regular_file
 from .i18n import _, ngettext
 from .storage import Backup, SaveHooks, Store, StoreError
 
@@ -144,14 +144,17 @@ class Change(SaveHooks):
     db: TinyDB | None = None
     entry: Entry | None = None
     unrecorded: str | None = None  # why the saved change has no journal line, if so
+    number: int | None = None  # the change's number, read from the journal before the save
 
     def describe(self, text: str) -> None:
         self.changes.append(text)
 
     def before_save(self) -> None:
-        # A link, a FIFO or a device in the journal's place is refused before the
-        # change is saved, not found out after it (the append checks again).
-        check_regular(journal_path(self.store), _("the journal"))
+        # The journal is read before the change is saved: a link, a FIFO, a device
+        # or a journal past its limit in its place is refused with nothing saved,
+        # not found out after the save (the append checks the file again).
+        entries = read_journal(self.store)
+        self.number = (entries[-1].number + 1) if entries else 1
         for action in self.before:
             action()
 
@@ -159,13 +162,15 @@ class Change(SaveHooks):
         """Append the change's line; when it cannot be written, the change stays
         saved: the store's ``warn`` is told that undo cannot go back past it
         (:attr:`unrecorded` holds the sentence), or, without one, it is raised."""
-        try:
-            entries = read_journal(self.store)
-        except StoreError as error:
-            self._unrecorded(error)
-            return
+        if self.number is None:  # saved without before_save (not by a Store)
+            try:
+                entries = read_journal(self.store)
+            except StoreError as error:
+                self._unrecorded(error)
+                return
+            self.number = (entries[-1].number + 1) if entries else 1
         self.entry = Entry(
-            number=(entries[-1].number + 1) if entries else 1,
+            number=self.number,
             time=datetime.now().isoformat(timespec="seconds"),
             command=self.command,
             changes=tuple(self.changes),

@@ -263,6 +263,10 @@ def test_every_companion_read_is_bounded(filled, db, monkeypatch):
     monkeypatch.setattr(files, "JOURNAL_BYTES", 10)
     result = filled("log", ok=False)
     assert result.exit_code == 2 and "journal" in result.output and "larger than" in result.output
+    before = db.read_bytes()
+    result = filled("add", "名单", "李四", ok=False)  # found before the save, not after it
+    assert result.exit_code == 2 and "larger than" in result.output
+    assert "was saved" not in result.output and db.read_bytes() == before
 
 
 def test_a_read_stops_at_its_limit_even_when_the_size_is_not_known(tmp_path):
