@@ -111,7 +111,8 @@ def _append(store: Store, entry: Entry) -> None:
     try:
         size = os.fstat(fd).st_size
         # A crash may have cut the last line short: start a fresh line.
-        if size and os.pread(fd, 1, size - 1) != b"\n":
+        # (lseek and read, not pread, which Windows lacks; O_APPEND writes at the end.)
+        if size and os.lseek(fd, size - 1, os.SEEK_SET) >= 0 and os.read(fd, 1) != b"\n":
             line = "\n" + line
         os.write(fd, line.encode("utf-8"))
         os.fsync(fd)
