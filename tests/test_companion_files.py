@@ -459,3 +459,13 @@ def test_a_kill_while_the_ledger_is_written_leaves_nothing_a_later_add_keeps(tmp
         assert run([*base, "add", "名单", f"收尾{step:02d}"]) == 0
         assert no_temporary_files(tmp_path) == []
         check_numbers(db)
+
+
+def test_doctor_reports_a_fifo_at_the_overrides_without_waiting_on_it(filled, db):
+    os.mkfifo(companion(db, ".overrides.txt"))
+    with at_most(10):
+        result = filled("doctor", ok=False)
+        listed = filled("list", "名单", ok=False)
+    assert result.exit_code == 1
+    assert "namedpipe" in "".join(result.output.replace("│", "").split())
+    assert listed.exit_code == 2 and "named pipe" in listed.output
