@@ -1359,6 +1359,16 @@ class Store:
         file = self._file
         return file.with_name(f"{file.stem}.backups")
 
+    def own_backup_dir(self) -> Path:
+        """:attr:`backup_dir`, refused (:class:`honours.files.NotARegularFile`) when it
+        is a symbolic link: backups are written, pruned and swept there, never
+        through a link into another folder."""
+        folder = self.backup_dir
+        with suppress(FileNotFoundError):
+            if stat.S_ISLNK(os.lstat(folder).st_mode):
+                raise files.NotARegularFile(folder, _("the backup folder"), files.LINK)
+        return folder
+
     def owns(self, path: Path) -> bool:
         """Whether ``path`` is the database, its lock, a backup or a companion file
         (journal, ledger, overrides): an export must never be written there."""
@@ -1675,7 +1685,7 @@ class Store:
             # the backups: every save sweeps both, a backup taken or not, and
             # those of the companions (the ledger …) whose writer is gone.
             _remove_stale_temp_files(target.parent, f".{target.name}.")
-            _remove_stale_temp_files(self.backup_dir, ".")
+            _remove_stale_temp_files(self.own_backup_dir(), ".")
             _remove_orphaned_temp_files(target.parent, {p.name for p in self.companions()})
             _atomic_write(target, payload, mode)
         except OSError as error:
@@ -1692,7 +1702,7 @@ class Store:
         """Backups of this database, newest first."""
         backups = []
         try:
-            entries = list(os.scandir(self.backup_dir))
+            entries = list(os.scandir(self.own_backup_dir()))
         except (FileNotFoundError, NotADirectoryError):
             return []
         for entry in entries:
@@ -1730,7 +1740,7 @@ class Store:
         it is a copy."""
         if self.keep_backups == 0:
             return None
-        directory = self.backup_dir
+        directory = self.own_backup_dir()
         stamp = datetime.now()
         slug = _slug(reason)
         existing = {b.name for b in self.list_backups()}

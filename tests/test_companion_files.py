@@ -469,3 +469,23 @@ def test_doctor_reports_a_fifo_at_the_overrides_without_waiting_on_it(filled, db
     assert result.exit_code == 1
     assert "namedpipe" in "".join(result.output.replace("│", "").split())
     assert listed.exit_code == 2 and "named pipe" in listed.output
+
+
+def test_a_linked_backup_folder_is_never_written_pruned_or_swept(filled, db, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ".keep.tmp").write_bytes(b"not ours")
+    (elsewhere / "honours-20000101-000000-000000-add.json").write_bytes(b"not ours either")
+    backups = db.with_name("roll.backups")
+    for backup in backups.iterdir():
+        backup.unlink()
+    backups.rmdir()
+    backups.symlink_to(elsewhere)
+    before = db.read_bytes()
+    for args in (("add", "名单", "李四"), ("backup", "list")):
+        result = filled(*args, ok=False)
+        assert result.exit_code == 2 and "backup folder" in result.output, args
+        assert "symbolic link" in result.output
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in elsewhere.iterdir()) == [
+        ".keep.tmp", "honours-20000101-000000-000000-add.json"]
