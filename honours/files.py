@@ -30,6 +30,12 @@ from .i18n import _
 #: The database, a backup of it, and a roll read by ``find --in``: 64 MiB
 #: (a roll of 100,000 winners is under 10 MB).
 DATABASE_BYTES = 64 << 20
+#: The values (numbers, texts, records, tables) the database may hold, counted
+#: before it is parsed (a comma or an opening bracket each): 2,500,000.  A roll of
+#: 100,000 winners with ten fields each holds about 1,100,000; 64 MiB of ``"a",``
+#: would be 16 million texts, over a gigabyte once parsed, and 2,000,000 empty
+#: records took 590 MB before they were refused.
+DATABASE_VALUES = 2_500_000
 #: The certificate ledger: 128 MiB (100,000 numbers take about 30 MB).
 LEDGER_BYTES = 128 << 20
 #: The change journal: 64 MiB (a change's line is a few hundred bytes).

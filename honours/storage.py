@@ -424,6 +424,8 @@ def _parse(raw: bytes, as_saved: bool = False) -> dict[str, Any]:
     ``as_saved``: the bytes are what honours saved (:func:`_saved_body`)."""
     if not raw or raw.isspace():  # not strip(): that copies the whole file
         raise _Invalid(DamagedDatabase, _("the file is empty"))
+    if not as_saved:  # a file as saved was counted whole (Store._load), not its skeleton
+        _refuse_too_many_values(raw)
     foreign = _foreign_file(raw)
     if foreign is not None:
         raise _Invalid(NotAHonoursDatabase, foreign)
@@ -479,6 +481,19 @@ def _parse(raw: bytes, as_saved: bool = False) -> dict[str, Any]:
 _DIGITS_ONLY = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
 _LONG_NUMBER = b"0" * 19
 _BOM = b"\xef\xbb\xbf"
+
+
+def _refuse_too_many_values(raw: bytes) -> None:
+    """Refuse, before parsing, bytes that would parse into more values than
+    :data:`honours.files.DATABASE_VALUES` (parsed, each costs 50 bytes or more: a
+    file of 60 MB of ``"a",`` took 1.5 GB).  Counted in C, an upper bound: a
+    value after the first of its object or list follows a comma, and the first
+    of each follows its opening bracket (commas inside texts count too)."""
+    values = raw.count(b",") + raw.count(b"{") + raw.count(b"[")
+    if values > files.DATABASE_VALUES:
+        raise _Invalid(DamagedDatabase, _(
+            "it holds more than {limit:,} values (texts, numbers, records), more than "
+            "honours reads in one roll").format(limit=files.DATABASE_VALUES))
 
 
 def _fast_json(raw: bytes, as_saved: bool) -> Any:
@@ -1472,6 +1487,7 @@ class Store:
         spans = None
         try:
             if saved is not None:
+                _refuse_too_many_values(raw)
                 skeleton, unread, spans = _unread_tables(raw, saved)
                 data = _parse(skeleton, as_saved=True)
             else:

@@ -269,6 +269,17 @@ def test_every_companion_read_is_bounded(filled, db, monkeypatch):
     assert "was saved" not in result.output and db.read_bytes() == before
 
 
+def test_a_database_of_too_many_values_is_refused_before_it_is_parsed(filled, db, monkeypatch):
+    """64 MiB of ``"a",`` parsed into 1.5 GB before it was refused; the values are
+    counted first (a saved file and a hand-edited one alike)."""
+    monkeypatch.setattr(files, "DATABASE_VALUES", 5)
+    for edit in (False, True):
+        if edit:
+            hand_edit(db, '"name":"王芳"', '"name":"王芳 "')
+        result = filled("category", "list", ok=False)
+        assert result.exit_code == 2 and "more than 5 values" in result.output
+
+
 def test_a_read_stops_at_its_limit_even_when_the_size_is_not_known(tmp_path):
     """A file that grows while read (or a size the system does not give) is read
     no further than its limit."""
