@@ -221,3 +221,17 @@ def write_regular_file(path: Path, payload: bytes, what: str) -> None:
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of that id exists (under any user): the writer of a
+    temporary file, or the lock holder a holder file names."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True

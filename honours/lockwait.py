@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import files
-from .files import StoreError, read_regular_file, write_regular_file
+from .files import StoreError, process_alive, read_regular_file, write_regular_file
 from .i18n import _
 
 
@@ -53,8 +53,6 @@ def read_holder(lock_path: Path) -> Holder | None:
                         since=str(data.get("since", "")))
     except (OSError, StoreError, ValueError, KeyError, TypeError):
         return None  # none, or not readable as a holder (a planted file): said when writing
-    from .storage import process_alive  # here: storage imports this module
-
     return holder if process_alive(holder.pid) else None
 
 

@@ -33,7 +33,7 @@ from tinydb.table import Table
 
 from . import files, lockwait
 from .errors import json_problem, os_reason
-from .files import StoreError, read_regular_file
+from .files import StoreError, process_alive, read_regular_file
 from .i18n import _
 from .paths import APPLICATION, ENV_VAR
 
@@ -1131,19 +1131,6 @@ def _remove_orphaned_temp_files(folder: Path, names: set[str]) -> None:
             if target in names and pid.isdigit() and not process_alive(int(pid)):
                 with suppress(OSError):
                     os.unlink(entry.path)
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process of that id exists (under any user)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def write_file_atomically(target: Path, payload: bytes, replace: bool = True) -> None:
