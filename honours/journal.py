@@ -29,7 +29,9 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
+from . import files
 from .errors import HonoursError, os_reason
+from .files import open_regular, read_regular_file
 from .i18n import _, ngettext
 from .storage import Backup, SaveHooks, Store, StoreError
 
@@ -75,7 +77,7 @@ class Entry:
 def read_journal(store: Store) -> list[Entry]:
     """The recorded changes, oldest first; unreadable lines (cut by a crash) are skipped."""
     try:
-        raw = journal_path(store).read_bytes()
+        raw = read_regular_file(journal_path(store), files.JOURNAL_BYTES, _("the journal"))
     except FileNotFoundError:
         return []
     except OSError as error:
@@ -105,15 +107,13 @@ def read_journal(store: Store) -> list[Entry]:
 def _append(store: Store, entry: Entry) -> None:
     path = journal_path(store)
     line = json.dumps(entry.as_json(), ensure_ascii=False) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    fd = open_regular(path, _("the journal"), os.O_RDWR | os.O_CREAT | os.O_APPEND)
     try:
         size = os.fstat(fd).st_size
-        if size:
-            # A crash may have cut the last line short: start a fresh line.
-            with open(path, "rb") as reader:
-                reader.seek(size - 1)
-                if reader.read(1) != b"\n":
-                    line = "\n" + line
+        # A crash may have cut the last line short: start a fresh line.
+        # (lseek and read, not pread, which Windows lacks; O_APPEND writes at the end.)
+        if size and os.lseek(fd, size - 1, os.SEEK_SET) >= 0 and os.read(fd, 1) != b"\n":
+            line = "\n" + line
         os.write(fd, line.encode("utf-8"))
         os.fsync(fd)
     finally:
@@ -144,18 +144,34 @@ class Change(SaveHooks):
     before: list[Callable[[], None]] = field(default_factory=list)
     db: TinyDB | None = None
     entry: Entry | None = None
+    unrecorded: str | None = None  # why the saved change has no journal line, if so
+    number: int | None = None  # the change's number, read from the journal before the save
 
     def describe(self, text: str) -> None:
         self.changes.append(text)
 
     def before_save(self) -> None:
+        # The journal is read before the change is saved: a link, a FIFO, a device
+        # or a journal past its limit in its place is refused with nothing saved,
+        # not found out after the save (the append checks the file again).
+        entries = read_journal(self.store)
+        self.number = (entries[-1].number + 1) if entries else 1
         for action in self.before:
             action()
 
     def after_save(self, backup: Backup | None, before: bytes | None, after: bytes) -> None:
-        entries = read_journal(self.store)
+        """Append the change's line; when it cannot be written, the change stays
+        saved: the store's ``warn`` is told that undo cannot go back past it
+        (:attr:`unrecorded` holds the sentence), or, without one, it is raised."""
+        if self.number is None:  # saved without before_save (not by a Store)
+            try:
+                entries = read_journal(self.store)
+            except StoreError as error:
+                self._unrecorded(error)
+                return
+            self.number = (entries[-1].number + 1) if entries else 1
         self.entry = Entry(
-            number=(entries[-1].number + 1) if entries else 1,
+            number=self.number,
             time=datetime.now().isoformat(timespec="seconds"),
             command=self.command,
             changes=tuple(self.changes),
@@ -165,14 +181,20 @@ class Change(SaveHooks):
         )
         try:
             _append(self.store, self.entry)
-        except OSError as error:
-            # The change is saved; only its line in the journal is missing.
-            raise StoreError(
-                _(
-                    "The change was saved, but the journal {path} could not be written: "
-                    "{error}. `honours undo` cannot go back past this change."
-                ).format(path=journal_path(self.store), error=os_reason(error))
-            ) from error
+        except (OSError, StoreError) as error:
+            self.entry = None
+            self._unrecorded(error)
+
+    def _unrecorded(self, error: OSError | StoreError) -> None:
+        """The change is saved; only its line in the journal is missing."""
+        reason = os_reason(error) if isinstance(error, OSError) else str(error)
+        self.unrecorded = _(
+            "The change was saved, but the journal {path} could not be written: "
+            "{error}. `honours undo` cannot go back past this change."
+        ).format(path=journal_path(self.store), error=reason)
+        if self.store.warn is None:
+            raise StoreError(self.unrecorded) from (error if isinstance(error, OSError) else None)
+        self.store.warn(self.unrecorded)
 
 
 @contextmanager
@@ -235,8 +257,9 @@ def undo_plan(store: Store, count: int) -> list[Entry]:
     for later, earlier in zip(chosen, chosen[1:]):
         backup = known.get(later.backup or "")
         try:
-            content = backup.path.read_bytes() if backup else None
-        except OSError:
+            content = (read_regular_file(backup.path, files.DATABASE_BYTES, _("the backup"))
+                       if backup else None)
+        except (OSError, StoreError):
             content = None
         if content is None or content_hash(content) != earlier.after:
             raise NothingToUndo(
@@ -258,10 +281,7 @@ class _UndoHooks(Change):
     expected: str = ""
 
     def before_save(self) -> None:
-        try:
-            current = self.store.file.read_bytes()
-        except FileNotFoundError:
-            current = None
+        current = self.store.read_raw()
         if content_hash(current) != self.expected:
             raise NothingToUndo(self._changed_since(content_hash(current)))
         super().before_save()

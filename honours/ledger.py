@@ -29,7 +29,9 @@ from typing import ClassVar, NamedTuple
 import orjson
 from tinydb import Query, TinyDB
 
+from . import files
 from .errors import HonoursError, os_reason
+from .files import read_regular_file
 from .i18n import _, ngettext
 from .recipients import (
     PER_WORK,
@@ -54,7 +56,7 @@ from .roll import (
     update_documents,
     winner_records,
 )
-from .storage import Store, readable_json, write_file_atomically
+from .storage import Store, check_companion_writable, readable_json, write_file_atomically
 
 LEDGER_SUFFIX = ".ledger.json"
 LEDGER_FORMAT = 1
@@ -155,7 +157,7 @@ class Ledger:
     def load(cls, store: Store) -> Ledger:
         path = store.beside(LEDGER_SUFFIX)
         try:
-            raw = path.read_bytes()
+            raw = read_regular_file(path, files.LEDGER_BYTES, _("the certificate ledger"))
         except FileNotFoundError:
             return cls(path)
         except OSError as error:
@@ -186,6 +188,7 @@ class Ledger:
         }
 
     def save(self) -> None:
+        check_companion_writable(self.path, _("the certificate ledger"))  # a 444 ledger stays
         write_file_atomically(self.path, self.payload(), replace=True)
 
     def payload(self) -> bytes:

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import files
+from .files import StoreError, process_alive, read_regular_file, write_regular_file
+from .i18n import _
+
 
 @dataclass(frozen=True)
 class Holder:
@@ -42,13 +46,13 @@ def holder_path(lock_path: Path) -> Path:
 def read_holder(lock_path: Path) -> Holder | None:
     """Who holds the lock, if it said so and that process still runs."""
     try:
-        data = json.loads(holder_path(lock_path).read_text("utf-8"))
+        raw = read_regular_file(holder_path(lock_path), files.HOLDER_BYTES,
+                                _("the lock holder file"))
+        data = json.loads(raw.decode("utf-8"))
         holder = Holder(pid=int(data["pid"]), command=str(data["command"]),
                         since=str(data.get("since", "")))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    from .storage import process_alive  # here: storage imports this module
-
+    except (OSError, StoreError, ValueError, KeyError, TypeError):
+        return None  # none, or not readable as a holder (a planted file): said when writing
     return holder if process_alive(holder.pid) else None
 
 
@@ -61,11 +65,14 @@ def this_command() -> str:
 
 
 def write_holder(lock_path: Path) -> None:
-    """Write down who holds the lock (best effort: a lock is still a lock without it)."""
+    """Write down who holds the lock (best effort: a lock is still a lock without it,
+    but a link, a FIFO or a device in the holder's place is refused, never written
+    through or waited on: :class:`honours.files.NotARegularFile`)."""
     record = {"pid": os.getpid(), "command": this_command(),
               "since": datetime.now().isoformat(timespec="seconds")}
+    payload = json.dumps(record, ensure_ascii=False).encode("utf-8")
     try:
-        holder_path(lock_path).write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        write_regular_file(holder_path(lock_path), payload, _("the lock holder file"))
     except OSError:
         pass
 
@@ -79,7 +86,8 @@ def clear_holder(lock_path: Path) -> None:
 
 def acquire(lock, lock_path: Path, timeout: float, waiting: Waiting | None) -> None:
     """Take ``lock`` (a filelock), showing the wait through ``waiting``; raises
-    filelock.Timeout after ``timeout`` seconds.  The holder is written down on success."""
+    filelock.Timeout after ``timeout`` seconds.  The holder is written down on success
+    (a holder file that is not a regular file is refused, and the lock let go)."""
     from filelock import Timeout
 
     try:
@@ -100,4 +108,8 @@ def acquire(lock, lock_path: Path, timeout: float, waiting: Waiting | None) -> N
                         if waited >= timeout:
                             raise
                         tick(waited, read_holder(lock_path))
-    write_holder(lock_path)
+    try:
+        write_holder(lock_path)
+    except BaseException:
+        lock.release()  # refused: the command does not run, and holds nothing
+        raise

@@ -42,3 +42,21 @@ def override_files(db_path: Path) -> list[Path]:
         Path(platformdirs.user_config_dir(APPLICATION)) / OVERRIDES_NAME,
         db_path.with_name(db_path.stem + "." + OVERRIDES_NAME),
     ]
+
+
+def read_override_file(path: Path) -> str | None:
+    """The text of an override file (``None`` when there is none), read as
+    :mod:`honours.files` reads the tool's own files: never a FIFO or a device,
+    never more than :data:`honours.files.OVERRIDES_BYTES`.  The one beside the
+    database is a companion file and is never followed through a link; the
+    user's own in the config folder may be a link the user made (a dotfiles
+    folder), and is followed."""
+    from . import files
+    from .i18n import _
+
+    try:
+        raw = files.read_regular_file(path, files.OVERRIDES_BYTES, _("the override file"),
+                                follow=Path(path).name == OVERRIDES_NAME)
+    except FileNotFoundError:
+        return None
+    return raw.decode("utf-8-sig")

@@ -31,8 +31,9 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from . import lockwait
-from .errors import HonoursError, json_problem, os_reason
+from . import files, lockwait
+from .errors import json_problem, os_reason
+from .files import StoreError, process_alive, read_regular_file
 from .i18n import _
 from .paths import APPLICATION, ENV_VAR
 
@@ -55,15 +56,8 @@ _TEMP_SUFFIX = ".tmp"
 # --------------------------------------------------------------------------- errors
 
 
-class StoreError(HonoursError):
-    """Base of all storage errors; ``str(error)`` is the message to show the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+# StoreError, the base of all storage errors, is defined in honours.files (the
+# refusals of a link, a FIFO or an oversized file are storage errors too).
 
 
 class DamagedDatabase(StoreError):
@@ -72,6 +66,16 @@ class DamagedDatabase(StoreError):
     def __init__(self, message: str, path: Path) -> None:
         super().__init__(message)
         self.path = path
+
+
+class DuplicateKeys(DamagedDatabase):
+    """The file holds a JSON object with the same key twice (a hand edit): parsed,
+    only the last would be kept, and the next save would drop the others silently."""
+
+    def __init__(self, message: str, path: Path, duplicates: list[tuple[tuple[str, ...], str]]
+                 ) -> None:
+        super().__init__(message, path)
+        self.duplicates = duplicates  # (where: the keys leading to the object, the key)
 
 
 class NotAHonoursDatabase(StoreError):
@@ -115,13 +119,17 @@ class _Invalid(Exception):
     problem in their own words.
     """
 
-    def __init__(self, kind: type[StoreError], detail: str, schema: object = None) -> None:
+    def __init__(self, kind: type[StoreError], detail: str, schema: object = None,
+                 duplicates: list[tuple[tuple[str, ...], str]] | None = None) -> None:
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
         self.schema = schema
+        self.duplicates = duplicates
 
     def error(self, message: str, path: Path) -> StoreError:
+        if self.duplicates:
+            return DuplicateKeys(message, path, self.duplicates)
         if self.kind is UnsupportedSchema:
             return UnsupportedSchema(message, path, self.schema)
         if self.kind is DamagedDatabase:
@@ -416,6 +424,8 @@ def _parse(raw: bytes, as_saved: bool = False) -> dict[str, Any]:
     ``as_saved``: the bytes are what honours saved (:func:`_saved_body`)."""
     if not raw or raw.isspace():  # not strip(): that copies the whole file
         raise _Invalid(DamagedDatabase, _("the file is empty"))
+    if not as_saved:  # a file as saved was counted whole (Store._load), not its skeleton
+        _refuse_too_many_values(raw)
     foreign = _foreign_file(raw)
     if foreign is not None:
         raise _Invalid(NotAHonoursDatabase, foreign)
@@ -473,18 +483,53 @@ _LONG_NUMBER = b"0" * 19
 _BOM = b"\xef\xbb\xbf"
 
 
+def _refuse_too_many_values(raw: bytes) -> None:
+    """Refuse, before parsing, bytes that would parse into more values than
+    :data:`honours.files.DATABASE_VALUES` (parsed, each costs 50 bytes or more: a
+    file of 60 MB of ``"a",`` took 1.5 GB).  Counted in C, an upper bound: a
+    value after the first of its object or list follows a comma, and the first
+    of each follows its opening bracket (commas inside texts count too)."""
+    values = raw.count(b",") + raw.count(b"{") + raw.count(b"[")
+    if values > files.DATABASE_VALUES:
+        raise _Invalid(DamagedDatabase, _(
+            "it holds more than {limit:,} values (texts, numbers, records), more than "
+            "honours reads in one roll").format(limit=files.DATABASE_VALUES))
+
+
 def _fast_json(raw: bytes, as_saved: bool) -> Any:
     """The file parsed by orjson (about three times as fast as ``json``), or ``None``
     when only the standard parser can say what it holds: invalid JSON (whose error
-    ``json`` words better), NaN, or a number of 19 digits or more (orjson would turn
-    one past 64 bits into a float; a file as honours saved it has none, see
-    :func:`_serialise`)."""
+    ``json`` words better), NaN, a number of 19 digits or more (orjson would turn
+    one past 64 bits into a float), or a key given twice in one object (orjson
+    keeps the last, silently).  A file as honours saved it has none of them (see
+    :func:`_serialise`; its digest says it is unchanged); any other is checked
+    for keys given twice by :func:`_keys_all_kept`."""
     if not as_saved and _LONG_NUMBER in raw.translate(_DIGITS_ONLY):
         return None
     try:
-        return orjson.loads(memoryview(raw)[3:] if raw.startswith(_BOM) else raw)
+        data = orjson.loads(memoryview(raw)[3:] if raw.startswith(_BOM) else raw)
     except orjson.JSONDecodeError:
         return None
+    if not as_saved and not _keys_all_kept(raw, data):
+        return None  # the standard parser says which keys, and where
+    return data
+
+
+def _keys_all_kept(raw: bytes, data: Any) -> bool:
+    """Whether parsing ``raw`` into ``data`` kept every key it holds: no object
+    gave a key twice.  Counted in C, not object by object: each key puts one colon
+    in the text, outside its strings, and a colon inside a string is itself in the
+    text; orjson writes ``data`` back with exactly the colons of what it kept, so
+    a key dropped (with its value) leaves the text with more.  A colon written as
+    an escape (``\\u003a``) breaks the count: then ``False``, and the standard
+    parser decides."""
+    if b"\\u003" in raw:
+        return False
+    try:
+        written = orjson.dumps(data)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+        return False
+    return raw.count(b":") == written.count(b":")
 
 
 def _standard_json(raw: bytes) -> Any:
@@ -496,8 +541,21 @@ def _standard_json(raw: bytes) -> Any:
         raise _Invalid(
             DamagedDatabase, _("it is not UTF-8 text (byte {byte})").format(byte=error.start)
         ) from None
+    twice: list[dict] = []
+
+    def pairs_to_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(pairs)
+        if len(found) != len(pairs):
+            found = _KeyTwice(found)
+            seen: set[str] = set()
+            found.keys_twice = list(dict.fromkeys(
+                key for key, _value in pairs if key in seen or seen.add(key)))
+            twice.append(found)
+        return found
+
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant,
+                          object_pairs_hook=pairs_to_object)
     except json.JSONDecodeError as error:
         raise _Invalid(
             DamagedDatabase,
@@ -507,6 +565,56 @@ def _standard_json(raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise _Invalid(DamagedDatabase, _("it is nested too deeply to be read")) from None
+    if twice:
+        duplicates = _keys_twice(data)
+        shown = _("; ").join(
+            _("{key} twice in {where}").format(
+                key=json.dumps(key, ensure_ascii=False),
+                where=" → ".join(json.dumps(k, ensure_ascii=False) for k in where)
+                if where else _("the top level"))
+            for where, key in duplicates[:5]) + (" …" if len(duplicates) > 5 else "")
+        raise _Invalid(
+            DamagedDatabase,
+            _("it holds the same key more than once: {keys}; only the last of each would "
+              "be read, and the next save would drop the others silently: keep one of "
+              "each by hand, `honours doctor` lists them all").format(
+                keys=shown),
+            duplicates=duplicates,
+        )
+    return data
+
+
+class _KeyTwice(dict):
+    """A JSON object that held a key more than once (``keys_twice``), as parsed."""
+
+    keys_twice: list[str]
+
+
+def _keys_twice(data: Any) -> list[tuple[tuple[str, ...], str]]:
+    """Where the objects holding a key twice are in ``data``: (the keys leading to
+    the object, the key), in file order."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:  # not recursive: the file may be nested as deeply as json allows
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node, _KeyTwice):
+                found.extend((where, key) for key in node.keys_twice)
+            stack.extend(reversed([((*where, str(k)), v) for k, v in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([((*where, str(i)), v) for i, v in enumerate(node)]))
+    return found
+
+
+def duplicate_keys(raw: bytes) -> list[tuple[tuple[str, ...], str]]:
+    """The keys a JSON file holds more than once in one object, where (the keys
+    leading to the object) and which, for ``honours doctor``; ``[]`` when none,
+    or when the bytes are not JSON at all (the load says what is wrong then)."""
+    try:
+        _standard_json(raw)
+    except _Invalid as invalid:
+        return invalid.duplicates or []
+    return []
 
 
 def _foreign_file(raw: bytes) -> str | None:
@@ -1000,7 +1108,7 @@ def prepare_file(target: Path, payload: bytes, replace: bool = False) -> Prepare
         raise StoreError(_("{path} exists; add --force to replace it").format(path=target))
     _refuse_special_target(target)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    _remove_orphaned_temp_files(target)
+    _remove_orphaned_temp_files(target.parent, {target.name})
     try:
         temp = _write_temp(target, payload, mode)
     except OSError as error:
@@ -1010,30 +1118,19 @@ def prepare_file(target: Path, payload: bytes, replace: bool = False) -> Prepare
     return PreparedFile(target, temp, len(payload))
 
 
-def _remove_orphaned_temp_files(target: Path) -> None:
-    """Temporary files of ``target`` left by a killed command (its process is gone)."""
-    prefix = f".{target.name}."
+def _remove_orphaned_temp_files(folder: Path, names: set[str]) -> None:
+    """Temporary files of the files ``names`` in ``folder`` left by a killed command
+    (``.NAME.PID-RANDOM.tmp``, see :func:`_write_temp`, whose process is gone)."""
     with suppress(OSError):
-        for entry in os.scandir(target.parent):
-            if not (entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX)):
+        for entry in os.scandir(folder):
+            name = entry.name
+            if not (name.startswith(".") and name.endswith(_TEMP_SUFFIX)):
                 continue
-            pid = entry.name[len(prefix):].split("-", 1)[0]
-            if pid.isdigit() and not process_alive(int(pid)):
+            target, _dot, writer = name[1:-len(_TEMP_SUFFIX)].rpartition(".")
+            pid = writer.split("-", 1)[0]
+            if target in names and pid.isdigit() and not process_alive(int(pid)):
                 with suppress(OSError):
                     os.unlink(entry.path)
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process of that id exists (under any user)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def write_file_atomically(target: Path, payload: bytes, replace: bool = True) -> None:
@@ -1137,6 +1234,31 @@ def _may_write(info: os.stat_result, path: Path, search: bool = False) -> bool:
 class ReadOnlyDatabase(StoreError):
     """The database (its file, folder or file system) must not be written."""
 
+
+class ReadOnlyFile(StoreError):
+    """A companion file of the database (the certificate ledger) must not be written."""
+
+    def __init__(self, path: Path, what: str, reason: str) -> None:
+        self.path = Path(path)
+        self.what = what
+        self.reason = reason
+        super().__init__(
+            _("{what} {path} cannot be changed: {reason}. Nothing was changed. Make it "
+              "writable (e.g. `chmod u+w FILE`) if honours may write it.").format(
+                what=what[:1].upper() + what[1:], path=self.path, reason=reason)
+        )
+
+
+def check_companion_writable(path: Path, what: str) -> None:
+    """Refuse to replace a companion file of the database that is not a regular
+    file (:func:`honours.files.check_regular`) or that the database's own rule
+    (:func:`write_refusal`: its mode bits, its folder's, the file system) says
+    must not be written."""
+    files.check_regular(path, what)
+    reason = write_refusal(path)
+    if reason:
+        raise ReadOnlyFile(path, what, reason)
+
 # --------------------------------------------------------------------------- store
 
 
@@ -1192,6 +1314,7 @@ class Store:
         missing_ok: bool = True,
         validate: Callable[[dict], list] | None = None,
         waiting: lockwait.Waiting | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         if keep_backups < 0:
             raise ValueError("keep_backups must be 0 or more")
@@ -1209,6 +1332,9 @@ class Store:
         self.validate = validate
         # Shows a wait for another process's lock (honours.lockwait); None: wait silently.
         self.waiting = waiting
+        # Told what went wrong after a save that stands (a journal line that could not
+        # be written, honours.journal); None: that is raised as an error instead.
+        self.warn = warn
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -1235,16 +1361,31 @@ class Store:
         file = self._file
         return file.with_name(f"{file.stem}.backups")
 
+    def own_backup_dir(self) -> Path:
+        """:attr:`backup_dir`, refused (:class:`honours.files.NotARegularFile`) when it
+        is a symbolic link: backups are written, pruned and swept there, never
+        through a link into another folder."""
+        folder = self.backup_dir
+        with suppress(FileNotFoundError):
+            if stat.S_ISLNK(os.lstat(folder).st_mode):
+                raise files.NotARegularFile(folder, _("the backup folder"), files.LINK)
+        return folder
+
     def owns(self, path: Path) -> bool:
         """Whether ``path`` is the database, its lock, a backup or a companion file
         (journal, ledger, overrides): an export must never be written there."""
+        real = Path(os.path.realpath(path))
+        own = {self._file, self.lock_path, *self.companions()}
+        return real in own or self.backup_dir in real.parents or real == self.backup_dir
+
+    def companions(self) -> list[Path]:
+        """The companion files beside the database: journal, ledger, overrides, lock holder."""
         from .journal import JOURNAL_SUFFIX
         from .ledger import LEDGER_SUFFIX
 
-        real = Path(os.path.realpath(path))
-        own = {self._file, self.lock_path, *(self.beside(suffix) for suffix in (
-            JOURNAL_SUFFIX, LEDGER_SUFFIX, ".overrides.txt"))}
-        return real in own or self.backup_dir in real.parents or real == self.backup_dir
+        return [*(self.beside(suffix) for suffix in (
+            JOURNAL_SUFFIX, LEDGER_SUFFIX, ".overrides.txt")),
+            lockwait.holder_path(self.lock_path)]
 
     @property
     def lock_path(self) -> Path:
@@ -1256,9 +1397,11 @@ class Store:
 
     # ----------------------------------------------------------------- reading
 
-    def _read_raw(self) -> bytes | None:
+    def read_raw(self) -> bytes | None:
+        """The database file's bytes (``None``: there is none), refused when it is
+        not a regular file or is larger than :data:`honours.files.DATABASE_BYTES`."""
         try:
-            return self._file.read_bytes()
+            return read_regular_file(self._file, files.DATABASE_BYTES, _("the database"))
         except FileNotFoundError:
             return None
         except OSError as error:
@@ -1279,7 +1422,7 @@ class Store:
                 hint = _("The newest backup is {name} (made {time}).").format(
                     name=newest.name, time=f"{newest.created:%Y-%m-%d %H:%M:%S}"
                 )
-            return DamagedDatabase(
+            return invalid.error(
                 _(
                     "The database file {path} is damaged and cannot be read "
                     "({detail}). {untouched}\n"
@@ -1318,12 +1461,12 @@ class Store:
         # Only used to enrich an error message; must not raise a second error.
         try:
             backups = self.list_backups()
-        except OSError:
+        except (OSError, StoreError):
             return None
         return backups[0] if backups else None
 
     def _load(self) -> _Loaded:
-        raw = self._read_raw()
+        raw = self.read_raw()
         if raw is None:
             return _Loaded(raw=None, data={}, mode=None)
         saved = _saved_body(raw)
@@ -1331,6 +1474,7 @@ class Store:
         spans = None
         try:
             if saved is not None:
+                _refuse_too_many_values(raw)
                 skeleton, unread, spans = _unread_tables(raw, saved)
                 data = _parse(skeleton, as_saved=True)
             else:
@@ -1407,7 +1551,7 @@ class Store:
         try:
             # filelock retries a lock file it cannot create until its timeout and
             # then reports "busy": find out first whether the file can be made at all.
-            os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644))
+            os.close(files.open_regular(lock_path, _("the lock file"), os.O_RDWR | os.O_CREAT))
         except OSError as error:
             raise StoreError(
                 _("Cannot lock the database {path} ({lock}): {error}.").format(
@@ -1541,9 +1685,11 @@ class Store:
         target = self._file
         try:
             # Temporary files a killed save left, beside the database and among
-            # the backups: every save sweeps both, a backup taken or not.
+            # the backups: every save sweeps both, a backup taken or not, and
+            # those of the companions (the ledger …) whose writer is gone.
             _remove_stale_temp_files(target.parent, f".{target.name}.")
-            _remove_stale_temp_files(self.backup_dir, ".")
+            _remove_stale_temp_files(self.own_backup_dir(), ".")
+            _remove_orphaned_temp_files(target.parent, {p.name for p in self.companions()})
             _atomic_write(target, payload, mode)
         except OSError as error:
             raise StoreError(
@@ -1559,12 +1705,12 @@ class Store:
         """Backups of this database, newest first."""
         backups = []
         try:
-            entries = list(os.scandir(self.backup_dir))
+            entries = list(os.scandir(self.own_backup_dir()))
         except (FileNotFoundError, NotADirectoryError):
             return []
         for entry in entries:
             match = _BACKUP_NAME.match(entry.name)
-            if match is None or not entry.is_file():
+            if match is None or not entry.is_file(follow_symlinks=False):
                 continue
             try:
                 created = datetime.strptime(match["stamp"], _STAMP_FORMAT)
@@ -1597,7 +1743,7 @@ class Store:
         it is a copy."""
         if self.keep_backups == 0:
             return None
-        directory = self.backup_dir
+        directory = self.own_backup_dir()
         stamp = datetime.now()
         slug = _slug(reason)
         existing = {b.name for b in self.list_backups()}
@@ -1672,7 +1818,7 @@ class Store:
         with self._locked():
             chosen = self._find_backup(name)
             try:
-                raw = chosen.path.read_bytes()
+                raw = read_regular_file(chosen.path, files.DATABASE_BYTES, _("the backup"))
             except OSError as error:
                 raise StoreError(
                     _("Cannot read the backup {name}: {error}.").format(
@@ -1706,7 +1852,7 @@ class Store:
         if hooks is not None:
             hooks.before_save()
         target = self._file
-        current = self._read_raw()
+        current = self.read_raw()
         mode: int | None = None
         safety: Backup | None = None
         set_aside: Path | None = None

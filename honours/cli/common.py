@@ -50,7 +50,7 @@ def store():
     from ..storage import Store
 
     return Store(db_path(), announce=note, missing_ok=False, validate=check,
-                 waiting=lock_wait)
+                 waiting=lock_wait, warn=warn)
 
 
 @contextmanager
@@ -159,9 +159,10 @@ def activate_overrides() -> list[Path]:
     used, strokes, readings = [], {}, {}
     for path in override_files():
         try:
-            if not path.is_file():
+            text = paths.read_override_file(path)
+            if text is None:
                 continue
-            parsed = parse_overrides(path.read_text("utf-8-sig"), origin=str(path))
+            parsed = parse_overrides(text, origin=str(path))
         except (OSError, UnicodeDecodeError) as error:
             raise fail(
                 _("cannot read the override file {path}: {error}").format(path=path, error=error)

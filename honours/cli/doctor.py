@@ -106,9 +106,9 @@ def _repair() -> None:
     from ..integrity import repair
     from ..journal import recorded_change
     from ..storage import Store
-    from .common import note
+    from .common import note, warn
 
-    current = Store(db_path())  # read without the check that refuses what we mend
+    current = Store(db_path(), warn=warn)  # read without the check that refuses what we mend
     with recorded_change(current, "repair", state.argv) as recorded:
         storage = recorded.db.storage
         tables = storage.read()
@@ -558,6 +558,8 @@ def _character_data_findings() -> list[Finding]:
 
 def _override_findings() -> list[Finding]:
     from ..collation import OverrideError, parse_overrides
+    from ..files import StoreError
+    from ..paths import read_override_file
 
     section = _("overrides")
     findings = []
@@ -567,15 +569,15 @@ def _override_findings() -> list[Finding]:
                 section, OK, _("{path}: none (optional).").format(path=path),
             ))
             continue
-        try:
-            parsed = parse_overrides(path.read_text("utf-8-sig"), origin=str(path))
+        try:  # read as every command reads it: a FIFO, a device or a planted link refused
+            parsed = parse_overrides(read_override_file(path) or "", origin=str(path))
         except OverrideError as error:
             findings.append(Finding(
                 section, PROBLEM, str(error),
                 _("Correct or remove that line; until then sort, list and explain refuse to "
                   "run."),
             ))
-        except (OSError, UnicodeDecodeError) as error:
+        except (OSError, UnicodeDecodeError, StoreError) as error:
             reason = os_reason(error) if isinstance(error, OSError) else str(error)
             findings.append(Finding(
                 section, PROBLEM,

@@ -109,7 +109,7 @@ def new_year(
     confirm(_("Create {path}?").format(path=plan.target), yes)
 
     target = Store(plan.target, announce=None, missing_ok=False, validate=check,
-                   waiting=lock_wait)
+                   waiting=lock_wait, warn=warn)
     with ExitStack() as series_lock, recorded_change(
             target, "new-year", state.argv, create=True) as recorded:
         if target.exists():  # made by another command since we looked, under its lock
