@@ -32,9 +32,6 @@ rolls and ledgers, which is exact as long as no roll or ledger was deleted).
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +41,7 @@ from pathlib import Path
 import orjson
 from tinydb import TinyDB
 
+from . import files
 from .errors import HonoursError, json_problem, os_reason
 from .i18n import _
 from .ledger import LEDGER_SUFFIX, Ledger, LedgerError, certificate_serial
@@ -54,7 +52,6 @@ from .years import SERIES_NAME, rolls_in
 SERIES_FORMAT = 1
 #: The record holds a line per series and a name per roll: a few kilobytes.  A
 #: larger file is not one honours wrote.
-MAX_SERIES_BYTES = 4 * 1024 * 1024
 
 
 class SeriesError(HonoursError):
@@ -109,56 +106,18 @@ def series_path(store: Store) -> Path:
     return store.file.with_name(SERIES_NAME)
 
 
-def read_bytes(path: Path, limit: int | None = None) -> bytes | None:
-    """The record's bytes; ``None`` when there is none.  Never through a symbolic
-    link, only from a regular file (a FIFO or a device is refused at once, never
-    waited on), at most ``limit`` bytes.  The one place the record is read."""
-    limit = MAX_SERIES_BYTES if limit is None else limit
-    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-             | getattr(os, "O_BINARY", 0))
+def read_bytes(path: Path) -> bytes | None:
+    """The record's bytes; ``None`` when there is none.  Read as every companion
+    file is (:func:`honours.files.read_regular_file`: never through a link, a FIFO
+    or a device refused at once, at most ``files.SERIES_BYTES``).  The one place
+    the record is read."""
     try:
-        fd = os.open(path, flags)
+        return files.read_regular_file(path, files.SERIES_BYTES, _("the number series record"))
     except FileNotFoundError:
         return None
     except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise SeriesError(_(
-                "The number series record {path} is a symbolic link; honours never follows "
-                "one. It has been left untouched and no certificate number is issued: "
-                "put the real file there.").format(path=path)) from None
         raise SeriesError(_("Cannot read the number series record {path}: {error}.").format(
             path=path, error=os_reason(error))) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise SeriesError(_(
-                "The number series record {path} is not a regular file (a folder, a pipe or "
-                "a device); no certificate number is issued until it is one.").format(
-                    path=path))
-        if info.st_size > limit:
-            raise _too_large(path, limit)
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise _too_large(path, limit)
-        return b"".join(chunks)
-    except OSError as error:
-        raise SeriesError(_("Cannot read the number series record {path}: {error}.").format(
-            path=path, error=os_reason(error))) from None
-    finally:
-        os.close(fd)
-
-
-def _too_large(path: Path, limit: int) -> SeriesError:
-    return SeriesError(_(
-        "The number series record {path} is larger than {limit:,} bytes: it is not one "
-        "honours wrote. It has been left untouched and no certificate number is issued.")
-        .format(path=path, limit=limit))
 
 
 def read_record(path: Path) -> dict[str, Entry] | None:

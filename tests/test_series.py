@@ -273,12 +273,12 @@ def test_a_fifo_record_is_refused_at_once(tmp_path):
 
 
 def test_a_record_too_large_is_refused_unread(tmp_path, monkeypatch):
-    import honours.series
+    import honours.files
 
     roll = start_roll(tmp_path)
     add_and_issue(roll, "马罡")
-    monkeypatch.setattr(honours.series, "MAX_SERIES_BYTES", 64)
-    _refused(roll, tmp_path, "larger than 64 bytes")
+    monkeypatch.setattr(honours.files, "SERIES_BYTES", 64)
+    _refused(roll, tmp_path, "is larger than")
 
 
 def test_an_unreadable_roll_of_the_folder_stops_a_new_series(tmp_path):

@@ -7,11 +7,11 @@ at once, before any work and before any number is issued (docs/certificates.md,
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 
 from ..errors import os_reason
+from ..files import NotARegularFile, open_regular
 from ..i18n import _
 from . import CertificateError
 
@@ -38,20 +38,18 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
     """The bytes of the regular file ``path``, refused when it holds more than
     ``limit`` bytes; ``what`` names the file in messages ("--docx-template")."""
     try:
-        # O_NONBLOCK: opening a pipe with no writer must not wait for one
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                             | getattr(os, "O_BINARY", 0))
+        # The check every file honours reads goes through (honours.files): a pipe
+        # or a device is refused at once, never waited on.  A link the user made
+        # to their own layout or template is followed.
+        descriptor = open_regular(path, what, follow=True)
+    except NotARegularFile as refused:
+        raise CertificateError(str(refused)) from None
     except OSError as error:
         raise CertificateError(
             _("{what} {path}: cannot read it: {reason}").format(
                 what=what, path=path, reason=os_reason(error))
         ) from None
     info = os.fstat(descriptor)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(descriptor)
-        raise CertificateError(
-            _("{what} {path}: not a regular file (a folder, a pipe or a device); give "
-              "the file itself").format(what=what, path=path))
     with os.fdopen(descriptor, "rb") as handle:
         if info.st_size > limit:
             raise CertificateError(too_large(what, path, info.st_size, limit))
