@@ -14,6 +14,8 @@ APPLICATION = "honours"
 ENV_VAR = "HONOURS_DB"
 DEFAULT_FILE_NAME = "honours.json"
 OVERRIDES_NAME = "overrides.txt"
+#: The override file beside a database NAME.json is NAME.overrides.txt.
+OVERRIDES_SUFFIX = "." + OVERRIDES_NAME
 
 
 def resolve_db_path(option: str | None, environ: Mapping[str, str] = os.environ) -> Path:
@@ -40,7 +42,7 @@ def override_files(db_path: Path) -> list[Path]:
 
     return [
         Path(platformdirs.user_config_dir(APPLICATION)) / OVERRIDES_NAME,
-        db_path.with_name(db_path.stem + "." + OVERRIDES_NAME),
+        db_path.with_name(db_path.stem + OVERRIDES_SUFFIX),
     ]
 
 

@@ -35,7 +35,7 @@ from . import files, lockwait
 from .errors import json_problem, os_reason
 from .files import StoreError, process_alive, read_regular_file
 from .i18n import _
-from .paths import APPLICATION, ENV_VAR
+from .paths import APPLICATION, ENV_VAR, OVERRIDES_SUFFIX
 
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
@@ -1384,7 +1384,7 @@ class Store:
         from .ledger import LEDGER_SUFFIX
 
         return [*(self.beside(suffix) for suffix in (
-            JOURNAL_SUFFIX, LEDGER_SUFFIX, ".overrides.txt")),
+            JOURNAL_SUFFIX, LEDGER_SUFFIX, OVERRIDES_SUFFIX)),
             lockwait.holder_path(self.lock_path)]
 
     @property

@@ -500,3 +500,13 @@ def test_a_linked_backup_folder_is_never_written_pruned_or_swept(filled, db, tmp
     assert db.read_bytes() == before
     assert sorted(p.name for p in elsewhere.iterdir()) == [
         ".keep.tmp", "honours-20000101-000000-000000-add.json"]
+
+
+def test_new_year_copies_the_overrides_only_from_a_regular_file(filled, db, tmp_path):
+    target = tmp_path / "planted.txt"
+    target.write_text("王 笔画 99\n", "utf-8")
+    companion(db, ".overrides.txt").symlink_to(target)
+    result = filled("new-year", "--yes", ok=False)
+    assert "symbolic link" in " ".join(result.output.split())
+    assert not [p for p in tmp_path.iterdir()
+                if p.name.endswith(".overrides.txt") and not p.is_symlink()]

@@ -87,9 +87,11 @@ def new_year(
 ) -> None:
     from contextlib import ExitStack
 
+    from .. import files
     from ..integrity import check
     from ..journal import recorded_change
     from ..ledger import Ledger
+    from ..paths import OVERRIDES_SUFFIX
     from ..roll import all_categories
     from ..series import issuing, series_of
     from ..storage import Store, StoreError, write_file_atomically
@@ -131,11 +133,15 @@ def new_year(
         recorded.describe(_("started the {year} roll from {source} ({count} categories, "
                             "no winners)").format(year=plan.new_year, source=plan.source.name,
                                                   count=len(plan.categories)))
-    overrides = current.beside(".overrides.txt")
-    copied = target.beside(".overrides.txt")
-    if overrides.is_file() and not copied.exists():
-        try:
-            write_file_atomically(copied, overrides.read_bytes(), replace=False)
+    overrides = current.beside(OVERRIDES_SUFFIX)
+    copied = target.beside(OVERRIDES_SUFFIX)
+    if not copied.exists():
+        try:  # read as every companion file is: never through a link, bounded
+            raw = files.read_regular_file(overrides, files.OVERRIDES_BYTES,
+                                          _("the override file"))
+            write_file_atomically(copied, raw, replace=False)
+        except FileNotFoundError:
+            pass
         except (OSError, StoreError) as error:
             warn(_("the override file {path} was not copied: {error}").format(
                 path=overrides, error=error))
