@@ -56,7 +56,13 @@ from .roll import (
     update_documents,
     winner_records,
 )
-from .storage import Store, check_companion_writable, readable_json, write_file_atomically
+from .storage import (
+    Store,
+    check_companion_writable,
+    duplicate_keys,
+    readable_json,
+    write_file_atomically,
+)
 
 LEDGER_SUFFIX = ".ledger.json"
 LEDGER_FORMAT = 1
@@ -178,6 +184,15 @@ class Ledger:
                     "repaired or restored from a copy."
                 ).format(path=path, error=error)
             ) from None
+        if raw.count(b'"number":') != len(numbers):  # a hand edit: is a key there twice?
+            twice = duplicate_keys(raw)
+            if twice:  # parsed, only the last would be kept, and the next save drop the rest
+                raise LedgerError(
+                    _("The certificate ledger {path} gives {keys} more than once (a hand "
+                      "edit?); it has been left untouched, and no certificate number can "
+                      "be issued until each is given once.").format(
+                        path=path, keys="、".join(
+                            "/".join((*where, key)) for where, key in twice[:5])))
         return cls(path, highest, numbers)
 
     def document(self) -> dict:

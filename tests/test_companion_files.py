@@ -510,3 +510,21 @@ def test_new_year_copies_the_overrides_only_from_a_regular_file(filled, db, tmp_
     assert "symbolic link" in " ".join(result.output.split())
     assert not [p for p in tmp_path.iterdir()
                 if p.name.endswith(".overrides.txt") and not p.is_symlink()]
+
+
+def test_a_ledger_giving_a_number_twice_is_refused_never_dropped(filled, db):
+    filled("register", "--issue")
+    path = ledger(db)
+    text = path.read_text("utf-8")
+    first = json.loads(text)["numbers"]
+    number, record = next(iter(first.items()))
+    line = json.dumps(number, ensure_ascii=False) + ":" + json.dumps(record, ensure_ascii=False)
+    path.write_text(text.replace('"numbers":{', '"numbers":{' + line + ",", 1)
+                    if '"numbers":{' in text else text.replace(
+                        '"numbers": {', '"numbers": {' + line + ",", 1), "utf-8")
+    edited = path.read_bytes()
+    assert edited.count(number.encode()) > text.count(number)
+    filled("add", "名单", "刘振")
+    result = filled("register", "--issue", ok=False)
+    assert result.exit_code != 0 and "more than once" in " ".join(result.output.split())
+    assert path.read_bytes() == edited
