@@ -274,6 +274,8 @@ def plan_numbers(
     taken = set(ledger.numbers)
     taken |= held_numbers(db)
     serial = ledger.serial_after(db)
+    if serial >= MAX_SERIAL:  # before a number of thousands of digits is formatted
+        raise _past_the_last(serial + 1)
     year = values["year"]
     planned = []
     skipped = 0
@@ -306,11 +308,15 @@ def plan_numbers(
                     recipient, path, place, names,
                 ))
     if serial > MAX_SERIAL:
-        raise RollError(
-            _("certificate serial {serial:,} would pass the highest a roll issues, {limit:,}; "
-              "no number was issued (was the ledger edited by hand?)").format(
-                serial=serial, limit=MAX_SERIAL))
+        raise _past_the_last(serial)
     return planned
+
+
+def _past_the_last(serial: int) -> RollError:
+    return RollError(
+        _("certificate serial {serial:,} would pass the highest a roll issues, {limit:,}; "
+          "no number was issued (was the ledger edited by hand?)").format(
+            serial=serial, limit=MAX_SERIAL))
 
 
 def _no_free_number(pattern: str) -> RollError:
