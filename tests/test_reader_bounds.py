@@ -6,6 +6,7 @@ nothing imported.  The hostile files are small (a bound lowered) or streamed."""
 
 from __future__ import annotations
 
+import csv
 import json
 import zipfile
 
@@ -169,7 +170,9 @@ def test_a_quote_never_closed_is_a_sentence(roll, db, tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_CSV_LINE_CHARS", 100)
     path = tmp_path / "quote.csv"
     path.write_text('姓名,备注\n张三,"没有结束\n' + "一行字\n" * 40, encoding="utf-8")
+    before = csv.field_size_limit()
     _refused(roll, db, path, "row 2", "quote that is never closed")
+    assert csv.field_size_limit() == before  # the process's limit is put back
 
 
 def test_a_text_line_is_bounded_too(honours, tmp_path, monkeypatch):

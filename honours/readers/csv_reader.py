@@ -61,28 +61,33 @@ def records(lines: Iterable[str], delimiter: str, origin: str) -> Iterator[list[
                 raise line_too_long(origin, number, limit)
             yield line
 
-    csv.field_size_limit(limit)
     reader = csv.reader(bounded(), delimiter=delimiter)
     number = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            if "field larger than field limit" not in str(error):
-                raise
-            raise UnreadableFile(
-                _("{origin}, row {row:,}: a quoted cell longer than {limit:,} characters "
-                  "(a quote that is never closed?)").format(
-                    origin=origin, row=number + 1, limit=limit)) from None
-        number += 1
-        if len(cells) > limits.MAX_COLUMNS:
-            raise UnreadableFile(
-                _("{origin}, row {row:,}: {count:,} cells, more than the {limit} columns an "
-                  "import reads (is the separator right?)").format(
-                    origin=origin, row=number, count=len(cells), limit=limits.MAX_COLUMNS))
-        yield cells
+    # The csv module's limit is the process's: set while reading, then put back.
+    previous = csv.field_size_limit(limit)
+    try:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                if "field larger than field limit" not in str(error):
+                    raise
+                raise UnreadableFile(
+                    _("{origin}, row {row:,}: a quoted cell longer than {limit:,} characters "
+                      "(a quote that is never closed?)").format(
+                        origin=origin, row=number + 1, limit=limit)) from None
+            number += 1
+            if len(cells) > limits.MAX_COLUMNS:
+                raise UnreadableFile(
+                    _("{origin}, row {row:,}: {count:,} cells, more than the {limit} columns "
+                      "an import reads (is the separator right?)").format(
+                        origin=origin, row=number, count=len(cells),
+                        limit=limits.MAX_COLUMNS))
+            yield cells
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _delimiter(text: str) -> str:
