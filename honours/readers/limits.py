@@ -152,17 +152,18 @@ def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Scan:
                 cut = window.rfind(b"<", max(0, len(window) - 64)) if chunk else -1
                 if cut < 0:
                     cut = len(window)
-                for found in _TAGS.finditer(window, 0, cut):
-                    tag = found.group(1)
-                    if tag == b"c":
-                        scan.cells += 1
-                        row += 1
-                        scan.widest = max(scan.widest, row)
-                    elif tag == b"row":
-                        row = 0
-                        scan.rows += 1
-                    else:
-                        scan.strings += 1
+                # The tags in order as one text ("rowccsi…"), counted in C: "c" is only
+                # ever a cell, "row" only ever a row.
+                tags = b"".join(_TAGS.findall(window, 0, cut))
+                scan.cells += tags.count(b"c")
+                scan.strings += tags.count(b"si")
+                rows = tags.split(b"row")
+                scan.rows += len(rows) - 1
+                row += rows[0].count(b"c")  # the row the previous chunk left open
+                if len(rows) > 1:
+                    scan.widest = max(scan.widest, row, *(r.count(b"c") for r in rows[1:]))
+                    row = rows[-1].count(b"c")
+                scan.widest = max(scan.widest, row)
                 if not chunk:
                     return scan
                 carry = window[cut:]
