@@ -104,11 +104,15 @@ class RollIndex:
 
     def forget(self, category_id: int, winner_id: int) -> None:
         """A winner about to move (it no longer counts where it was)."""
+        self.forget_all({winner_id: category_id})
+
+    def forget_all(self, leaving: dict[int, int]) -> None:
+        """Winners about to move (winner id → the category it leaves), in one pass."""
         for found in self.people.values():
-            for occurrence in list(found):
-                if occurrence.winner == winner_id and occurrence.category == category_id:
-                    found.remove(occurrence)
-        self.own[category_id] -= 1
+            found[:] = [o for o in found if leaving.get(o.winner) != o.category]
+        own = self.own
+        for category_id in leaving.values():
+            own[category_id] -= 1
 
     def count(self, category: roll.Category) -> int:
         """Winners in the category and in every category below it."""
@@ -133,18 +137,67 @@ class RollIndex:
                 verdict.problems.append(refusal)
             else:
                 accepted.append(document)
+        verdict.kept = self._within_quotas(self.lineage(category), accepted, verdict.problems)
+        return verdict
+
+    def vet_change(self, category: roll.Category, document: dict) -> Vetting:
+        """A winner of ``category`` renamed or given another affiliation (``document``
+        its new fields, already in the table): the rules of people apply as to ``add``
+        (a person on two exclusive lists of one award is refused); its count, and so
+        any quota, is unchanged."""
+        self._look_up({name_key(document["name"])})
+        _path, top, kind, exclusive = self.paths[category.id]
+        refusal, warnings = self._person_check(document, category.id, top, kind, exclusive,
+                                               strict=False)
+        return Vetting(kept=[] if refusal else [document],
+                       problems=[refusal] if refusal else [], warnings=warnings)
+
+    def vet_category_move(self, category: roll.Category,
+                          parent: roll.Category | None) -> list[str]:
+        """The refusals of moving ``category``, with everything below it, under
+        ``parent`` (None: to the top level), as ``add`` would refuse its winners
+        there: past a quota of ``parent`` or a category above it, or onto two
+        exclusive lists of the award it joins.  Built with ``names=()``: the moving
+        winners are looked up here."""
+        node = self.by_id.get(category.id, category)
+        below, stack = [], [node]
+        while stack:
+            current = stack.pop()
+            below.append(current.id)
+            stack += current.children
+        inside = set(below)
+        moving = {int(doc_id): doc for doc_id, doc in roll.winner_records(self.db).items()
+                  if doc.get("category") in inside}
+        if parent is None or not moving:
+            return []  # a new award of its own: nobody there to meet, no quota above
+        self._look_up({name_key(doc["name"]) for doc in moving.values()})
+        self.forget_all({winner: doc["category"] for winner, doc in moving.items()})
+        problems: list[str] = []
+        top = self.paths[parent.id][1]
+        for doc in moving.values():
+            _path, _top, kind, exclusive = self.paths[doc["category"]]
+            refusal, _warnings = self._person_check(doc, doc["category"], top, kind,
+                                                    exclusive, strict=False)
+            if refusal:
+                problems.append(refusal)
+        self._within_quotas(self.lineage(parent), list(moving.values()), problems)
+        return problems
+
+    def _within_quotas(self, lineage: list[roll.Category], accepted: list[dict],
+                       problems: list[str]) -> list[dict]:
+        """The first of ``accepted`` that fit every quota of ``lineage`` (a category
+        and those above it); a refusal in ``problems`` for each quota passed."""
         room = None
-        for holder in self.lineage(category):
+        for holder in lineage:
             if holder.quota is None:
                 continue
             left = max(holder.quota - self.count(holder), 0)
             if len(accepted) > left:
                 refused = [d["name"] for d in accepted[left:]]
-                verdict.problems.append(quota_refusal(holder, self.paths[holder.id][0],
-                                                      self.count(holder), refused))
+                problems.append(quota_refusal(holder, self.paths[holder.id][0],
+                                              self.count(holder), refused))
             room = left if room is None else min(room, left)
-        verdict.kept = accepted if room is None else accepted[:room]
-        return verdict
+        return accepted if room is None else accepted[:room]
 
     def _person_check(self, document: dict, category_id: int, top: int, kind: str,
                       exclusive: bool, strict: bool) -> tuple[str | None, list[str]]:

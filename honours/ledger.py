@@ -46,8 +46,10 @@ from .recipients import (
 )
 from .recipients import held_numbers as numbers_of
 from .roll import (
+    MAX_SERIAL,
     PATH_SEPARATOR,
     WINNERS,
+    RollError,
     check_certificate_pattern,
     path_of,
     resolve_category,
@@ -302,8 +304,11 @@ def plan_numbers(
     taken = set(ledger.numbers)
     taken |= held_numbers(db)
     serial = max(ledger.serial_after(db), after)
+    if serial >= MAX_SERIAL:  # before a number of thousands of digits is formatted
+        raise _past_the_last(serial + 1)
     year = values["year"]
     planned = []
+    skipped = 0
     for section in view.walk():
         is_work, path = section.kind == "work", section.path
         for entry in section.entries:
@@ -320,6 +325,11 @@ def plan_numbers(
                 serial += 1
                 number = pattern.format(serial=serial, year=year)
                 while number in taken:
+                    # Bounded: the checked pattern gives each serial its own number,
+                    # so each serial skipped is another of the numbers taken.
+                    skipped += 1
+                    if skipped > len(taken):
+                        raise _no_free_number(pattern)
                     serial += 1
                     number = pattern.format(serial=serial, year=year)
                 taken.add(number)
@@ -327,7 +337,23 @@ def plan_numbers(
                     entry.id, number, serial, pattern, year,  # category, place, recipients
                     recipient, path, place, names,
                 ))
+    if serial > MAX_SERIAL:
+        raise _past_the_last(serial)
     return planned
+
+
+def _past_the_last(serial: int) -> RollError:
+    return RollError(
+        _("certificate serial {serial:,} would pass the highest a roll issues, {limit:,}; "
+          "no number was issued (was the ledger edited by hand?)").format(
+            serial=serial, limit=MAX_SERIAL))
+
+
+def _no_free_number(pattern: str) -> RollError:
+    return RollError(
+        _("the certificate pattern {pattern!r} gives no number that is not taken already; "
+          "no number was issued: set another pattern with `honours settings set "
+          "certificate-pattern`").format(pattern=pattern))
 
 
 def apply_numbers(
@@ -537,11 +563,12 @@ def pattern_change_warning(db: TinyDB, ledger: Ledger, key: str, value: str) -> 
     ``None`` when no number is issued or the change does not affect numbering."""
     current = settings(db)
     if key == "certificate-pattern":
+        check_certificate_pattern(value)  # refused before anything is formatted
         new_pattern, new_year = value, current["year"]
     elif key == "year":
         new_pattern, new_year = current["certificate-pattern"], value or str(datetime.now().year)
-        if "{year" not in new_pattern:
-            return None
+        if "{year" not in new_pattern or not (new_year.isdigit() and len(new_year) == 4):
+            return None  # a year that is not four digits is refused when it is set
     else:
         return None
     if (new_pattern, new_year) == (current["certificate-pattern"], current["year"]):
@@ -549,11 +576,11 @@ def pattern_change_warning(db: TinyDB, ledger: Ledger, key: str, value: str) -> 
     issued = held_numbers(db)  # the numbers on certificates that winners hold
     if not issued:
         return None
-    serial = ledger.serial_after(db)
     try:
-        example = new_pattern.format(serial=serial + 1, year=new_year)
-    except (KeyError, ValueError, IndexError):
-        return None
+        check_certificate_pattern(new_pattern)  # a pattern stored by hand, for the year
+    except RollError:
+        return None  # the year is set; issuing refuses the pattern, with the reason
+    example = new_pattern.format(serial=ledger.serial_after(db) + 1, year=new_year)
     return ngettext(
         "{count} certificate number is already issued; it keeps its number. "
         "Numbers issued from now on follow the new pattern, continuing the serial: "

@@ -7,6 +7,7 @@ saved all together or not at all.  Nothing here prints or parses arguments.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -951,6 +952,17 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
     except vocabulary.UnknownValue as error:
         raise RollError(str(error)) from None
     value = value.strip()
+    check_setting(key, value)
+    table = db.table(SETTINGS)
+    if table.get(doc_id=1) is None:
+        table.insert({key: value})
+    else:
+        table.update({key: value}, doc_ids=[1])
+    return settings(db)
+
+
+def check_setting(key: str, value: str) -> None:
+    """Refuse a value ``set_setting`` would not store (``key`` its code)."""
     if len(value) > MAX_SETTING_LENGTH:
         raise RollError(
             _("the {key} is {length} characters long; at most {limit} are accepted").format(
@@ -960,79 +972,149 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
         raise RollError(_("the year must be four digits, not {value!r}").format(value=value))
     if key == "certificate-pattern":
         check_certificate_pattern(value)
-    table = db.table(SETTINGS)
-    if table.get(doc_id=1) is None:
-        table.insert({key: value})
-    else:
-        table.update({key: value}, doc_ids=[1])
-    return settings(db)
+
+
+def check_settings(db: TinyDB, origin: str) -> None:
+    """Refuse settings that come from elsewhere (``origin``: a backup being restored)
+    and that ``settings set`` would refuse: a pattern that hangs or blows up issuing."""
+    for key, value in stored_settings(db).items():
+        try:
+            check_setting(key, value if isinstance(value, str) else str(value))
+        except RollError as error:
+            raise RollError(
+                _("{origin} cannot be used: its setting {key}: {error}. Nothing was "
+                  "changed").format(origin=origin, key=key, error=error)) from None
 
 
 #: How deep the category tree may go: real rolls use 2 to 4 levels.
 MAX_DEPTH = 16
-#: Bounds of a certificate-number pattern: a number is printed on a certificate and
-#: in a register cell; a pattern from a file must not ask for a 200-million-digit one.
+#: Bounds of a certificate-number pattern (docs/rolls.md): a number is printed on a
+#: certificate and in a register cell; a pattern from a file must not ask for a
+#: 200-million-digit one.  Every accepted pattern is formatted for MAX_SERIAL and
+#: MAX_YEAR before it is kept, so no number issued later is longer than
+#: MAX_NUMBER_LENGTH characters.
 MAX_PATTERN_LENGTH = 60
 MAX_FIELD_WIDTH = 12
+#: The highest serial a pattern is checked for and a roll issues: a billion certificates.
+MAX_SERIAL = 10**9
+MAX_YEAR = 9999
+MAX_NUMBER_LENGTH = 80
 #: The longest title or issuer a setting takes (a certificate line, a roll heading).
 MAX_SETTING_LENGTH = 200
 
+#: A field's format, the only one a pattern takes: [[fill]align][0][width][d]
+#: (``d`` for {serial} only).  Python's whole mini-language (nested fields, signs,
+#: precision, grouping) is not for a certificate number.
+_FIELD_SPEC = re.compile(
+    r"(?:(?P<fill>[^{}])?(?P<align>[<>=^]))?(?P<zero>0)?(?P<width>[0-9]+)?(?P<type>d)?",
+    re.DOTALL)
+
 
 def check_certificate_pattern(pattern: str) -> None:
-    """A pattern must contain {serial}, format with the known fields only, and
-    stay short: at most MAX_PATTERN_LENGTH characters and field widths of at
-    most MAX_FIELD_WIDTH."""
-    import re
-    import string
-
+    """Refuse, with a sentence, a pattern that could not give every serial its own
+    number of bounded length.  The pattern is parsed (string.Formatter) before it is
+    ever formatted: only the fields {year} and {serial}, each with at most the format
+    [[fill]align][0][width][d] and a width of at most MAX_FIELD_WIDTH; no {{ }}
+    escapes, no nested fields, no attribute or index access, no conversion; {serial}
+    present, padded so that two serials never give one number (a digit as fill only
+    as leading zeros).  Then it is formatted for serials 1, 2 and MAX_SERIAL with
+    year MAX_YEAR: at most MAX_NUMBER_LENGTH characters, different for each serial.
+    Every refusal is a RollError, never another exception."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise RollError(
             _("the certificate pattern is {length} characters long; at most {limit} are "
               "accepted").format(length=len(pattern), limit=MAX_PATTERN_LENGTH)
         )
-    try:
-        specs = [spec for _text, _field, spec, _conv in string.Formatter().parse(pattern) if spec]
-    except ValueError:
-        specs = []  # reported below by format()
-    for spec in specs:
-        if any(int(width) > MAX_FIELD_WIDTH for width in re.findall(r"\d+", spec)):
-            raise RollError(
-                _("the certificate pattern {pattern!r} asks for a field wider than {limit} "
-                  "characters").format(pattern=pattern, limit=MAX_FIELD_WIDTH)
-            )
-    if "{serial" not in pattern:
-        raise RollError(
-            _("the certificate pattern must contain {{serial}}, e.g. JS{{year}}-{{serial:04d}}")
-            .format()
-        )
-    try:
-        pattern.format(serial=1, year=2024, prefix="")
-    except (KeyError, ValueError, IndexError) as error:
+    problem = _pattern_problem(pattern)
+    if problem is not None:
         raise RollError(
             _(
                 "the certificate pattern {pattern!r} cannot be used: {problem}; "
                 "it may use {{year}} and {{serial}}, e.g. JS{{year}}-{{serial:04d}}"
-            ).format(pattern=pattern, problem=_pattern_problem(pattern, error))
-        ) from None
+            ).format(pattern=pattern, problem=problem)
+        )
+    numbers = [pattern.format(serial=serial, year=str(MAX_YEAR))
+               for serial in (1, 2, MAX_SERIAL)]
+    longest = max(map(len, numbers))
+    if longest > MAX_NUMBER_LENGTH:
+        raise RollError(
+            _("the certificate pattern {pattern!r} gives numbers of up to {length} "
+              "characters; at most {limit} are accepted").format(
+                pattern=pattern, length=longest, limit=MAX_NUMBER_LENGTH)
+        )
+    if len(set(numbers)) != len(numbers):  # the grammar rules it out; kept as the promise
+        raise RollError(
+            _("the certificate pattern {pattern!r} gives the same number to different "
+              "serials").format(pattern=pattern)
+        )
 
 
-def _pattern_problem(pattern: str, error: Exception) -> str:
-    """What is wrong with a numbering pattern, in the interface language
-    (Python's own "unmatched '{' in format spec" is not for a clerk)."""
-    if isinstance(error, KeyError):
-        return _("{field} is not a field (only {year} and {serial} are)").format(
-            field="{" + str(error.args[0]) + "}", year="{year}", serial="{serial}")
-    if isinstance(error, IndexError):
-        return _("{empty} needs a name inside: {year} or {serial}").format(
-            empty="{}", year="{year}", serial="{serial}")
-    text = str(error)
-    if "Invalid format specifier" in text or "Unknown format code" in text:
+def _pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a numbering pattern, in the interface language (Python's
+    own "unmatched '{' in format spec" is not for a clerk); None: nothing."""
+    import string
+
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return _unpaired()
+    serial = False
+    for text, name, spec, conversion in parts:
+        if not text.isprintable() or "{" in text or "}" in text:
+            if "{" in text or "}" in text:
+                return _("{open}{open} and {close}{close} (a brace printed as is) are not "
+                         "accepted: a number holds no braces").format(open="{", close="}")
+            return _("it holds a tab, a line break or another invisible character")
+        if name is None:
+            continue
+        if name == "":
+            return _("{empty} needs a name inside: {year} or {serial}").format(
+                empty="{}", year="{year}", serial="{serial}")
+        if "." in name or "[" in name:
+            return _("{field} reads a part of a field ({mark}); write {year} or {serial} "
+                     "as they are").format(field="{" + name + "}", mark="." if "." in name
+                                           else "[ ]", year="{year}", serial="{serial}")
+        if name not in ("year", "serial"):
+            return _("{field} is not a field (only {year} and {serial} are)").format(
+                field="{" + name + "}", year="{year}", serial="{serial}")
+        if conversion is not None:
+            return _("{mark} cannot be used inside a field").format(mark="!")
+        if "{" in spec or "}" in spec:
+            return _("a field's format cannot hold another field ({spec})").format(
+                spec="{" + name + ":" + spec + "}")
+        problem = _spec_problem(name, spec)
+        if problem is not None:
+            return problem
+        serial = serial or name == "serial"
+    if not serial:
+        return _("it must contain {serial}, the counter that makes each number its own").format(
+            serial="{serial}")
+    return None
+
+
+def _spec_problem(name: str, spec: str) -> str | None:
+    """What is wrong with one field's format (after the colon); None: nothing."""
+    found = _FIELD_SPEC.fullmatch(spec) if spec.isprintable() else None
+    if found is None or (name == "year" and (found["type"] or found["zero"]
+                                             or found["align"] == "=")):
         return _("the part after : is not a number format (04d means four digits "
                  "with leading zeros)")
-    if "conversion" in text:
-        return _("{mark} cannot be used inside a field").format(mark="!")
-    return _("a {open} or {close} without its pair (a brace printed as is is written "
-             "twice: {open}{open} or {close}{close})").format(open="{", close="}")
+    if found["width"] and int(found["width"]) > MAX_FIELD_WIDTH:
+        return _("the field {field} is wider than {limit} characters").format(
+            field="{" + name + ":" + spec + "}", limit=MAX_FIELD_WIDTH)
+    # The padding as Python applies it: the 0 flag fills with zeros unless a fill is given.
+    fill = found["fill"] or ("0" if found["zero"] else " ")
+    align = found["align"] or ("=" if found["zero"] else ">")
+    if fill.isdigit() and not (fill == "0" and align in ">="):
+        return _("the field {field} pads with a digit after or around the serial, so two "
+                 "serials would give one number (write {example} for leading zeros)").format(
+            field="{" + name + ":" + spec + "}", example="{serial:04d}")
+    return None
+
+
+def _unpaired() -> str:
+    return _("a {open} or {close} without its pair (a field is written {serial})").format(
+        open="{", close="}", serial="{serial}")
 
 
 # -- the roll as the renderers see it ---------------------------------------------------

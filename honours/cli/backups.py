@@ -156,6 +156,20 @@ def _complete_backup(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
         return []
 
 
+def _check_backup_settings(chosen) -> None:
+    """A backup whose settings `settings set` would refuse (a certificate pattern
+    that hangs issuing) is refused before anything is restored; a backup that cannot
+    be read is left to the restore, which says why in its own words."""
+    from ..roll import check_settings
+    from ..storage import Store, StoreError
+
+    try:
+        db = Store(chosen.path).snapshot()
+    except StoreError:
+        return
+    check_settings(db, _("The backup {name}").format(name=chosen.name))
+
+
 @app.command(
     "restore",
     help=_("Replace the database with a backup (the current file is backed up first)."),
@@ -174,6 +188,7 @@ def restore(
     current = store()
     current.check_writable()
     chosen = current.find_backup(name)
+    _check_backup_settings(chosen)
     dropped = changes_after(current, chosen)
     if dropped:
         note(

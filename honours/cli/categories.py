@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from .. import vocabulary
-from ..i18n import _
+from ..i18n import _, ngettext
 from .choices import complete_category, completed, parsed
 from .common import change, console, escape, examples, fail, store, warn
 from .recipients import report_renumbering, revoke_certificates
@@ -404,7 +404,9 @@ def move(
         raise typer.BadParameter(_("give --parent or --top, not both"))
     with change("category-move") as recorded:
         db = recorded.db
-        old_path = roll.path_of(db, roll.resolve_category(db, category))
+        moving = roll.resolve_category(db, category)
+        old_path = roll.path_of(db, moving)
+        _vet_category_move(db, moving, parent, top)
         numbers = roll.numbers_before(db)
         moved = roll.move_category(db, category, parent=parent, to_top=top, position=position)
         report_renumbering(recorded, roll.renumber(db, numbers))
@@ -416,6 +418,27 @@ def move(
             id=moved.id, path=escape(path), position=moved.position + 1
         )
     )
+
+
+def _vet_category_move(db, moving, parent: str | None, top: bool) -> None:
+    """A category moving under another parent takes its winners there: the quotas
+    above it and the exclusive lists of the award it joins hold as for `add`."""
+    from .. import roll
+    from ..eligibility import RollIndex
+
+    if not (parent or top):
+        return  # another place among the same siblings: nothing changes hands
+    target = roll.resolve_category(db, parent) if parent else None
+    if (target.id if target else None) == moving.parent:
+        return
+    problems = RollIndex(db, names=()).vet_category_move(moving, target)
+    if problems:
+        listing = "\n".join(f"  {p}" for p in problems[:20])
+        raise fail(ngettext(
+            "{path} was not moved; {count} problem:\n{listing}",
+            "{path} was not moved; {count} problems:\n{listing}",
+            len(problems)).format(path=roll.path_of(db, moving), count=len(problems),
+                                  listing=listing))
 
 
 @app.command(

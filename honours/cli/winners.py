@@ -296,6 +296,8 @@ def edit(
             db, found, winner, inferred, name=name, affiliation=affiliation, note=note_text,
             proposer=proposer, proposer_kind=proposer_kind,
         )
+        if (changed.name, changed.affiliation) != (before.name, before.affiliation):
+            _vet_edit(db, found, changed)
         warn_inferred_kinds(inferred)
         differences = _differences(before, changed)
         settled = roll.renumber(db, numbers)
@@ -389,6 +391,20 @@ def move(
             rule=vocabulary.RULES.label(destination.sort), place=place,
         )
     )
+
+
+def _vet_edit(db, category: "roll.Category", changed: "roll.Winner") -> None:
+    """A renamed winner (or one given another affiliation) meets the rules of people
+    as an added one does: never on two exclusive lists of one award."""
+    from ..eligibility import RollIndex
+
+    verdict = RollIndex(db, [changed.name]).vet_change(
+        category, {"name": changed.name, "affiliation": changed.affiliation})
+    if verdict.problems:
+        raise fail(_("nothing was changed: {problems}").format(
+            problems=_("; ").join(verdict.problems)))
+    for warning in verdict.warnings:
+        warn(warning)
 
 
 def _vet_move(db, source: "roll.Category", reference: str, target: "roll.Category") -> None:

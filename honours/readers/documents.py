@@ -108,7 +108,7 @@ def read_parts(
     text, _used, damage = decode(data, str(path), encoding)
     if kind == "csv":
         skipped: Counter = Counter()
-        lines = _table_lines(_csv_rows(text, str(path)), skipped)
+        lines = _table_lines(list(enumerate(_csv_rows(text, str(path)), start=1)), skipped)
         return [DocumentPart("", lines, damage=damage, skipped=skipped)]
     return [DocumentPart("", [], text, damage)]
 
@@ -181,12 +181,14 @@ def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPar
         for worksheet in book.worksheets:
             if sheet is not None and worksheet.title != sheet:
                 continue
-            rows = []
-            for number, values in enumerate(sheet_rows(worksheet), start=1):
-                rows.append([
+            rows: list[tuple[int, list]] = []
+            for number, values in sheet_rows(worksheet, origin):
+                if number > (rows[-1][0] if rows else 0) + 1:
+                    rows.append((number - 1, []))  # rows without a value: one blank line
+                rows.append((number, [
                     (cell_text(value), f"{worksheet.title}!{get_column_letter(column)}{number}")
                     for column, value in enumerate(values, start=1)
-                ])
+                ]))
             skipped: Counter = Counter()
             lines = _table_lines(rows, skipped)
             if any(line.filled for line in lines):
@@ -199,10 +201,10 @@ def _xlsx_parts(data: bytes, origin: str, sheet: str | None) -> list[DocumentPar
 
 
 def _csv_rows(text: str, origin: str) -> list[list[tuple[str, str]]]:
-    from .csv_reader import _delimiter
+    from .csv_reader import _delimiter, records
 
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        reader = records(io.StringIO(text, newline=""), _delimiter(text), origin)
         return [
             [(cell, _("row {row}, column {column}").format(row=number, column=column))
              for column, cell in enumerate(cells, start=1)]
@@ -215,7 +217,7 @@ def _csv_rows(text: str, origin: str) -> list[list[tuple[str, str]]]:
 
 
 def _table_lines(
-    rows: list[list[tuple[str, str]]], skipped: Counter | None = None
+    rows: list[tuple[int, list[tuple[str, str]]]], skipped: Counter | None = None
 ) -> list[SourceLine]:
     """Rows of a sheet: every cell of a grid, or, under a header row that names
     a 姓名 (or 名称, 题目 …) column, that column alone (a work's 题目 before its
@@ -224,7 +226,7 @@ def _table_lines(
     lines: list[SourceLine] = []
     mapping: dict[str, int] | None = None
     category = None
-    for number, cells in enumerate(rows, start=1):
+    for number, cells in rows:
         if mapping is None:
             mapping = map_header([text for text, _where in cells])
             if mapping is None:

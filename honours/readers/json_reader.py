@@ -19,9 +19,11 @@ _WINNER_TEXT = ("proposer", "affiliation", "note", "certificate", "proposer_kind
 
 
 def read_json(data: bytes, origin: str) -> ImportPlan:
+    _check_size(data, origin)
     text = decode(data, origin).text
+    twice: list[tuple[dict, str]] = []  # objects that held a key twice, and the key
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_keeping_duplicates(twice))
     except json.JSONDecodeError as error:
         raise UnreadableFile(
             _(
@@ -38,6 +40,15 @@ def read_json(data: bytes, origin: str) -> ImportPlan:
         raise UnreadableFile(
             _("{origin} holds a number too long to be part of a roll").format(origin=origin)
         ) from None
+    if twice:
+        # The first whose place is still in the document (an object inside a value
+        # that a repeated key replaced is not), else the first.
+        places = ((_place(document, found), key) for found, key in twice)
+        place, key = next((p for p in places if p[0] is not None), (None, twice[0][1]))
+        raise UnreadableFile(
+            _("{origin}: the key {key!r} is written twice in {place}; only one can be "
+              "read, and none is dropped unsaid: remove the one that is wrong").format(
+                origin=origin, key=key[:80], place=place or _("an object of the file")))
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise UnreadableFile(
             _(
@@ -72,6 +83,57 @@ def read_json(data: bytes, origin: str) -> ImportPlan:
     for index, category in enumerate(categories):
         _category(category, (), f"categories[{index}]", plan)
     return plan
+
+
+def _check_size(data: bytes, origin: str) -> None:
+    """Refuse a file whose parse would cost too much memory, before parsing: Python
+    holds an empty list of two bytes of text in 56 bytes.  The values are counted
+    from their delimiters ({, [ and commas, inside texts too: an upper bound)."""
+    from . import limits
+
+    if len(data) > limits.MAX_JSON_BYTES:
+        raise UnreadableFile(
+            _("{origin} is {size:,} bytes, more than the {limit:,} a roll JSON may be; "
+              "split the roll, or import it as CSV or xlsx").format(
+                origin=origin, size=len(data), limit=limits.MAX_JSON_BYTES))
+    values = data.count(b"{") + data.count(b"[") + data.count(b",")
+    if values > limits.MAX_JSON_VALUES:
+        raise UnreadableFile(
+            _("{origin} holds about {count:,} values, more than the {limit:,} a roll JSON "
+              "may hold; split the roll, or import it as CSV or xlsx").format(
+                origin=origin, count=values, limit=limits.MAX_JSON_VALUES))
+
+
+def _keeping_duplicates(twice: list[tuple[dict, str]]):
+    """An ``object_pairs_hook`` that notes each object holding a key twice (a plain
+    ``json.loads`` keeps the last and drops the other unsaid)."""
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        result = dict(items)
+        if len(result) != len(items):
+            seen: set[str] = set()
+            key = next(k for k, _v in items if k in seen or seen.add(k))
+            twice.append((result, key))
+        return result
+
+    return pairs
+
+
+def _place(document: object, target: dict) -> str | None:
+    """Where ``target`` is in ``document``, as ``categories[0].winners[3]`` (None:
+    not there)."""
+    stack: list[tuple[object, str]] = [(document, "")]
+    while stack:
+        value, path = stack.pop()
+        if value is target:
+            return path or _("the top object")
+        if isinstance(value, dict):
+            stack += [(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()
+                      if isinstance(v, (dict, list))]
+        elif isinstance(value, list):
+            stack += [(v, f"{path}[{i}]") for i, v in enumerate(value)
+                      if isinstance(v, (dict, list))]
+    return None
 
 
 def _quota(value: object, where: str, plan: ImportPlan) -> int | None:

@@ -58,6 +58,14 @@ def too_many_lines(origin: str, limit: int) -> UnreadableFile:
     )
 
 
+def line_too_long(origin: str, line: int, limit: int) -> UnreadableFile:
+    return UnreadableFile(
+        _("{origin}, line {line:,}: a line may hold at most {limit:,} characters, and this "
+          "one is longer; reading stopped there (is it the right file? a table saved "
+          "with another line end?)").format(origin=origin, line=line, limit=limit)
+    )
+
+
 def regular_size(stream: BinaryIO) -> int | None:
     """The size of a regular file, None for a pipe, a device or anything else."""
     try:
@@ -302,29 +310,44 @@ class TextStream:
             raise self._error
         yield from self._texts
 
-    def lines(self, universal: bool = False) -> Iterator[str]:
+    def lines(self, universal: bool = False, max_chars: int | None = None) -> Iterator[str]:
         """Every line, once.  ``universal``: ends kept and ``\\r`` alone ends a line
         too, as a CSV reader wants them (``open(newline="")``); otherwise lines are
         cut at ``\\n`` with its ``\\r`` before it removed, as
-        :func:`~honours.readers.pasted.read_pasted` cuts a text."""
+        :func:`~honours.readers.pasted.read_pasted` cuts a text.  A line longer than
+        ``max_chars`` (default MAX_LINE_CHARS) is refused as soon as it is, before it
+        is joined: a file of one 100 MB line is never held as one text."""
+        limit = limits.MAX_LINE_CHARS if max_chars is None else max_chars
         pending: list[str] = []  # pieces of a line not ended yet
+        waiting = 0  # their length
+        number = 0  # lines given out
         for text in self.texts():
             if "\n" not in text and (not universal or "\r" not in text):
                 pending.append(text)
+                waiting += len(text)
+                if waiting > limit:
+                    raise line_too_long(self.origin, number + 1, limit)
                 continue
             if pending:
                 pending.append(text)
-                text, pending = "".join(pending), []
+                text, pending, waiting = "".join(pending), [], 0
             if universal:
                 parts = list(io.StringIO(text, newline=""))
                 if parts and not parts[-1].endswith("\n"):  # "\r" may precede "\n"
                     pending.append(parts.pop())
-                yield from parts
-                continue
-            parts = text.split("\n")
-            pending.append(parts.pop())
+                    waiting = len(pending[0])
+            else:
+                parts = text.split("\n")
+                pending.append(parts.pop())
+                waiting = len(pending[0])
+                parts = [part[:-1] if part.endswith("\r") else part for part in parts]
             for part in parts:
-                yield part[:-1] if part.endswith("\r") else part
+                number += 1
+                if len(part) > limit:
+                    raise line_too_long(self.origin, number, limit)
+                yield part
+            if waiting > limit:
+                raise line_too_long(self.origin, number + 1, limit)
         rest = "".join(pending)
         if universal:
             if rest:

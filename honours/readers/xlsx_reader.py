@@ -23,8 +23,9 @@ def workbook_errors(origin: str) -> Iterator[None]:
         yield
     except UnreadableFile:
         raise
-    except (SyntaxError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile,
-            zlib.error):  # SyntaxError: xml.etree's ParseError
+    except (SyntaxError, ValueError, KeyError, IndexError, TypeError, EOFError,
+            zipfile.BadZipFile, zlib.error):  # SyntaxError: xml.etree's ParseError
+        # IndexError: a cell naming a shared string the workbook does not have.
         # The parser's own words (English, about XML) would not help the clerk.
         raise UnreadableFile(
             _(
@@ -34,17 +35,42 @@ def workbook_errors(origin: str) -> Iterator[None]:
         ) from None
 
 
-#: The widest row read: a roll's sheet has a handful of columns; a sheet that
-#: claims Excel's 16,384 must not make every row 16,384 cells long.
-MAX_COLUMNS = 256
+def sheet_rows(worksheet, origin: str) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of each row that holds a value, as the sheet's XML holds
+    them: the dimensions the file declares are ignored (read-only openpyxl pads
+    every row to them), a row the file lacks is never made (a sheet with one cell at
+    XFD1048576 is one row, not a million of 16,384 cells), trailing empty cells are
+    dropped.  A value beyond column MAX_COLUMNS is refused with its cell: a roll's
+    sheet has a handful of columns, and nothing is dropped unsaid.  The cells a row
+    may hold are bounded before parsing (:func:`~honours.readers.limits.check_workbook`)."""
+    from openpyxl.utils import get_column_letter
 
+    from . import limits
 
-def sheet_rows(worksheet):
-    """The sheet's rows as values, ignoring the dimensions the file declares
-    (read-only openpyxl pads every row to them) and cut at MAX_COLUMNS."""
     if hasattr(worksheet, "reset_dimensions"):
         worksheet.reset_dimensions()
-    yield from worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    width = limits.MAX_COLUMNS
+    # Without max_col, a missing row is one shared empty tuple and a row is as long
+    # as its own last cell.
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        if not values:
+            continue
+        if len(values) > width:
+            beyond = next((i for i, v in enumerate(values[width:], start=width + 1)
+                           if v is not None), None)
+            if beyond is not None:
+                raise UnreadableFile(
+                    _("{origin}: the cell {cell} is beyond column {last} ({limit}), further "
+                      "than a roll's sheet reaches; delete what is there (or move it left), "
+                      "save, and import again").format(
+                        origin=origin, cell=f"{get_column_letter(beyond)}{number}",
+                        last=get_column_letter(width), limit=width))
+            values = values[:width]
+        end = len(values)
+        while end and values[end - 1] is None:
+            end -= 1
+        if end:
+            yield number, values[:end]
 
 
 def open_workbook(data: bytes, origin: str):
@@ -78,31 +104,37 @@ def read_xlsx(data: bytes, origin: str, sheet: str | None = None) -> ImportPlan:
             )
         from .limits import check_rows
 
-        rows = []
-        for number, cells in enumerate(sheet_rows(worksheet), start=1):
-            check_rows(number, origin)
-            rows.append((_("row {number}").format(number=number), list(cells)))
+        rows, numbers, last = [], [], 0
+        label = _("row {number}")
+        for number, cells in sheet_rows(worksheet, origin):
+            check_rows(len(rows) + 1, origin)
+            rows.append((label.format(number=number), list(cells)))
+            numbers.append(number)
+            last = number
     finally:
         book.close()
     plan = rows_to_plan(
         rows, _("Excel workbook, sheet {sheet!r}").format(sheet=worksheet.title)
     )
-    plan.problems += unsaved_formulas(data, worksheet.title, rows)
+    plan.skipped["blank"] += last - len(rows)  # the rows without a value, never made
+    plan.problems += unsaved_formulas(data, worksheet.title, dict(zip(numbers, rows)), origin)
     return plan
 
 
-def unsaved_formulas(data: bytes, sheet: str, rows: list) -> list[str]:
+def unsaved_formulas(data: bytes, sheet: str, rows: dict, origin: str) -> list[str]:
     """A problem for each formula cell whose value was never saved (a workbook
     written by a program, not by Excel): read with ``data_only`` it is empty, and
-    its name would vanish unreported."""
+    its name would vanish unreported.  ``rows``: row number → (label, values) as
+    read with ``data_only``."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     problems = []
     try:
-        formulas = sheet_rows(book[sheet])
-        for number, ((_origin, values), cells) in enumerate(zip(rows, formulas), start=1):
+        for number, cells in sheet_rows(book[sheet], origin):
+            _label, values = rows.get(number, ("", []))
+            values = [*values, *[None] * (len(cells) - len(values))]
             for column, (value, formula) in enumerate(zip(values, cells), start=1):
                 if value is None and isinstance(formula, str) and formula.startswith("="):
                     problems.append(
