@@ -558,9 +558,12 @@ def describe_numbers(numbers: list[str]) -> str:
     return f"{numbers[0]} … {numbers[-1]}"
 
 
-def pattern_change_warning(db: TinyDB, ledger: Ledger, key: str, value: str) -> str | None:
+def pattern_change_warning(db: TinyDB, ledger: Ledger, key: str, value: str,
+                           after: int = 0) -> str | None:
     """What changing the pattern (or the year it uses) does to numbers already issued;
-    ``None`` when no number is issued or the change does not affect numbering."""
+    ``None`` when no number is issued or the change does not affect numbering.
+    ``after``: the highest serial of the series the new pattern and year make in the
+    rolls' folder (honours.series), which the next number follows too."""
     current = settings(db)
     if key == "certificate-pattern":
         check_certificate_pattern(value)  # refused before anything is formatted
@@ -580,7 +583,7 @@ def pattern_change_warning(db: TinyDB, ledger: Ledger, key: str, value: str) -> 
         check_certificate_pattern(new_pattern)  # a pattern stored by hand, for the year
     except RollError:
         return None  # the year is set; issuing refuses the pattern, with the reason
-    example = new_pattern.format(serial=ledger.serial_after(db) + 1, year=new_year)
+    example = new_pattern.format(serial=max(ledger.serial_after(db), after) + 1, year=new_year)
     return ngettext(
         "{count} certificate number is already issued; it keeps its number. "
         "Numbers issued from now on follow the new pattern, continuing the serial: "

@@ -29,7 +29,13 @@ from tinydb import TinyDB
 from .errors import HonoursError
 from .i18n import _
 from .people import category_paths
-from .roll import CATEGORIES, DEFAULT_SETTINGS, SETTINGS, stored_settings
+from .roll import (
+    CATEGORIES,
+    DEFAULT_SETTINGS,
+    SETTINGS,
+    check_certificate_pattern,
+    stored_settings,
+)
 
 #: A year in a file name or a title: four digits, not part of a longer number.
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -156,6 +162,7 @@ def plan_next_roll(db: TinyDB, source: Path, serial_so_far: int) -> NextRoll:
             advanced.append(Advanced(_setting_place(key), value, changed))
     settings["year"] = str(new_year)
     pattern = settings.get("certificate-pattern") or DEFAULT_SETTINGS["certificate-pattern"]
+    check_certificate_pattern(pattern)  # a pattern stored by hand: refused before any preview
     return NextRoll(
         source=Path(source), target=next_roll_path(Path(source), new_year), year=year,
         new_year=new_year, categories=categories, settings=settings, advanced=advanced,

@@ -190,6 +190,18 @@ def test_a_hand_stored_pattern_is_refused_when_issuing_not_looped(issued, db):
     assert db.read_bytes() == before
 
 
+def test_new_year_refuses_a_hand_stored_pattern_before_its_preview(issued, db):
+    """new-year formats the pattern for its preview and seeds the next roll's serial
+    from it: a pattern stored behind the validator's back is refused there too."""
+    with Store(db).transaction() as tdb:
+        _store_pattern(tdb, "{serial:>{year}{year}}")
+    before = sorted(p.name for p in db.parent.iterdir())
+    result = run_cli("--db", str(db), "new-year", "--yes", timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "unexpected" not in result.stderr.lower() and "pattern" in result.stderr
+    assert sorted(p.name for p in db.parent.iterdir()) == before
+
+
 def test_a_roll_json_with_a_nested_width_is_refused(honours, tmp_path, db):
     document = {
         "format": "honours-roll", "version": 1, "title": "x",

@@ -147,6 +147,16 @@ def test_a_register_preview_shows_the_series_next_number(tmp_path):
     assert "QDU-0004*" in shown
 
 
+def test_changing_to_a_series_pattern_previews_the_series_next_number(tmp_path):
+    qdu = start_roll(tmp_path)
+    add_and_issue(qdu, "马罡", "王芳", "刘振")
+    other = start_roll(tmp_path, "JS{year}-{serial:04d}", name="other.json")
+    add_and_issue(other, "李娜")
+    preview = other("settings", "set", "certificate-pattern", PATTERN, "--yes").output
+    assert "QDU-0004" in preview  # the folder's series is at 3, the roll's own serial at 1
+    assert add_and_issue(other, "赵六") == ["QDU-0004"]
+
+
 def test_a_pattern_with_the_year_restarts_and_same_year_rolls_share_it(tmp_path):
     first = start_roll(tmp_path, "JS{year}-{serial:04d}")
     assert add_and_issue(first, "马罡") == ["JS2026-0001"]

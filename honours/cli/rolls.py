@@ -6,6 +6,7 @@ padding, fonts, layout) and the one path that issues numbers with a file.
 
 
 from contextlib import ExitStack
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -579,6 +580,23 @@ def settings_show(ctx: typer.Context) -> None:
         console().print(_setting_line(key, values[key]))
 
 
+def _series_after(current, db, key: str, value: str) -> int:
+    """The highest serial of the series the changed pattern or year would issue
+    from (honours.series), for the preview of the next number; 0 when it cannot be
+    told (a pattern or year that is refused: setting it says why)."""
+    from ..roll import RollError
+    from ..series import SeriesError, series_of
+
+    if key not in ("certificate-pattern", "year"):
+        return 0
+    change = {"pattern": value} if key == "certificate-pattern" else {
+        "year": value or str(datetime.now().year)}
+    try:
+        return series_of(current, db, **change).highest
+    except (RollError, SeriesError):
+        return 0  # refused by setting it, or said when numbers are next issued
+
+
 def _setting_line(key: str, value: str) -> str:
     """``title: 光荣榜``, or under --lang zh ``标题：光荣榜``; a date also as it is
     printed on certificates (2024-12 → 二〇二四年十二月)."""
@@ -622,8 +640,11 @@ def settings_set(
 
     value = value or DEFAULT_SETTINGS.get(key, "")
     current = store()
-    warning = pattern_change_warning(
-        current.snapshot(), Ledger.load(current), key, value) if current.exists() else None
+    warning = None
+    if current.exists():
+        db = current.snapshot()
+        warning = pattern_change_warning(db, Ledger.load(current), key, value,
+                                         _series_after(current, db, key, value))
     if warning:
         note(warning)
         confirm(_("Change {key} to {value!r}?").format(

@@ -186,10 +186,7 @@ def _preview(plan, categories: int) -> None:
 
 
 def _example(plan, serial: int) -> str:
-    try:
-        return plan.pattern.format(serial=serial, year=plan.new_year)
-    except (KeyError, ValueError, IndexError):
-        return plan.pattern
+    return plan.pattern.format(serial=serial, year=plan.new_year)  # checked by plan_next_roll
 
 
 # --------------------------------------------------------------------------- searching rolls
