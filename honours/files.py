@@ -209,6 +209,26 @@ def read_regular_file(path: Path, limit: int, what: str, follow: bool = False) -
         os.close(fd)
 
 
+def open_input(path: Path):
+    """A binary file object of a file the user gives to read (an import, a list
+    to check), opened without waiting: a named pipe nothing writes to reads as
+    empty at once instead of blocking (a pipe with a writer, as ``<(command)``
+    gives, reads as usual); a folder is refused.  The reader bounds what it reads."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | _BINARY)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if _NONBLOCK:
+            import fcntl
+
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~_NONBLOCK)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def write_regular_file(path: Path, payload: bytes, what: str) -> None:
     """Write ``payload`` over ``path`` in place (created if absent), if it is a
     regular file: for the small files that need no atomic replace (the lock

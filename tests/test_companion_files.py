@@ -528,3 +528,25 @@ def test_a_ledger_giving_a_number_twice_is_refused_never_dropped(filled, db):
     result = filled("register", "--issue", ok=False)
     assert result.exit_code != 0 and "more than once" in " ".join(result.output.split())
     assert path.read_bytes() == edited
+
+
+def test_a_named_pipe_given_to_read_never_blocks(tmp_path):
+    """A FIFO nothing writes to, given to import, check or sort, reads as empty at
+    once (it blocked for ever in open); a pipe with a writer reads as usual."""
+    from .conftest import run_cli
+
+    fifo = tmp_path / "list.txt"
+    os.mkfifo(fifo)
+    db = str(tmp_path / "r.json")
+    for command in (["import", str(fifo)], ["check", str(fifo)], ["sort", str(fifo)]):
+        result = run_cli("--db", db, *command, timeout=30)
+        assert result.returncode in (0, 2), result.stderr
+        assert "unexpected" not in result.stderr
+    reading, writing = os.pipe()  # what <(command) gives: a pipe with its writer
+    os.write(writing, "王芳\n马罡\n".encode())
+    os.close(writing)
+    try:
+        with files.open_input(Path(f"/dev/fd/{reading}")) as stream:
+            assert stream.read().decode() == "王芳\n马罡\n"
+    finally:
+        os.close(reading)

@@ -11,6 +11,7 @@ import typer
 
 from .. import paths
 from ..errors import os_reason
+from ..files import open_input
 from ..i18n import _
 from ..paths import resolve_db_path
 
@@ -195,7 +196,7 @@ def read_input(source: str | None) -> tuple[str, bytes]:
     from ..readers import read_bounded
 
     try:
-        with open(source, "rb") as stream:
+        with open_input(source) as stream:
             return source, read_bounded(stream, source)
     except OSError as error:
         raise fail(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import os_reason
+from ..files import open_input
 from ..i18n import _
 from .encoding import decode
 from .limits import MAX_BYTES
@@ -86,7 +87,7 @@ def read_file(
     MAX_BYTES."""
     origin = str(path)
     try:
-        with open(path, "rb") as stream:
+        with open_input(path) as stream:
             return _read_stream(stream, path, origin, fmt, sheet, kind, encoding)
     except OSError as error:
         raise UnreadableFile(
