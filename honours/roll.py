@@ -942,6 +942,18 @@ def settings(db: TinyDB) -> dict[str, str]:
 def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
     """Store one setting; ``key`` may be the code or its Chinese word (落款), a date
     any way a clerk writes one (2024年12月): both are stored in their one form."""
+    key, value = checked_setting(key, value)
+    table = db.table(SETTINGS)
+    if table.get(doc_id=1) is None:
+        table.insert({key: value})
+    else:
+        table.update({key: value}, doc_ids=[1])
+    return settings(db)
+
+
+def checked_setting(key: str, value: str) -> tuple[str, str]:
+    """A setting's code and value in their one stored form, or RollError saying why
+    it is refused (``settings set``, and ``doctor`` on a stored value)."""
     from . import vocabulary
 
     try:
@@ -960,12 +972,7 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
         raise RollError(_("the year must be four digits, not {value!r}").format(value=value))
     if key == "certificate-pattern":
         check_certificate_pattern(value)
-    table = db.table(SETTINGS)
-    if table.get(doc_id=1) is None:
-        table.insert({key: value})
-    else:
-        table.update({key: value}, doc_ids=[1])
-    return settings(db)
+    return key, value
 
 
 #: How deep the category tree may go: real rolls use 2 to 4 levels.
