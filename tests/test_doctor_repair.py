@@ -20,6 +20,11 @@ from .conftest import Honours
 BIG = 10**30 + 7  # 31 digits: past what orjson (64 bits) writes
 
 
+@pytest.fixture(autouse=True)
+def _wide(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # no message folded over two lines of the table
+
+
 @pytest.fixture(scope="module")
 def _built(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("roll")
@@ -180,7 +185,6 @@ MENDED = {
     "setting-year-number": setting(year=2026),
     "setting-title-none": setting(title=None),
     "setting-issuer-list": setting(issuer=["青岛市总工会"]),
-    "setting-pattern-number": setting(**{"certificate-pattern": 5}),
     # counters (the database's copy of the highest serial)
     "counter-value-text": counter(value="6"),
     "counter-value-negative": counter(value=-5),
@@ -231,20 +235,26 @@ ADVISED = {
     "winner-proposer-kind-unknown": (win(5, proposer_kind="robot"),
                                      ["edit", "4", "#5", "--proposer-kind", "person"]),
     "setting-year-not-four-digits": (setting(year="二〇二六"),
-                                     ["settings", "set", "year", "2026"]),
-    "setting-year-five-digits": (setting(year="20266"), ["settings", "set", "year", "2026"]),
+                                     ["settings", "set", "year", "2026", "--yes"]),
+    "setting-year-five-digits": (setting(year="20266"),
+                                 ["settings", "set", "year", "2026", "--yes"]),
     "setting-title-too-long": (setting(title="光" * 1000),
-                               ["settings", "set", "title", "光荣榜"]),
-    "setting-date-not-a-date": (setting(date="昨天"), ["settings", "set", "date", "2026-12"]),
+                               ["settings", "set", "title", "光荣榜", "--yes"]),
+    "setting-date-not-a-date": (setting(date="昨天"),
+                                ["settings", "set", "date", "2026-12", "--yes"]),
     "setting-pattern-huge-width": (setting(**{"certificate-pattern": "{serial:0200000000d}"}),
                                    ["settings", "set", "certificate-pattern",
-                                    "QD{year}-{serial:04d}"]),
+                                    "QD{year}-{serial:04d}", "--yes"]),
     "setting-pattern-no-serial": (setting(**{"certificate-pattern": "QD{year}"}),
                                   ["settings", "set", "certificate-pattern",
-                                   "QD{year}-{serial:04d}"]),
+                                   "QD{year}-{serial:04d}", "--yes"]),
+    # not text: the repair makes it text, then names the command
+    "setting-pattern-number": (setting(**{"certificate-pattern": 5}),
+                               ["settings", "set", "certificate-pattern",
+                                "QD{year}-{serial:04d}", "--yes"]),
     "setting-pattern-unknown-field": (setting(**{"certificate-pattern": "{foo}-{serial}"}),
                                       ["settings", "set", "certificate-pattern",
-                                       "QD{year}-{serial:04d}"]),
+                                       "QD{year}-{serial:04d}", "--yes"]),
 }
 
 #: Edits the storage layer refuses before any roll check (the file is not a
@@ -328,7 +338,8 @@ def test_what_a_command_sets_right_is_named_with_the_command(roll, edit):
     assert not _crashed(repaired), repaired.output
     said = [line for line in repaired.output.splitlines() if line.startswith("not mended")]
     assert len(said) == 1 and f"honours {' '.join(fix[:3])}" in said[0], repaired.output
-    assert roll.db.read_bytes() == edited  # nothing to mend: no change, no backup
+    if "repaired" not in repaired.output:
+        assert roll.db.read_bytes() == edited  # nothing to mend: no change, no backup
     roll(*fix)
     after = roll("doctor", ok=False)
     assert after.exit_code == 0, after.output
