@@ -301,15 +301,16 @@ def advice(tables: dict[str, dict]) -> list[Problem]:
                 fix=f"{edit} --title NEW-TITLE"))
         titles.setdefault(place, record)
     for record, document in tables.get(WINNERS, {}).items():
-        kinds = parse_kinds(document.get("proposer_kind", ""))
-        if any(kind not in RECIPIENT_KINDS for kind in kinds):
+        stored = document.get("proposer_kind")
+        if not stored or stored in RECIPIENT_KINDS:
+            continue  # the usual cases, without splitting
+        if any(kind not in RECIPIENT_KINDS for kind in parse_kinds(stored)):
             problems.append(Problem(WINNERS, record, _(
                 "the proposer kind {value!r} is not person or unit: it is guessed from the "
                 "names").format(value=document.get("proposer_kind")),
                 fix="honours edit {category} #{record} --proposer-kind person|unit".format(
                     category=document["category"], record=record)))
-    stored = tables.get(SETTINGS, {}).get("1", {})
-    for key, value in stored.items():
+    for key, value in tables.get(SETTINGS, {}).get("1", {}).items():
         if key not in DEFAULT_SETTINGS or not value:
             continue
         try:

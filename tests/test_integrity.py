@@ -66,6 +66,7 @@ def test_a_hand_edited_database_is_named_refused_and_repaired(jinshan_db, edit):
     doctor = run_cli("--db", str(jinshan_db), "doctor")
     assert doctor.returncode == 1 and "doctor --repair" in doctor.stdout
     assert "Traceback" not in doctor.stdout + doctor.stderr
+    assert "unexpected error" not in doctor.stdout + doctor.stderr
     repaired = run_cli("--db", str(jinshan_db), "doctor", "--repair")
     assert "repaired" in repaired.stderr, repaired.stderr
     assert check(_tables(jinshan_db)) == []
