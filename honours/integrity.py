@@ -3,22 +3,33 @@ can break, and how ``honours doctor --repair`` mends it.
 
 The storage layer checks that the file is an honours database (JSON, tables of
 documents, the schema); this module checks that the documents make a roll:
-record ids TinyDB will keep ("01" beside "1" would lose one at the next save),
+record ids TinyDB will keep ("01" beside "1" would lose one at the next save,
+an id past :data:`MAX_ID` would make the next id one no save can write),
 fields of the right type and value, parents and categories that exist, no
-circle of parents.  Pure: the tables in, problems out; a repair changes only
-what it must and loses no winner.  Fast enough to run on every open (plain
-dictionary work, no name validation: names are checked when they are typed).
+circle of parents, the database's serial counter a number.  Pure: the tables
+in, problems out; a repair changes only what it must and loses no winner.
+Fast enough to run on every open (plain dictionary work, no name validation:
+names are checked when they are typed).
+
+:func:`check` finds what every command refuses (the file is left to
+``doctor --repair``); :func:`advice` finds values the commands read but ignore
+or refuse to use (a quota in words, a setting ``settings set`` would refuse),
+which a command sets right: each such problem names that command.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import repeat
 from operator import methodcaller
 
 from .collation import KINDS, RULES
+from .errors import HonoursError
 from .i18n import _
-from .recipients import CERTIFICATE_MODES
+from .ledger import CERTIFICATE_SERIAL, COUNTERS
+from .recipients import CERTIFICATE_MODES, RECIPIENT_KINDS, parse_kinds
+from .roll import DEFAULT_SETTINGS, PATH_SEPARATOR, checked_setting
 
 CATEGORIES, WINNERS, SETTINGS = "categories", "winners", "settings"
 #: Where a repair puts winners whose category no longer exists.
@@ -31,6 +42,11 @@ _TEXT_FIELDS = {
 #: A category's certificate mode, when set (honours/recipients.py).
 _MODES = ("", *CERTIFICATE_MODES)
 _SORTS = (*RULES, "manual")
+#: The largest record id kept: the largest whole number a JSON reader that
+#: reads numbers as doubles keeps exactly, far below the 64 bits a save writes
+#: (a hand-edited 31-digit id made every later insert fail).
+MAX_ID = 2**53 - 1
+_ID_DIGITS = len(str(MAX_ID))
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,7 @@ class Problem:
     table: str
     record: str  # the document id as written in the file
     message: str
+    fix: str = ""  # the command that mends it (problems of :func:`advice`)
 
     def __str__(self) -> str:
         return _("{table} #{record}: {message}").format(
@@ -55,6 +72,7 @@ def check(tables: dict[str, dict]) -> list[Problem]:
         problems += _category(record, document, category_ids)
     problems += _cycles(categories)
     problems += _winners(tables.get(WINNERS, {}), category_ids)
+    problems += _counters(tables.get(COUNTERS, {}))
     for record, document in tables.get(SETTINGS, {}).items():
         bad = [key for key, value in document.items() if not isinstance(value, str)]
         if bad:
@@ -64,19 +82,26 @@ def check(tables: dict[str, dict]) -> list[Problem]:
 
 
 def _canonical(record: str) -> bool:
-    """A plain positive number as TinyDB writes it: no leading zero, ASCII digits."""
-    return record.isascii() and record.isdigit() and record[0] != "0"
+    """A plain positive number as TinyDB writes it: no leading zero, ASCII digits,
+    at most :data:`MAX_ID`."""
+    return (record.isascii() and record.isdigit() and record[0] != "0"
+            and (len(record) < _ID_DIGITS or int(record) <= MAX_ID))
 
 
 def _ids(name: str, table: dict) -> list[Problem]:
     if (all(map(str.isascii, table)) and all(map(str.isdigit, table))
-            and not any(map(methodcaller("startswith", "0"), table))):
+            and not any(map(methodcaller("startswith", "0"), table))
+            and max(map(len, table), default=0) < _ID_DIGITS):
         return []  # plain numbers are all different numbers
     problems = []
     seen: dict[int, str] = {}
     for record in table:
         number = int(record) if record.isdecimal() else None
-        if not _canonical(record):
+        if number is not None and number > MAX_ID and record.isascii() and record[0] != "0":
+            problems.append(Problem(name, record, _(
+                "the id {record} is larger than {limit}: the next record added would get "
+                "an id no save can write").format(record=record, limit=MAX_ID)))
+        elif not _canonical(record):
             problems.append(Problem(name, record, _(
                 "the id {record!r} is not a plain number: TinyDB would lose a record at the "
                 "next save").format(record=record)))
@@ -188,6 +213,26 @@ def _numbers_sound(value) -> bool:
         type(key) is str and type(number) is str for key, number in value.items())
 
 
+def _counters(counters: dict) -> list[Problem]:
+    """The database's counters (honours/ledger.py): each named, the certificate
+    serial a whole number of 0 or more (read by every register and issue)."""
+    problems = []
+    for record, document in counters.items():
+        name = document.get("name")
+        if type(name) is not str:
+            problems.append(Problem(COUNTERS, record, _(
+                "the counter has no name (a text)")))
+        elif name == CERTIFICATE_SERIAL and not _serial_sound(document.get("value")):
+            problems.append(Problem(COUNTERS, record, _(
+                "the certificate serial {value!r} is not a whole number of 0 or more").format(
+                    value=document.get("value"))))
+    return problems
+
+
+def _serial_sound(value) -> bool:
+    return _is_int(value) and value >= 0
+
+
 def _cycles(categories: dict) -> list[Problem]:
     """Categories whose parents lead back to themselves."""
     parent = {
@@ -218,16 +263,85 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def advice(tables: dict[str, dict]) -> list[Problem]:
+    """Values of sound tables (:func:`check` finds nothing) that the commands read
+    but ignore or refuse to use, each with the command that sets it right in
+    ``fix``: a quota or exclusive mark that is not one (so none is in force), a
+    proposer kind that is not person or unit (so it is guessed), a title that no
+    path can name, a setting ``settings set`` would refuse."""
+    problems: list[Problem] = []
+    categories = tables.get(CATEGORIES, {})
+    titles: dict[tuple, str] = {}
+    for record, document in categories.items():
+        edit = f"honours category edit {record}"
+        quota = document.get("quota")
+        if quota is not None and not (_is_int(quota) and quota >= 0):
+            given = quota if isinstance(quota, str) and quota.isascii() and quota.isdigit() \
+                else "N"
+            problems.append(Problem(CATEGORIES, record, _(
+                "the quota {value!r} is not a whole number: no quota is in force").format(
+                    value=quota), fix=f"{edit} --quota {given}"))
+        exclusive = document.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            problems.append(Problem(CATEGORIES, record, _(
+                "exclusive {value!r} is neither true nor false: the list is treated as not "
+                "exclusive").format(value=exclusive),
+                fix=f"{edit} --exclusive  |  {edit} --no-exclusive"))
+        title = document["title"]
+        if PATH_SEPARATOR in title:
+            problems.append(Problem(CATEGORIES, record, _(
+                "the title {title!r} holds {separator}, which joins the titles of a path: "
+                "no path names it").format(title=title, separator=PATH_SEPARATOR),
+                fix=f"{edit} --title NEW-TITLE"))
+        place = (document.get("parent"), title.strip())
+        if place in titles:
+            problems.append(Problem(CATEGORIES, record, _(
+                "the title {title!r} is also the title of category #{other} under the same "
+                "parent: only its id names it").format(title=title, other=titles[place]),
+                fix=f"{edit} --title NEW-TITLE"))
+        titles.setdefault(place, record)
+    for record, document in tables.get(WINNERS, {}).items():
+        stored = document.get("proposer_kind")
+        if not stored or stored in RECIPIENT_KINDS:
+            continue  # the usual cases, without splitting
+        if any(kind not in RECIPIENT_KINDS for kind in parse_kinds(stored)):
+            problems.append(Problem(WINNERS, record, _(
+                "the proposer kind {value!r} is not person or unit: it is guessed from the "
+                "names").format(value=document.get("proposer_kind")),
+                fix="honours edit {category} #{record} --proposer-kind person|unit".format(
+                    category=document["category"], record=record)))
+    for key, value in tables.get(SETTINGS, {}).get("1", {}).items():
+        if key not in DEFAULT_SETTINGS or not value:
+            continue
+        try:
+            checked_setting(key, value)
+        except HonoursError as error:
+            problems.append(Problem(SETTINGS, "1", _(
+                "the setting {key} {value!r} cannot be used: {reason}").format(
+                    key=key, value=value[:80], reason=error),
+                fix=f"honours settings set {key} VALUE"))
+    return problems
+
+
 # --------------------------------------------------------------------------- repair
 
 
-def repair(tables: dict[str, dict]) -> list[str]:
-    """Mend ``tables`` in place so that :func:`check` finds nothing a repair can
-    fix; returns what was done, in words.  No winner is dropped: a winner whose
-    category is gone moves to a category "未归类（修复）"."""
+def repair(tables: dict[str, dict], renumbered: dict | None = None,
+           serial: int = 0) -> list[str]:
+    """Mend ``tables`` in place so that :func:`check` finds nothing; returns what
+    was done, in words.  No winner is dropped: a winner whose category is gone
+    (or who has none) moves to a category "未归类（修复）".  A record whose id is
+    not a plain number up to :data:`MAX_ID` gets the next free id; the winners and
+    subcategories of a renumbered category follow it.  ``renumbered`` receives
+    {table: {old id: new id}} (the ledger names winners by id); ``serial`` is the
+    ledger's highest serial, the least a damaged serial counter is mended to."""
     done: list[str] = []
+    moved: dict[str, dict[int, int]] = {}
     for name in list(tables):
-        tables[name] = _renumber(name, tables[name], done)
+        tables[name], moved[name] = _renumber(name, tables[name], done)
+    if renumbered is not None:
+        renumbered.update(moved)
+    _follow(tables, moved.get(CATEGORIES, {}))
     categories = tables.setdefault(CATEGORIES, {})
     for record, document in categories.items():
         _mend_fields(CATEGORIES, record, document, done)
@@ -254,8 +368,10 @@ def repair(tables: dict[str, dict]) -> list[str]:
         }
         for record in orphans:
             winners[record]["category"] = home
-        done.append(_("{count} winner(s) whose category was gone moved to {title}").format(
-            count=len(orphans), title=ORPHANS_TITLE))
+        done.append(_("{count} winner(s) whose category was gone or missing moved to "
+                      "{title} (category {id}): put each where it belongs with `honours move "
+                      "{id} #ID --to CATEGORY`").format(
+            count=len(orphans), title=ORPHANS_TITLE, id=home))
     for record, document in winners.items():
         _mend_fields(WINNERS, record, document, done)
     for document in tables.get(SETTINGS, {}).values():
@@ -263,21 +379,64 @@ def repair(tables: dict[str, dict]) -> list[str]:
             if not isinstance(value, str):
                 document[key] = "" if value is None else str(value)
                 done.append(_("setting {key}: made text").format(key=key))
+    _mend_counters(tables.get(COUNTERS, {}), serial, done)
     return done
 
 
-def _renumber(name: str, table: dict, done: list[str]) -> dict:
-    """Give every record a plain, unique id (keeping the plain ones)."""
-    kept = {record: document for record, document in table.items() if _canonical(record)}
-    next_id = max((int(r) for r in kept), default=0) + 1
-    for record, document in table.items():
-        if record in kept:
+def _follow(tables: dict[str, dict], moved: dict[int, int]) -> None:
+    """Winners and subcategories of a renumbered category name its new id."""
+    if not moved:
+        return
+    for table, field in ((WINNERS, "category"), (CATEGORIES, "parent")):
+        for document in tables.get(table, {}).values():
+            value = document.get(field)
+            if _is_int(value) and value in moved:
+                document[field] = moved[value]
+
+
+def _mend_counters(counters: dict, serial: int, done: list[str]) -> None:
+    """A counter without a name is the certificate serial when none is named so
+    (the one counter honours keeps); a serial that is not a whole number of 0 or
+    more becomes the larger of what it says and the ledger's highest serial."""
+    named = any(d.get("name") == CERTIFICATE_SERIAL for d in counters.values())
+    for record, document in counters.items():
+        if type(document.get("name")) is not str:
+            document["name"] = CERTIFICATE_SERIAL if not named else f"unnamed-{record}"
+            named = True
+            done.append(_("counters #{record}: named {name}").format(
+                record=record, name=document["name"]))
+        if document["name"] != CERTIFICATE_SERIAL or _serial_sound(document.get("value")):
             continue
-        kept[str(next_id)] = document
+        value = document.get("value")
+        said = value if _is_int(value) else None
+        if isinstance(value, float) and value == value and abs(value) != float("inf"):
+            said = math.ceil(value)
+        elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            said = int(value)
+        document["value"] = max(said or 0, serial, 0)
+        done.append(_("counters #{record}: the certificate serial {old!r} set to {new} (the "
+                      "ledger's highest serial is {serial})").format(
+                          record=record, old=value, new=document["value"], serial=serial))
+
+
+def _renumber(name: str, table: dict, done: list[str]) -> tuple[dict, dict[int, int]]:
+    """Give every record a plain, unique id up to MAX_ID (keeping the plain ones),
+    the others in the order of their numbers; returns the table and, for each old
+    id that was a number no kept record has, its new id."""
+    kept = {record: document for record, document in table.items() if _canonical(record)}
+    taken = {int(r) for r in kept}
+    next_id = max(taken, default=0) + 1
+    moved: dict[int, int] = {}
+    others = [r for r in table if r not in kept]
+    others.sort(key=lambda r: int(r) if r.isdecimal() else MAX_ID + 1)  # stable: file order
+    for record in others:
+        kept[str(next_id)] = table[record]
+        if record.isdecimal() and int(record) not in taken:
+            moved.setdefault(int(record), next_id)
         done.append(_("{table}: record {old!r} renumbered {new}").format(
             table=name, old=record, new=next_id))
         next_id += 1
-    return kept
+    return kept, moved
 
 
 def _mend_fields(table: str, record: str, document: dict, done: list[str]) -> None:
@@ -289,8 +448,10 @@ def _mend_fields(table: str, record: str, document: dict, done: list[str]) -> No
     if table == CATEGORIES:
         title = document.get("title")
         if not isinstance(title, str) or not title.strip():
-            fix("title", str(title).strip() if title not in (None, "") else f"类别{record}",
-                _("set from the damaged value"))
+            fix("title", str(title).strip() if title not in (None, "") and str(title).strip()
+                else f"类别{record}",
+                _("set from the damaged value (rename it with `honours category edit {record} "
+                  "--title TITLE`)").format(record=record))
         if document.get("kind", "person") not in KINDS:
             fix("kind", "person", _("set to person"))
         if document.get("sort", "stroke") not in _SORTS:
@@ -303,8 +464,10 @@ def _mend_fields(table: str, record: str, document: dict, done: list[str]) -> No
     else:
         name = document.get("name")
         if not isinstance(name, str) or not name.strip():
-            fix("name", str(name).strip() if name not in (None, "") else f"（无名）{record}",
-                _("set from the damaged value"))
+            fix("name", str(name).strip() if name not in (None, "") and str(name).strip()
+                else f"（无名）{record}",
+                _("set from the damaged value (rename it with `honours edit {category} #{record} "
+                  "--name NAME`)").format(category=document.get("category"), record=record))
         numbers = document.get("certificates", {})
         if not _numbers_sound(numbers):
             kept = ({str(key): str(value) for key, value in numbers.items() if value is not None}
@@ -314,5 +477,12 @@ def _mend_fields(table: str, record: str, document: dict, done: list[str]) -> No
         fix("position", 0, _("set to 0"))
     for field in _TEXT_FIELDS[table]:
         value = document.get(field, "")
-        if not isinstance(value, str):
+        if isinstance(value, str):
+            continue
+        if field == "proposer_kind":  # no word to keep: the kinds are guessed again
+            fix(field, "", _("removed: the proposers' kinds are guessed from their names "
+                             "(set them with `honours edit {category} #{record} "
+                             "--proposer-kind person|unit`)").format(
+                category=document.get("category"), record=record))
+        else:
             fix(field, "" if value is None else str(value), _("made text"))

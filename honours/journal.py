@@ -279,6 +279,7 @@ class _UndoHooks(Change):
     last recorded."""
 
     expected: str = ""
+    problems: tuple = ()  # what the roll checks find in the content brought back
 
     def before_save(self) -> None:
         current = self.store.read_raw()
@@ -313,9 +314,12 @@ class _UndoHooks(Change):
         )
 
 
-def undo(store: Store, count: int, argv: list[str] | None) -> tuple[list[Entry], Change]:
+def undo(store: Store, count: int, argv: list[str] | None,
+         allow_broken: bool = False) -> tuple[list[Entry], Change]:
     """Restore the content before the last ``count`` changes; returns them and the
-    recorded undo."""
+    recorded undo (its ``problems``: what the roll checks find in the content
+    brought back, which only ``allow_broken`` lets undo bring back, see
+    :meth:`Store.restore`)."""
     chosen = undo_plan(store, count)
     newest, oldest = chosen[0], chosen[-1]
     hooks = _UndoHooks(store=store, command=command_line(argv))
@@ -327,7 +331,8 @@ def undo(store: Store, count: int, argv: list[str] | None) -> tuple[list[Entry],
     if oldest.created:
         store.replace_with_empty(hooks)
     else:
-        store.restore(oldest.backup, hooks, reason="before-undo")
+        hooks.problems = store.restore(oldest.backup, hooks, reason="before-undo",
+                                       allow_broken=allow_broken).problems
     return chosen, hooks
 
 

@@ -943,6 +943,18 @@ def settings(db: TinyDB) -> dict[str, str]:
 def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
     """Store one setting; ``key`` may be the code or its Chinese word (落款), a date
     any way a clerk writes one (2024年12月): both are stored in their one form."""
+    key, value = checked_setting(key, value)
+    table = db.table(SETTINGS)
+    if table.get(doc_id=1) is None:
+        table.insert({key: value})
+    else:
+        table.update({key: value}, doc_ids=[1])
+    return settings(db)
+
+
+def checked_setting(key: str, value: str) -> tuple[str, str]:
+    """A setting's code and value in their one stored form, or RollError saying why
+    it is refused (``settings set``, and ``doctor`` on a stored value)."""
     from . import vocabulary
 
     try:
@@ -953,12 +965,7 @@ def set_setting(db: TinyDB, key: str, value: str) -> dict[str, str]:
         raise RollError(str(error)) from None
     value = value.strip()
     check_setting(key, value)
-    table = db.table(SETTINGS)
-    if table.get(doc_id=1) is None:
-        table.insert({key: value})
-    else:
-        table.update({key: value}, doc_ids=[1])
-    return settings(db)
+    return key, value
 
 
 def check_setting(key: str, value: str) -> None:

@@ -100,6 +100,15 @@ class InconsistentDatabase(StoreError):
     edit: a missing parent, a circle of parents, "01" beside "1" …)."""
 
 
+class BrokenBackup(InconsistentDatabase):
+    """A backup whose records do not make a roll: restored only when asked to."""
+
+    def __init__(self, message: str, name: str, problems: list) -> None:
+        super().__init__(message)
+        self.name = name
+        self.problems = problems
+
+
 class DatabaseMissing(StoreError):
     """The database file does not exist, and the command only reads it."""
 
@@ -160,6 +169,7 @@ class RestoredBackup(Backup):
 
     safety_backup: Backup | None = None  # copy of the previous content, if it was readable
     set_aside: Path | None = None  # where an unreadable previous file was kept, if any
+    problems: tuple = ()  # what the roll checks find in it (restored with allow_broken)
 
 
 def _slug(reason: str) -> str:
@@ -1214,7 +1224,23 @@ def write_refusal(path: Path) -> str | None:
         return _("the folder {folder} is read-only (mode {mode})").format(
             folder=folder, mode=f"{stat.S_IMODE(folder_info.st_mode):04o}"
         )
+    if info is not None and not _may_replace(folder_info, info):
+        return _("the folder {folder} is sticky (mode {mode}) and {path} belongs to another "
+                 "user: only its owner or the folder's can replace it").format(
+            folder=folder, mode=f"{stat.S_IMODE(folder_info.st_mode):04o}", path=file
+        )
     return None
+
+
+def _may_replace(folder: os.stat_result, file: os.stat_result) -> bool:
+    """A save puts the new file in place by a rename: in a sticky folder (mode +t,
+    like /tmp) only the file's owner, the folder's owner or root may rename over
+    a file, whatever the file's own mode bits say."""
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None or not folder.st_mode & stat.S_ISVTX:
+        return True
+    user = geteuid()
+    return user == 0 or user in (folder.st_uid, file.st_uid)
 
 
 def _may_write(info: os.stat_result, path: Path, search: bool = False) -> bool:
@@ -1807,13 +1833,17 @@ class Store:
         )
 
     def restore(
-        self, name: str, hooks: SaveHooks | None = None, reason: str = "before-restore"
+        self, name: str, hooks: SaveHooks | None = None, reason: str = "before-restore",
+        allow_broken: bool = False,
     ) -> RestoredBackup:
         """Replace the database with backup ``name``, keeping what it replaces.
 
         A readable current file is first backed up (``reason``, by default
         ``before-restore``); an unreadable one (damaged, foreign or newer) is kept as
         ``<name>.damaged-<time>`` or ``<name>.set-aside-<time>`` beside it, never deleted.
+        A backup whose records fail the roll checks (``validate``: the one taken before
+        ``doctor --repair``) raises :class:`BrokenBackup`, unless ``allow_broken``;
+        then what they find is in the result's ``problems``.
         """
         with self._locked():
             chosen = self._find_backup(name)
@@ -1826,15 +1856,33 @@ class Store:
                     )
                 ) from error
             try:
-                _parse(raw)
+                parsed = _parse(raw)
             except _Invalid as invalid:
                 message = _(
                     "The backup {name} cannot be restored: {detail}. "
                     "Nothing was changed in {path}."
                 ).format(name=chosen.name, detail=invalid.detail, path=self.path)
                 raise invalid.error(message, chosen.path) from None
+            problems = self._roll_problems(raw, parsed)
+            if problems and not allow_broken:
+                raise BrokenBackup(_(
+                    "The backup {name} holds {count} record(s) that do not make a roll: "
+                    "{problems}. Nothing was changed in {path}. To bring it back anyway, add "
+                    "--allow-broken: every command but `honours doctor` then refuses the "
+                    "database until `honours doctor --repair` mends it."
+                ).format(name=chosen.name, count=len(problems), path=self.path,
+                         problems="; ".join(str(p) for p in problems[:5])
+                         + (" …" if len(problems) > 5 else "")), chosen.name, problems)
             safety, set_aside = self._put_in_place(raw, reason, chosen.name, hooks)
-            return RestoredBackup(**vars(chosen), safety_backup=safety, set_aside=set_aside)
+            return RestoredBackup(**vars(chosen), safety_backup=safety, set_aside=set_aside,
+                                  problems=tuple(problems))
+
+    def _roll_problems(self, raw: bytes, parsed: dict[str, Any]) -> list:
+        """What ``validate`` finds in a file's records (nothing in a file as honours
+        saved it: it is read without the checks, as :meth:`_load` reads it)."""
+        if self.validate is None or _saved_body(raw) is not None:
+            return []
+        return self.validate({k: v for k, v in parsed.items() if k != META_TABLE})
 
     def replace_with_empty(
         self, hooks: SaveHooks | None = None, reason: str = "before-undo"

@@ -189,3 +189,43 @@ def test_language_from_environment(honours, monkeypatch):
     i18n.set_language("en")
     result = CliRunner().invoke(app, ["--db", str(honours.db), "doctor"])
     assert "English (en), from HONOURS_LANG=en" in result.output
+
+
+def test_sticky_folder_with_the_file_of_another_user_is_a_problem(honours, db, monkeypatch):
+    """A save replaces the file by a rename, which a sticky folder (mode 1777, like
+    /tmp) allows only to the file's owner, the folder's or root, whatever the
+    file's mode: doctor says so by the writers' own rule, and a change is refused
+    before any work with the same words (issue 24)."""
+    import os
+
+    honours("category", "add", "市、区政协委员")
+    before = db.read_bytes()
+    db.chmod(0o666)
+    db.parent.chmod(0o1777)
+    owner = db.stat().st_uid
+    # Another user than the file's and the folder's owner (os.access still answers
+    # for the real user, who may write the file: only the sticky rule refuses).
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "geteuid", lambda: owner + 4242)
+            result = doctor(honours)
+            refused = honours("add", "市、区政协委员", "张三", ok=False)
+    finally:
+        db.parent.chmod(0o755)
+    assert result.exit_code == 1, result.output
+    problem = lines_with(result.output, "is sticky")
+    assert problem and "PROBLEM" in problem[0], result.output
+    assert not lines_with(result.output, "Writable.")
+    assert refused.exit_code == 2 and "is sticky" in refused.output, refused.output
+    assert db.read_bytes() == before
+
+
+def test_sticky_folder_of_ones_own_file_is_writable(honours, db):
+    honours("category", "add", "市、区政协委员")
+    db.parent.chmod(0o1777)
+    try:
+        result = doctor(honours)
+    finally:
+        db.parent.chmod(0o755)
+    assert result.exit_code == 0, result.output
+    assert lines_with(result.output, "Writable.")

@@ -36,6 +36,10 @@ EDITS = {
     "columns-text": lambda d: _first(d["categories"]).update(columns="5"),
     "position-text": lambda d: _first(d["winners"]).update(position="a"),
     "name-missing": lambda d: _first(d["winners"]).pop("name"),
+    "category-missing": lambda d: _first(d["winners"]).pop("category"),
+    "title-missing": lambda d: _first(d["categories"]).pop("title"),
+    "id-31-digits": lambda d: d["winners"].update({str(10**30 + 7): d["winners"].pop(
+        next(iter(d["winners"])))}),
     "name-number": lambda d: _first(d["winners"]).update(name=7),
     "note-list": lambda d: _first(d["winners"]).update(note=["x"]),
     "orphan-winner": lambda d: _first(d["winners"]).update(category=999),
@@ -62,6 +66,7 @@ def test_a_hand_edited_database_is_named_refused_and_repaired(jinshan_db, edit):
     doctor = run_cli("--db", str(jinshan_db), "doctor")
     assert doctor.returncode == 1 and "doctor --repair" in doctor.stdout
     assert "Traceback" not in doctor.stdout + doctor.stderr
+    assert "unexpected error" not in doctor.stdout + doctor.stderr
     repaired = run_cli("--db", str(jinshan_db), "doctor", "--repair")
     assert "repaired" in repaired.stderr, repaired.stderr
     assert check(_tables(jinshan_db)) == []
@@ -88,3 +93,48 @@ def test_a_sound_database_has_no_problems(jinshan_db):
     assert check(_tables(jinshan_db)) == []
     assert run_cli("--db", str(jinshan_db), "doctor", "--repair").stderr.strip().endswith(
         "nothing to repair")
+
+
+def _broken_then_repaired(db) -> bytes:
+    """A hand edit (a winner without a category), then `doctor --repair`; returns
+    the broken file the repair's backup holds."""
+    _edit(db, lambda d: _first(d["winners"]).pop("category"))
+    broken = db.read_bytes()
+    assert run_cli("--db", str(db), "doctor", "--repair").returncode == 0
+    assert check(_tables(db)) == []
+    return broken
+
+
+def test_undo_of_a_repair_is_refused_unless_asked_and_then_warns(jinshan_db):
+    broken = _broken_then_repaired(jinshan_db)
+    repaired = jinshan_db.read_bytes()
+    refused = run_cli("--lang", "en", "--db", str(jinshan_db), "undo")
+    assert refused.returncode == 2, refused.stderr
+    assert "do not make a roll" in refused.stderr and "--allow-broken" in refused.stderr
+    assert "its category None does not exist" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert jinshan_db.read_bytes() == repaired  # nothing undone
+    done = run_cli("--lang", "en", "--db", str(jinshan_db), "undo", "--allow-broken")
+    assert done.returncode == 0, done.stderr
+    assert jinshan_db.read_bytes() == broken
+    assert "warning" in done.stderr and "honours doctor --repair" in done.stderr
+    # ... and the undo itself is taken back, from the broken state, by a plain undo.
+    again = run_cli("--lang", "en", "--db", str(jinshan_db), "undo")
+    assert again.returncode == 0, again.stderr
+    assert jinshan_db.read_bytes() == repaired
+
+
+def test_restoring_the_backup_before_a_repair_says_what_it_brings_back(jinshan_db):
+    broken = _broken_then_repaired(jinshan_db)
+    repaired = jinshan_db.read_bytes()
+    listing = run_cli("--db", str(jinshan_db), "backup", "list").stdout
+    name = next(line for line in listing.splitlines() if line.endswith("-repair.json"))
+    refused = run_cli("--lang", "en", "--db", str(jinshan_db), "backup", "restore", name, "-y")
+    assert refused.returncode == 2, refused.stderr
+    assert "do not make a roll" in refused.stderr and "--allow-broken" in refused.stderr
+    assert jinshan_db.read_bytes() == repaired
+    done = run_cli("--lang", "en", "--db", str(jinshan_db), "backup", "restore", name, "-y",
+                   "--allow-broken")
+    assert done.returncode == 0, done.stderr
+    assert jinshan_db.read_bytes() == broken
+    assert "honours doctor --repair" in done.stderr and "Traceback" not in done.stderr

@@ -233,3 +233,43 @@ def test_kill_undo(roll):
         assert db.read_bytes() in (before, target)
         winners(db)
     finish(db, base, ["undo"])
+
+
+def test_kill_doctor_repair(roll):
+    """``doctor --repair`` of a winner with a hand-edited id past MAX_ID, whose
+    numbers the ledger names under that id: killed anywhere, the database is the
+    broken file or the repaired one, the ledger is whole and knows every number,
+    and a later repair leaves the ledger naming the winner's new id."""
+    db, base = roll
+    assert run([*base, "register", "--issue"]) == 0
+    huge = 2**60
+    data = json.loads(db.read_text("utf-8"))
+    last = max(data["winners"], key=int)
+    data["winners"][str(huge)] = data["winners"].pop(last)
+    number = data["winners"][str(huge)]["certificate"]
+    ledger_file = db.with_name(db.stem + ".ledger.json")
+    book = json.loads(ledger_file.read_text("utf-8"))
+    book["numbers"][number]["winner"] = huge
+    broken = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    broken_book = json.dumps(book, ensure_ascii=False).encode("utf-8")
+    args = [*base, "doctor", "--repair"]
+
+    def reset() -> None:
+        db.write_bytes(broken)
+        ledger_file.write_bytes(broken_book)
+
+    reset()
+    duration = timed(args)  # the first run repairs; the next two find nothing to do
+    for delay in delays(duration, 8):
+        reset()
+        run(args, delay)
+        assert db.read_bytes() == broken or str(huge) not in winners_by_id(db)
+        check_numbers(db)
+        assert ledger(db)[number]["winner"] in (huge, int(last))
+    finish(db, base, ["doctor", "--repair"])
+    assert ledger(db)[number]["winner"] == int(last)
+    assert winners_by_id(db)[last]["certificate"] == number
+
+
+def winners_by_id(db: Path) -> dict[str, dict]:
+    return json.loads(db.read_text("utf-8"))["winners"]

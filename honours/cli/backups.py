@@ -182,6 +182,12 @@ def restore(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help=_("Restore without asking (for scripts)."))
     ] = False,
+    allow_broken: Annotated[
+        bool, typer.Option("--allow-broken", help=_(
+            "Restore a backup whose records do not make a roll (the one taken before "
+            "`doctor --repair`); every command but doctor refuses it until "
+            "`honours doctor --repair` mends it."))
+    ] = False,
 ) -> None:
     from ..journal import Change, changes_after, command_line
 
@@ -214,10 +220,15 @@ def restore(
     from .history import numbers_held, report_numbers_set_aside
 
     before = numbers_held()
-    restored = current.restore(chosen.name, hooks)
+    restored = current.restore(chosen.name, hooks, allow_broken=allow_broken)
     console().print(
         _("restored {name} into {path}").format(
             name=escape(restored.name), path=escape(str(current.path))
         )
     )
+    if restored.problems:  # brought back broken: the roll cannot be read for its numbers
+        from .doctor import warn_brought_back_broken
+
+        warn_brought_back_broken(restored.problems)
+        return
     report_numbers_set_aside(before)

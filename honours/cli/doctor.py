@@ -57,7 +57,9 @@ def doctor(
         typer.Option(
             "--repair",
             help=_("Mend records a hand edit broke (missing parents, circles of parents, "
-                   "ids like 01, wrong types), after taking a backup; no winner is dropped. "
+                   "ids like 01 or too large, wrong types, missing fields), after taking a "
+                   "backup; no winner is dropped. A value a command sets right (a quota in "
+                   "words, a setting `settings set` refuses) is named with that command. "
                    "Rebuild a lost, emptied or lowered certificate ledger from the roll and "
                    "its backups, never lowering a serial."),
         ),
@@ -102,20 +104,31 @@ def doctor(
 
 
 def _repair() -> None:
-    """Mend the records, one backed-up change; says what was done."""
-    from ..integrity import repair
+    """Mend the records, one backed-up change; says what was done, and what it
+    leaves to a command (:func:`honours.integrity.advice`), naming the command."""
+    from ..integrity import WINNERS, advice, repair
     from ..journal import recorded_change
+    from ..ledger import Ledger, LedgerError
     from ..storage import Store
     from .common import note, warn
 
     current = Store(db_path(), warn=warn)  # read without the check that refuses what we mend
     with recorded_change(current, "repair", state.argv) as recorded:
+        try:  # under the lock: a number issued meanwhile is never lost from it
+            ledger = Ledger.load(recorded.store)
+        except LedgerError:
+            ledger = None  # the changes section says why; its serial is not known
         storage = recorded.db.storage
         tables = storage.read()
-        done = repair(tables)
+        renumbered: dict = {}
+        done = repair(tables, renumbered, serial=ledger.highest if ledger else 0)
         if done:
             storage.write(tables)
             recorded.describe(_("repaired {count} record(s)").format(count=len(done)))
+            if ledger is not None and _follow_in_ledger(
+                    ledger, renumbered.get(WINNERS, {}), tables.get(WINNERS, {})):
+                recorded.before.append(ledger.save)  # under the lock, before the save
+        left = advice(tables)
     from .numbers import repair_ledger
 
     ledger_done = repair_ledger(recorded.command)
@@ -126,8 +139,40 @@ def _repair() -> None:
             note("  " + line)
         note(_("repaired {count} record(s); the backup before the repair is listed by "
                "`honours backup list`").format(count=len(done)))
-    elif not ledger_done:
+    elif not left and not ledger_done:
         note(_("nothing to repair"))
+    for problem in left:
+        note(_("not mended: {problem}; run `{command}`").format(
+            problem=problem, command=problem.fix))
+
+
+def warn_brought_back_broken(problems) -> None:
+    """After `undo` or `backup restore --allow-broken` brought back records that do
+    not make a roll: say so, and what mends them."""
+    from .common import note
+
+    note(_("warning: the database now holds {count} record(s) that do not make a roll: "
+           "{problems}. Every command but `honours doctor` refuses it until "
+           "`honours doctor --repair` mends them; `honours undo` takes this back.").format(
+        count=len(problems), problems="; ".join(str(p) for p in problems[:5])
+        + (" …" if len(problems) > 5 else "")))
+
+
+def _follow_in_ledger(ledger, moved: dict[int, int], winners: dict) -> bool:
+    """Give the ledger's numbers of renumbered winners their new ids (only the
+    numbers the winner holds: a number the ledger has for an id no winner holds
+    it under stays as it is); whether any changed."""
+    from ..recipients import held_numbers
+
+    changed = False
+    for old, new in moved.items():
+        holds = set(held_numbers(winners.get(str(new), {})))
+        for number in holds:
+            issued = ledger.numbers.get(number)
+            if issued is not None and issued.winner == old:
+                issued.winner = new
+                changed = True
+    return changed
 
 
 def _status_label(status: str) -> str:
@@ -175,9 +220,10 @@ def _existing_ancestor(path: Path) -> Path | None:
 
 
 def _folder_writable(folder: Path) -> str | None:
-    """``None`` when a file can be created in ``folder``, else the reason it cannot."""
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return _("permission denied")
+    """``None`` when a file can be created in ``folder``, else the reason it cannot:
+    a real file is made and removed (what a save, a backup or the lock does first),
+    after :func:`honours.storage.write_refusal`, the writers' own rule, for the
+    database."""
     try:
         fd, name = tempfile.mkstemp(prefix=".honours-doctor-", suffix=".tmp", dir=folder)
     except OSError as error:
@@ -269,10 +315,10 @@ def _database_findings(readable: list) -> list[Finding]:
                 if "backup" not in str(error) else "",
             ))
         else:
-            from .. import roll
-            from ..integrity import check
+            from ..integrity import CATEGORIES, WINNERS, advice, check
 
-            broken = check(db.storage.read())
+            tables = db.storage.read()
+            broken = check(tables)
             if not broken:
                 readable.append(db)
             for problem in broken[:20]:
@@ -283,8 +329,14 @@ def _database_findings(readable: list) -> list[Finding]:
             if len(broken) > 20:
                 findings.append(Finding(section, PROBLEM, _("… and {count} more.").format(
                     count=len(broken) - 20)))
-            categories = len(roll.all_categories(db))
-            winners = sum(roll.count_winners(db).values())
+            for problem in [] if broken else advice(tables):
+                findings.append(Finding(section, PROBLEM, str(problem), _(
+                    "Run `{command}`.").format(command=problem.fix)))
+            findings += [] if broken else _orphan_findings(section, tables)
+            # Counted from the records as they are: a hand-edited record may lack a
+            # field the roll's own readers need.
+            categories = len(tables.get(CATEGORIES, {}))
+            winners = len(tables.get(WINNERS, {}))
             size = file.stat().st_size
             findings.append(Finding(
                 section, OK,
@@ -338,6 +390,26 @@ def _database_findings(readable: list) -> list[Finding]:
         else:
             findings.append(Finding(section, OK, amount))
     return findings
+
+
+def _orphan_findings(section: str, tables: dict) -> list[Finding]:
+    """Winners a repair put in the category for winners whose category was lost."""
+    from ..integrity import CATEGORIES, ORPHANS_TITLE, WINNERS
+
+    homes = {int(record) for record, document in tables.get(CATEGORIES, {}).items()
+             if document.get("title") == ORPHANS_TITLE}
+    count = sum(1 for document in tables.get(WINNERS, {}).values()
+                if document.get("category") in homes)
+    if not count:
+        return []
+    home = min(homes)
+    return [Finding(
+        section, WARNING,
+        _("{count} winner(s) are in {title} (category {id}), where a repair put winners "
+          "whose category was lost.").format(count=count, title=ORPHANS_TITLE, id=home),
+        _("Put each where it belongs: `honours move {id} #ID --to CATEGORY` "
+          "(`honours list {id}` lists them).").format(id=home),
+    )]
 
 
 def _quota_findings(db) -> list[Finding]:

@@ -67,12 +67,18 @@ def undo(
         int,
         typer.Argument(metavar="[N]", min=1, help=_("How many of the last changes (default 1).")),
     ] = 1,
+    allow_broken: Annotated[
+        bool, typer.Option("--allow-broken", help=_(
+            "Undo even when it brings back records that do not make a roll (undoing "
+            "`doctor --repair`); every command but doctor refuses them until "
+            "`honours doctor --repair` mends them."))
+    ] = False,
 ) -> None:
     from ..journal import undo as undo_changes
 
     current = store()
     before = numbers_held()
-    undone, recorded = undo_changes(current, count, state.argv)
+    undone, recorded = undo_changes(current, count, state.argv, allow_broken=allow_broken)
     out = console()
     for entry in undone:
         out.print(
@@ -80,7 +86,12 @@ def undo(
                 number=entry.number, summary=escape(entry.summary)
             )
         )
-    report_numbers_set_aside(before)
+    if recorded.problems:  # brought back broken: the roll cannot be read for its numbers
+        from .doctor import warn_brought_back_broken
+
+        warn_brought_back_broken(recorded.problems)
+    else:
+        report_numbers_set_aside(before)
     if recorded.entry is not None:
         note(
             _("recorded as change #{number}; `honours undo` takes it back").format(
@@ -91,9 +102,13 @@ def undo(
 
 def numbers_held() -> set[str]:
     from ..ledger import held_numbers
+    from ..storage import InconsistentDatabase
 
     current = store()
-    return held_numbers(current.snapshot()) if current.exists() else set()
+    try:
+        return held_numbers(current.snapshot()) if current.exists() else set()
+    except InconsistentDatabase:  # records that do not make a roll: going back mends them
+        return set()
 
 
 def report_numbers_set_aside(before: set[str]) -> None:
