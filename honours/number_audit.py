@@ -180,12 +180,16 @@ def holdings(db: TinyDB) -> list[tuple[str, Holder, frozenset[str]]]:
             for number, holders in _held(records).items() for key, recipient in holders]
 
 
-def belongs(record: IssuedNumber, holder: Holder, names: Iterable[str]) -> bool:
-    """Whether the ledger's ``record`` gives its number to ``holder`` (see the module)."""
+def belongs(record: IssuedNumber, holder: Holder, names: Iterable[str],
+            winner_gone: bool = False) -> bool:
+    """Whether the ledger's ``record`` gives its number to ``holder`` (see the module).
+    ``winner_gone``: no winner of the roll has the record's winner id any more (an
+    id mended by ``doctor --repair`` after a hand edit): then, as for a record
+    without a winner, the same name in the same category holds it, unless revoked."""
     names = set(names)
     named = (record.recipient in names or record.recipient == holder.recipient
              or (bool(record.renamed) and not names.isdisjoint(record.renamed.split("、"))))
-    if record.winner:
+    if record.winner and not (winner_gone and not record.revoked):
         return record.winner == holder.winner and named
     return named and record.category == holder.category
 
@@ -268,7 +272,9 @@ def audit(db: TinyDB, ledger: Ledger, ledger_on_disk: bool = True,
             made = [holder(*h) for h in holders]
             keeper = None
             if record is not None:
-                keeper = next((h for h, names in made if belongs(record, h, names)), None)
+                gone = str(record.winner) not in records
+                keeper = next((h for h, names in made if belongs(record, h, names, gone)),
+                              None)
             findings.append(SharedNumber(number, tuple(h for h, _n in made), keeper))
         elif record is None:
             if not damaged:
@@ -280,7 +286,7 @@ def audit(db: TinyDB, ledger: Ledger, ledger_on_disk: bool = True,
                     and record.recipient in (recipient, doc.get("name"))):
                 continue  # the common case, without making the holder
             made, names = holder(key, recipient)
-            if not belongs(record, made, names):
+            if not belongs(record, made, names, str(record.winner) not in records):
                 findings.append(ForeignNumber(number, made, record))
     return findings
 

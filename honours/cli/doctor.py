@@ -121,7 +121,8 @@ def _repair() -> None:
         storage = recorded.db.storage
         tables = storage.read()
         renumbered: dict = {}
-        done = repair(tables, renumbered, serial=ledger.highest if ledger else 0)
+        named = _names_from_ledger(tables.get(WINNERS), ledger) if ledger else []
+        done = named + repair(tables, renumbered, serial=ledger.highest if ledger else 0)
         if done:
             storage.write(tables)
             recorded.describe(_("repaired {count} record(s)").format(count=len(done)))
@@ -156,6 +157,27 @@ def warn_brought_back_broken(problems) -> None:
            "`honours doctor --repair` mends them; `honours undo` takes this back.").format(
         count=len(problems), problems="; ".join(str(p) for p in problems[:5])
         + (" …" if len(problems) > 5 else "")))
+
+
+def _names_from_ledger(winners, ledger) -> list[str]:
+    """Give a winner whose name a hand edit broke (missing, empty, not text) the
+    name the ledger records for its certificate number under its id: the name
+    printed on its certificate.  Returns what was done, in words."""
+    done = []
+    for record, document in (winners.items() if isinstance(winners, dict) else ()):
+        if not isinstance(document, dict) or document.get("proposer") or document.get(
+                "certificates"):
+            continue  # a work's proposers are the ledger's recipients, not its title
+        name, number = document.get("name"), document.get("certificate")
+        if isinstance(name, str) and name.strip() or not isinstance(number, str):
+            continue
+        issued = ledger.numbers.get(number)
+        if issued is not None and not issued.revoked and str(issued.winner) == record:
+            document["name"] = issued.recipient
+            done.append(_("winner #{record}: name set to {name}, as the certificate ledger "
+                          "records it for number {number}").format(
+                              record=record, name=issued.recipient, number=number))
+    return done
 
 
 def _follow_in_ledger(ledger, moved: dict[int, int], winners: dict) -> bool:

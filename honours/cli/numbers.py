@@ -18,17 +18,19 @@ _HOLDS_NUMBERS = re.compile(
 def backup_states(current) -> Iterator[tuple[str, object]]:
     """(name, database) of every readable backup that holds numbers, newest first;
     read one at a time, as the caller asks for them."""
+    from .. import files
+    from ..integrity import check
     from ..storage import Store, StoreError
 
     for backup in current.list_backups():
         try:
-            raw = backup.path.read_bytes()
-        except OSError:
+            raw = files.read_regular_file(backup.path, files.DATABASE_BYTES, _("the backup"))
+        except (OSError, StoreError):
             continue
         if not _HOLDS_NUMBERS.search(raw):
             continue
-        try:
-            yield backup.name, Store(backup.path).snapshot()
+        try:  # a backup that does not make a roll (the one before a repair) is passed by
+            yield backup.name, Store(backup.path, validate=check).snapshot()
         except StoreError:
             continue
 
