@@ -198,7 +198,10 @@ def test_restore_or_undo_of_a_state_holding_anothers_number_warns(issued, db):
     assert "王芳" in restored.output and "马罡" in restored.output
 
 
-def test_a_deleted_ledger_and_a_restore_never_give_a_number_again(honours, db):
+def _issue_delete_the_ledger_and_restore(honours, db) -> None:
+    """刘振 gets 2026-0001, the ledger is deleted, and the backup from before the
+    issuing is restored: nothing on disk says 2026-0001 was ever given but the roll's
+    later backups."""
     honours("settings", "set", "year", "2026")
     honours("category", "add", "名单")
     honours("add", "名单", "刘振")
@@ -207,6 +210,10 @@ def test_a_deleted_ledger_and_a_restore_never_give_a_number_again(honours, db):
     first = next(line for line in honours("backup", "list").output.splitlines()
                  if line.startswith("honours-") and line.endswith("-add.json"))
     honours("backup", "restore", first, "--yes")
+
+
+def test_a_deleted_ledger_and_a_restore_never_give_a_number_again(honours, db):
+    _issue_delete_the_ledger_and_restore(honours, db)
     honours("add", "名单", "王芳")
     doctor = honours("doctor", ok=False)
     assert doctor.exit_code == 1 and "missing" in doctor.output
@@ -217,14 +224,7 @@ def test_a_deleted_ledger_and_a_restore_never_give_a_number_again(honours, db):
 
 
 def test_doctor_repair_rebuilds_a_deleted_ledger_from_the_backups(honours, db):
-    honours("settings", "set", "year", "2026")
-    honours("category", "add", "名单")
-    honours("add", "名单", "刘振")
-    honours("register", "--issue")
-    db.with_name("roll.ledger.json").unlink()
-    first = next(line for line in honours("backup", "list").output.splitlines()
-                 if line.startswith("honours-") and line.endswith("-add.json"))
-    honours("backup", "restore", first, "--yes")
+    _issue_delete_the_ledger_and_restore(honours, db)
     repaired = honours("doctor", "--repair", ok=False)
     assert "recorded 1 certificate number" in repaired.output
     assert ledger_of(db)["highest"] == 1

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ..errors import os_reason
-from ..files import NotARegularFile, open_regular
+from ..files import FileTooLarge, NotARegularFile, read_regular_file
 from ..i18n import _
 from . import CertificateError
 
@@ -36,12 +36,18 @@ def megabytes(size: int) -> str:
 
 def read_bounded(path: Path, limit: int, what: str) -> bytes:
     """The bytes of the regular file ``path``, refused when it holds more than
-    ``limit`` bytes; ``what`` names the file in messages ("--docx-template")."""
+    ``limit`` bytes; ``what`` names the file in messages ("--docx-template").
+    Read as every file honours reads (:func:`honours.files.read_regular_file`): a
+    pipe or a device is refused at once, never waited on; a link the user made to
+    their own layout or template is followed."""
     try:
-        # The check every file honours reads goes through (honours.files): a pipe
-        # or a device is refused at once, never waited on.  A link the user made
-        # to their own layout or template is followed.
-        descriptor = open_regular(path, what, follow=True)
+        return read_regular_file(path, limit, what, follow=True)
+    except FileTooLarge:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = limit + 1
+        raise CertificateError(too_large(what, path, max(size, limit + 1), limit)) from None
     except NotARegularFile as refused:
         raise CertificateError(str(refused)) from None
     except OSError as error:
@@ -49,20 +55,6 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
             _("{what} {path}: cannot read it: {reason}").format(
                 what=what, path=path, reason=os_reason(error))
         ) from None
-    info = os.fstat(descriptor)
-    with os.fdopen(descriptor, "rb") as handle:
-        if info.st_size > limit:
-            raise CertificateError(too_large(what, path, info.st_size, limit))
-        try:
-            data = handle.read(limit + 1)
-        except OSError as error:
-            raise CertificateError(
-                _("{what} {path}: cannot read it: {reason}").format(
-                    what=what, path=path, reason=os_reason(error))
-            ) from None
-    if len(data) > limit:  # it grew while being read
-        raise CertificateError(too_large(what, path, len(data), limit))
-    return data
 
 
 def too_large(what: str, path, size: int, limit: int) -> str:
